@@ -1,0 +1,30 @@
+"""netkg — a knowledge graph of network-based municipal organisation and co-creation.
+
+The notebook-facing API::
+
+    import netkg
+    kg = netkg.load()                                   # ontology + vocabularies + data, reasoned
+    kg.query("networks", municipality="albertslund")    # a ResultTable
+    kg.query("networks").to_dataframe()                 # a pandas DataFrame
+    netkg.catalogue()                                   # the named queries
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+__all__ = ["KnowledgeGraph", "NetkgError", "catalogue", "load", "validate_files"]
+
+_LAZY = {
+    "KnowledgeGraph": "netkg.api",
+    "catalogue": "netkg.api",
+    "load": "netkg.api",
+    "validate_files": "netkg.api",
+    "NetkgError": "netkg.errors",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the API on first use, so `netkg --help` stays fast."""
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'netkg' has no attribute {name!r}")

@@ -1,0 +1,42 @@
+"""Writing output files so that a reader never sees half of one.
+
+Every file is written to a temporary file in the target folder, flushed to disk, and renamed
+over the target only when all files of the batch were written; a failure leaves the old files
+as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    """Write one file atomically."""
+    return write_all({Path(path): content})[0]
+
+
+def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
+    """Write a batch of files: all are staged first, then all renamed into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, content in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(tmp), target))
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        raise
+    return [target for _, target in staged]

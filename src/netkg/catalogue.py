@@ -1,0 +1,207 @@
+"""The query catalogue: one .rq file per question, described by its comment header.
+
+Header grammar (the leading '#' lines of the file)::
+
+    # Title:    Networks of a municipality
+    # Question: Which networks exist in M, of which type, since when, led by whom?
+    # Param:    municipality iri default=albertslund ns=mun  The municipality.
+    # Param:    lang string default=en  Language of the labels.
+    # Columns:  network, networkLabel, type, since, leader
+    # Kind:     question | quality      (quality queries must return no rows on good data)
+
+A parameter is `name type [default=V] [ns=PREFIX] [required] description`; types are iri,
+string, integer and date. A parameter without default and not required stays unbound, which in
+the catalogue's queries means "all".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from netkg.errors import InputError, UsageError
+from netkg.iris import PREFIXES
+from netkg.layout import query_dir
+
+PARAM_TYPES = ("iri", "string", "integer", "date")
+KINDS = ("question", "quality")
+_HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter and how a command-line value becomes an RDF term."""
+
+    name: str
+    type: str
+    description: str = ""
+    default: str | None = None
+    namespace: str | None = None
+    required: bool = False
+
+    def to_term(self, raw: str) -> Node:
+        """The value as a typed RDF term; UsageError saying what form was expected."""
+        value = raw.strip()
+        try:
+            if self.type == "iri":
+                return URIRef(ox.NamedNode(self._expand(value)).value)
+            if self.type == "integer":
+                return Literal(int(value), datatype=XSD.integer)
+            if self.type == "date":
+                return Literal(datetime.date.fromisoformat(value), datatype=XSD.date)
+            return Literal(raw)
+        except ValueError as exc:
+            raise UsageError(
+                f"parameter {self.name!r} wants {self._form()}, not {raw!r} ({exc})"
+            ) from None
+
+    def _expand(self, value: str) -> str:
+        if value.startswith("<") and value.endswith(">"):
+            return value[1:-1]
+        if ":" in value:
+            prefix, local = value.split(":", 1)
+            if prefix in PREFIXES and not local.startswith("//"):
+                return PREFIXES[prefix] + local
+            return value
+        if self.namespace:
+            return PREFIXES[self.namespace] + value
+        return value
+
+    def _form(self) -> str:
+        if self.type == "iri":
+            short = f", a prefixed name, or a bare name in {self.namespace}:" if self.namespace else ""
+            return f"an IRI{short}"
+        return {"integer": "a whole number", "date": "a date YYYY-MM-DD"}.get(self.type, "text")
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """One .rq file and what its header says about it."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    question: str = ""
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    kind: str = "question"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        declared = ", ".join(p.name for p in self.params) or "none"
+        raise UsageError(f"query {self.name!r} has no parameter {name!r} (it declares: {declared})")
+
+    def bindings(self, given: dict[str, str] | None = None) -> dict[str, Node]:
+        """Declared defaults overlaid with the given values, each as a typed RDF term."""
+        given = dict(given or {})
+        for name in given:
+            self.param(name)  # raises on an unknown name
+        bound: dict[str, Node] = {}
+        for p in self.params:
+            raw = given.get(p.name, p.default)
+            if raw is None:
+                if p.required:
+                    raise UsageError(f"query {self.name!r} needs --param {p.name}=… ({p.description})")
+                continue
+            bound[p.name] = p.to_term(raw)
+        return bound
+
+
+def parse_query_file(path: Path) -> CatalogueQuery:
+    """Read an .rq file and its header; a malformed header names the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "no such query file") from None
+    fields: dict[str, list[str]] = {}
+    last: str | None = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if m:
+            last = m.group(1).lower()
+            fields.setdefault(last, []).append(m.group(2).strip())
+        elif last and line.strip("# ").strip():
+            fields[last][-1] += " " + line.lstrip("#").strip()
+        elif line.strip("# ").strip():
+            raise InputError(path, f"header line is not 'Key: value': {line!r}", lineno)
+    params = tuple(_parse_param(path, raw) for raw in fields.get("param", []))
+    columns = tuple(c.strip().lstrip("?") for c in " ".join(fields.get("columns", [])).split(","))
+    kind = (fields.get("kind") or ["question"])[0].lower()
+    if kind not in KINDS:
+        raise InputError(path, f"Kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    known = {"title", "question", "param", "columns", "kind"}
+    return CatalogueQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        title=" ".join(fields.get("title", [])),
+        question=" ".join(fields.get("question", [])),
+        params=params,
+        columns=tuple(c for c in columns if c),
+        kind=kind,
+        extra={k: " ".join(v) for k, v in fields.items() if k not in known},
+    )
+
+
+def _parse_param(path: Path, raw: str) -> Param:
+    words = raw.split()
+    if len(words) < 2 or words[1] not in PARAM_TYPES:
+        raise InputError(
+            path, f"Param line {raw!r} must start 'name type' with type one of {PARAM_TYPES}"
+        )
+    options: dict[str, str] = {}
+    required = False
+    rest = words[2:]
+    while rest and ("=" in rest[0] or rest[0] == "required"):
+        word = rest.pop(0)
+        if word == "required":
+            required = True
+        else:
+            key, value = word.split("=", 1)
+            options[key] = value
+    namespace = options.get("ns", "").rstrip(":") or None
+    if namespace and namespace not in PREFIXES:
+        raise InputError(path, f"Param {words[0]!r}: unknown namespace prefix {namespace!r}")
+    return Param(
+        name=words[0],
+        type=words[1],
+        description=" ".join(rest),
+        default=options.get("default"),
+        namespace=namespace,
+        required=required,
+    )
+
+
+def load_catalogue(folder: Path | None = None) -> dict[str, CatalogueQuery]:
+    """All queries in the catalogue folder, by name (file stem), in name order."""
+    folder = folder or query_dir()
+    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
+    """A catalogue query by name, or any .rq file by path; UsageError listing what exists."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".rq" or candidate.is_file():
+        return parse_query_file(candidate)
+    catalogue = load_catalogue(folder)
+    if name_or_path in catalogue:
+        return catalogue[name_or_path]
+    close = [n for n in catalogue if name_or_path.lower() in n.lower()]
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise UsageError(
+        f"no query named {name_or_path!r}.{hint} Known queries: {', '.join(catalogue)}"
+        " (or give a path to an .rq file)"
+    )

@@ -1,0 +1,44 @@
+"""Errors a user can act on, each with the exit code the CLI returns for it.
+
+Exit codes follow pySHACL's contract where they overlap: 0 success, 1 validation found
+violations, 2 the input could not be used (bad syntax, missing file, unknown query or
+parameter). A remote endpoint that fails is 3, so scripts can tell "my data" from "the server".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NetkgError(Exception):
+    """Base class: a message meant for the user, and an exit code."""
+
+    exit_code = 2
+
+
+class InputError(NetkgError):
+    """A file that cannot be read or parsed, located as precisely as the parser allows."""
+
+    def __init__(
+        self, path: Path | str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class UsageError(NetkgError):
+    """A request that names something that does not exist, or a value of the wrong form."""
+
+
+class EndpointError(NetkgError):
+    """A remote SPARQL endpoint that is unreachable, refuses, times out or answers nonsense."""
+
+    exit_code = 3

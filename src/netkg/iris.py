@@ -1,0 +1,59 @@
+"""The one place where netkg's IRIs are decided.
+
+Everything netkg mints lives under BASE, a w3id.org address a publisher can register a redirect
+for. Turtle files repeat these prefixes (Turtle has no import); a test checks that they agree
+with this module, so changing BASE here and in the files is the whole move.
+"""
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/netkg/"
+
+NKG = Namespace(BASE + "ontology#")
+ONTOLOGY = URIRef(BASE + "ontology")
+VOCAB = Namespace(BASE + "vocab/")
+ID = Namespace(BASE + "id/")
+MUN = Namespace(BASE + "id/municipality/")
+DOC = Namespace(BASE + "id/document/")
+PERSON = Namespace(BASE + "id/person/")
+GRAPH = Namespace(BASE + "graph/")
+SHAPES = Namespace(BASE + "shapes#")
+SYNTHETIC = Namespace(BASE + "synthetic/")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+CPOV = Namespace("http://data.europa.eu/m8g/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+SCHEMA = Namespace("https://schema.org/")
+
+# Prefixes offered to every query and used when writing Turtle. A catalogue query declares its
+# own PREFIX lines as well, so it runs unchanged in any SPARQL client.
+PREFIXES: dict[str, str] = {
+    "nkg": str(NKG),
+    "mun": str(MUN),
+    "doc": str(DOC),
+    "person": str(PERSON),
+    "id": str(ID),
+    "vocab": str(VOCAB),
+    "uk": BASE + "vocab/unit-kind/",
+    "role": BASE + "vocab/role/",
+    "conf": BASE + "vocab/confidence/",
+    "ant": BASE + "vocab/albertslund-network-type/",
+    "alb": BASE + "id/albertslund/",
+    "graph": str(GRAPH),
+    "org": str(ORG),
+    "cpov": str(CPOV),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "schema": str(SCHEMA),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+INFERRED_GRAPH = GRAPH["inferred"]

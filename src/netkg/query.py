@@ -1,0 +1,21 @@
+"""Answering a catalogue query (or any .rq file) with bound parameters on any engine."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rdflib.term import Node
+
+from netkg.catalogue import CatalogueQuery
+from netkg.store import QueryAnswer
+
+
+class Engine(Protocol):
+    """Anything that answers SPARQL with pre-bound variables: a Store or a RemoteEndpoint."""
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryAnswer: ...
+
+
+def run(engine: Engine, query: CatalogueQuery, params: dict[str, str] | None = None) -> QueryAnswer:
+    """Bind the declared parameters (defaults, then the given values) and run the query."""
+    return engine.query(query.text, query.bindings(params))

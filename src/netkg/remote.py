@@ -1,0 +1,184 @@
+"""Running a query against a remote SPARQL 1.1 endpoint with SPARQLWrapper.
+
+The SPARQL protocol has no parameter binding, so bound parameters travel as a VALUES block at
+the top of the query's WHERE group. The block is built from RDF terms written by Oxigraph's
+N-Triples serializer (terms.to_sparql), which validates IRIs and escapes literals: a value can
+never add syntax to the query. Failures become one-line EndpointErrors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import urllib.error
+from collections.abc import Mapping
+from urllib.parse import urlparse
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+)
+
+from netkg.errors import EndpointError, UsageError
+from netkg.results import ResultTable
+from netkg.store import QueryAnswer
+from netkg.terms import to_sparql
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<open>\{) | (?P<close>\}) | (?P<word>[A-Za-z_]+)""",
+    re.VERBOSE,
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with `VALUES (?a …) { (term …) }` opening its WHERE group."""
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(to_sparql(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    at = _where_group_start(sparql)
+    return sparql[:at] + block + sparql[at:]
+
+
+def _where_group_start(sparql: str) -> int:
+    """Index just after the '{' that opens the outermost WHERE group."""
+    depth = 0
+    seen_where = False
+    first_open: int | None = None
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "word" and depth == 0 and m.group().upper() == "WHERE":
+            seen_where = True
+        elif kind == "open":
+            if depth == 0 and (seen_where or first_open is None):
+                if seen_where:
+                    return m.end()
+                first_open = m.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    form = _FORM.search(sparql)
+    if first_open is not None and form and form.group(1).upper() in ("SELECT", "ASK"):
+        return first_open
+    raise UsageError("cannot find the query's WHERE group to bind parameters in")
+
+
+class RemoteEndpoint:
+    """A SPARQL endpoint reached over HTTP; read-only use."""
+
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 60.0,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise UsageError(f"endpoint must be an http(s) URL, not {url!r}")
+        self.url = url
+        self.timeout = timeout
+        self.user = user
+        self.password = password
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
+        text = bind_values(sparql, bindings or {})
+        form = _FORM.search(_strip_comments(text))
+        kind = form.group(1).upper() if form else "SELECT"
+        client = SPARQLWrapper(self.url)
+        client.setQuery(text)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setTimeout(int(self.timeout))
+        if self.user is not None:
+            client.setCredentials(self.user, self.password or "")
+        client.setReturnFormat(TURTLE if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
+        raw = self._send(client)
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            graph.parse(data=raw if isinstance(raw, (str, bytes)) else str(raw), format="turtle")
+            return QueryAnswer(graph=graph)
+        try:
+            doc = json.loads(raw)
+        except (ValueError, TypeError):
+            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results") from None
+        if "boolean" in doc:
+            return QueryAnswer(boolean=bool(doc["boolean"]))
+        columns = list(doc.get("head", {}).get("vars", []))
+        rows = [
+            tuple(_term(b[c]) if c in b else None for c in columns)
+            for b in doc.get("results", {}).get("bindings", [])
+        ]
+        return QueryAnswer(table=ResultTable(columns, rows))
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:
+        answer = self.query(sparql, bindings)
+        if answer.table is None:
+            raise UsageError("not a SELECT query")
+        return answer.table
+
+    def _send(self, client: SPARQLWrapper) -> bytes | str:
+        try:
+            response = client.query().response
+            return response.read()
+        except Unauthorized:
+            raise EndpointError(f"{self.url} refused the credentials (HTTP 401)") from None
+        except EndPointNotFound:
+            raise EndpointError(f"{self.url} has no SPARQL endpoint there (HTTP 404)") from None
+        except QueryBadFormed as exc:
+            raise EndpointError(f"{self.url} rejected the query: {_first_line(exc)}") from None
+        except EndPointInternalError as exc:
+            raise EndpointError(f"{self.url} failed: {_first_line(exc)}") from None
+        except SPARQLWrapperException as exc:
+            raise EndpointError(f"{self.url}: {_first_line(exc)}") from None
+        except urllib.error.HTTPError as exc:
+            raise EndpointError(f"{self.url} answered HTTP {exc.code} {exc.reason}") from None
+        except (TimeoutError, socket.timeout):
+            raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
+            raise EndpointError(f"cannot reach {self.url}: {reason}") from None
+        except (ConnectionError, OSError) as exc:
+            raise EndpointError(f"cannot reach {self.url}: {exc}") from None
+
+
+def _term(binding: dict) -> Node:
+    kind = binding.get("type")
+    value = binding.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    lang = binding.get("xml:lang")
+    if lang:
+        return Literal(value, lang=lang)
+    datatype = binding.get("datatype")
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+def _strip_comments(sparql: str) -> str:
+    return "".join(
+        m.group() if m.lastgroup != "comment" else " " for m in _TOKEN.finditer(sparql)
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
