@@ -8,6 +8,7 @@ writes its validation report, but never replaces a previously built graph.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg import __version__
 from netkg.atomic import write_all
+from netkg.describe import DESCRIPTION_GRAPH, describe
 from netkg.iris import INFERRED_GRAPH, PREFIXES
 from netkg.layout import (
     Source,
@@ -27,7 +29,7 @@ from netkg.layout import (
     ontology_sources,
     root,
 )
-from netkg.load import load_dataset, parse_dataset
+from netkg.load import load_dataset, parse_dataset, parse_file
 from netkg.reason import infer
 from netkg.store import Store, new_store
 from netkg.validate import Report, load_shapes, validate_graph
@@ -111,6 +113,8 @@ def build(
     for g in graphs:
         store.add_graph(g.identifier, g)
     store.add_graph(INFERRED_GRAPH, inference.graph)
+    description = describe({**{g.identifier: g for g in graphs}, INFERRED_GRAPH: inference.graph})
+    store.add_graph(DESCRIPTION_GRAPH, description)
     return BuildResult(
         store, sources, asserted, len(inference.graph), inference.inconsistencies, report, timings
     )
@@ -122,29 +126,49 @@ def validate_inputs(
     """Validate data files in the context of the ontology, vocabularies and shared data.
 
     Findings are kept only for nodes the files mention, so a report speaks about the user's
-    resources. A shipped file given as input replaces its shipped copy in the context.
+    resources. A shipped file given as input replaces its shipped copy in the context. The
+    context and its inferences are computed once per process; the inputs are reasoned with the
+    ontology's axioms (which is all that can fire on them).
     """
     inputs = [Path(p) for p in paths]
-    given = {p.resolve() for p in inputs}
-    context = [
-        s
-        for s in ontology_sources() + [d for d in data_sources() if d.role == "shared"]
-        if s.path.resolve() not in given
-    ]
-    sources = context + [Source(p, input_graph(p), "input") for p in inputs]
-    dataset = load_dataset(sources)
+    given = tuple(sorted(str(p.resolve()) for p in inputs))
+    context, context_inferred, axioms = _context(given)
+    input_graphs = [parse_file(p, into=Graph(identifier=input_graph(p))) for p in inputs]
     mentioned: set = set()
-    for p in inputs:
-        for s, _, o in dataset.graph(input_graph(p)):
+    for g in input_graphs:
+        for s, _, o in g:
             mentioned.update((s, o))
-    graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
-    if reason:
-        graphs.append(infer(graphs).graph)
     data = Graph()
-    for g in graphs:
+    for g in [context, context_inferred, *input_graphs]:
         for triple in g:
             data.add(triple)
-    return validate_graph(data, shapes, focus_filter=mentioned)
+    if reason:
+        inference = infer([axioms, *input_graphs])
+        for triple in inference.graph:
+            data.add(triple)
+    report = validate_graph(data, shapes, focus_filter=mentioned)
+    if reason and inference.inconsistencies:
+        report.add_inconsistencies(inference.inconsistencies)
+    return report
+
+
+@lru_cache(maxsize=4)
+def _context(excluded: tuple[str, ...]) -> tuple[Graph, Graph, Graph]:
+    """(context triples, their inferences, the ontology axioms) for validating user files."""
+    sources = [
+        s
+        for s in ontology_sources() + [d for d in data_sources() if d.role == "shared"]
+        if str(s.path.resolve()) not in excluded
+    ]
+    dataset = load_dataset(sources)
+    context = Graph()
+    axioms = Graph()
+    for s in sources:
+        for triple in dataset.graph(s.graph):
+            context.add(triple)
+            if s.role in ("ontology", "imports"):
+                axioms.add(triple)
+    return context, infer([context]).graph, axioms
 
 
 def write_dist(result: BuildResult, out_dir: Path) -> list[Path]:

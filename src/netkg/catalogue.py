@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +33,7 @@ from netkg.layout import query_dir
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality")
 _HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
+_KEYS = ("title", "question", "param", "columns", "kind")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class CatalogueQuery:
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     kind: str = "question"
-    extra: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -126,23 +127,26 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         raise InputError(path, "no such query file") from None
     fields: dict[str, list[str]] = {}
     last: str | None = None
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         if not line.startswith("#"):
             break
+        body = line.lstrip("#").strip()
         m = _HEADER.match(line)
-        if m:
+        if m and m.group(1).lower() in _KEYS:
             last = m.group(1).lower()
             fields.setdefault(last, []).append(m.group(2).strip())
-        elif last and line.strip("# ").strip():
-            fields[last][-1] += " " + line.lstrip("#").strip()
-        elif line.strip("# ").strip():
-            raise InputError(path, f"header line is not 'Key: value': {line!r}", lineno)
+        elif not body:
+            last = None  # a bare '#' ends a field; later free text is a note
+        elif last:
+            fields[last][-1] += " " + body
+        else:
+            fields.setdefault("notes", [""])
+            fields["notes"][-1] = (fields["notes"][-1] + " " + body).strip()
     params = tuple(_parse_param(path, raw) for raw in fields.get("param", []))
     columns = tuple(c.strip().lstrip("?") for c in " ".join(fields.get("columns", [])).split(","))
     kind = (fields.get("kind") or ["question"])[0].lower()
     if kind not in KINDS:
         raise InputError(path, f"Kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    known = {"title", "question", "param", "columns", "kind"}
     return CatalogueQuery(
         name=path.stem,
         path=path,
@@ -152,7 +156,7 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         params=params,
         columns=tuple(c for c in columns if c),
         kind=kind,
-        extra={k: " ".join(v) for k, v in fields.items() if k not in known},
+        notes=" ".join(fields.get("notes", [])),
     )
 
 

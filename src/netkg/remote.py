@@ -1,15 +1,12 @@
 """Running a query against a remote SPARQL 1.1 endpoint with SPARQLWrapper.
 
-The SPARQL protocol has no parameter binding, so bound parameters travel as a VALUES block at
-the top of the query's WHERE group. The block is built from RDF terms written by Oxigraph's
-N-Triples serializer (terms.to_sparql), which validates IRIs and escapes literals: a value can
-never add syntax to the query. Failures become one-line EndpointErrors.
+The SPARQL protocol has no parameter binding, so bound parameters travel as a VALUES block
+(netkg.binding). Failures become one-line EndpointErrors.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import socket
 import urllib.error
 from collections.abc import Mapping
@@ -29,52 +26,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from netkg.errors import EndpointError, UsageError
 from netkg.results import ResultTable
 from netkg.store import QueryAnswer
-from netkg.terms import to_sparql
-
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<open>\{) | (?P<close>\}) | (?P<word>[A-Za-z_]+)""",
-    re.VERBOSE,
-)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
-    """The query with `VALUES (?a …) { (term …) }` opening its WHERE group."""
-    if not bindings:
-        return sparql
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(to_sparql(term) for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({terms}) }} "
-    at = _where_group_start(sparql)
-    return sparql[:at] + block + sparql[at:]
-
-
-def _where_group_start(sparql: str) -> int:
-    """Index just after the '{' that opens the outermost WHERE group."""
-    depth = 0
-    seen_where = False
-    first_open: int | None = None
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup
-        if kind == "word" and depth == 0 and m.group().upper() == "WHERE":
-            seen_where = True
-        elif kind == "open":
-            if depth == 0 and (seen_where or first_open is None):
-                if seen_where:
-                    return m.end()
-                first_open = m.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    form = _FORM.search(sparql)
-    if first_open is not None and form and form.group(1).upper() in ("SELECT", "ASK"):
-        return first_open
-    raise UsageError("cannot find the query's WHERE group to bind parameters in")
-
+from netkg.binding import bind_values, query_form
 
 class RemoteEndpoint:
     """A SPARQL endpoint reached over HTTP; read-only use."""
@@ -96,8 +48,7 @@ class RemoteEndpoint:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
         text = bind_values(sparql, bindings or {})
-        form = _FORM.search(_strip_comments(text))
-        kind = form.group(1).upper() if form else "SELECT"
+        kind = query_form(text)
         client = SPARQLWrapper(self.url)
         client.setQuery(text)
         client.setMethod(POST)
@@ -171,12 +122,6 @@ def _term(binding: dict) -> Node:
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
         return Literal(value, datatype=URIRef(datatype))
     return Literal(value)
-
-
-def _strip_comments(sparql: str) -> str:
-    return "".join(
-        m.group() if m.lastgroup != "comment" else " " for m in _TOKEN.finditer(sparql)
-    )
 
 
 def _first_line(exc: Exception) -> str:

@@ -21,7 +21,8 @@ from rdflib.term import Node
 
 from netkg.iris import PREFIXES
 from netkg.results import ResultTable
-from netkg.terms import from_ox, to_ox
+from netkg.binding import bind_values
+from netkg.terms import from_ox
 
 ENGINES = ("rdflib", "oxigraph")
 
@@ -55,7 +56,7 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        """Run SPARQL with each binding pre-bound as an RDF term (never pasted into the text)."""
+        """Run SPARQL with each binding bound as an RDF term (see netkg.binding)."""
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:
         answer = self.query(sparql, bindings)
@@ -148,10 +149,9 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
         result = self.store.query(
-            sparql,
+            bind_values(sparql, bindings or {}),
             prefixes=PREFIXES,
             use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()},
         )
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]

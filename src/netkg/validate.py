@@ -60,6 +60,13 @@ class Report:
     graph: Graph
     shapes_checked: int
     labels: dict[Node, str] = field(default_factory=dict)
+    inconsistencies: list[str] = field(default_factory=list)
+
+    def add_inconsistencies(self, messages: list[str]) -> None:
+        """OWL-RL contradictions (e.g. a unit of two disjoint kinds) make the data non-conforming."""
+        self.inconsistencies.extend(messages)
+        if messages:
+            self.conforms = False
 
     def count(self, severity: URIRef) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -74,9 +81,12 @@ class Report:
 
     def summary(self) -> str:
         verdict = "conforms" if self.conforms else "does NOT conform"
+        contradictions = (
+            f", {len(self.inconsistencies)} OWL inconsistency(ies)" if self.inconsistencies else ""
+        )
         return (
             f"{verdict}: {self.violations} violation(s), {self.warnings} warning(s), "
-            f"{self.count(SH.Info)} info(s); {self.shapes_checked} shapes checked"
+            f"{self.count(SH.Info)} info(s){contradictions}; {self.shapes_checked} shapes checked"
         )
 
     def text(self, lang: str = "en") -> str:
@@ -93,9 +103,12 @@ class Report:
             label = self.labels.get(node)
             lines.append(f"{short(node)}" + (f"  ({label})" if label else ""))
             for f in sorted(by_focus[node], key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.path)):
-                value = f"  value: {_value(f.value)}" if f.value is not None else ""
-                lines.append(f"  {f.severity_name.upper():9} {f.name} [{f.path}]{value}")
+                value = f"  value: {_value(f.value)}" if f.value not in (None, f.focus) else ""
+                path = f" [{f.path}]" if f.path else ""
+                lines.append(f"  {f.severity_name.upper():9} {f.name}{path}{value}")
                 lines.append(f"            {f.message(lang)}")
+        for message in self.inconsistencies:
+            lines.append(f"OWL INCONSISTENCY  {message}")
         lines.append(self.summary())
         return "\n".join(lines) + "\n"
 
