@@ -189,6 +189,22 @@ def _parse_param(path: Path, raw: str) -> Param:
     )
 
 
+def check_syntax(query: CatalogueQuery) -> CatalogueQuery:
+    """Parse the query with Oxigraph (on an empty store) so a typo fails fast, located."""
+    try:
+        ox.Store().query(query.text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        message = re.sub(r"^error at [0-9:]+: ", "", str(exc).splitlines()[0])
+        line, column = _position(str(exc))
+        raise InputError(query.path, f"SPARQL syntax error: {message}", line, column) from None
+    return query
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    m = re.search(r"error at (\d+):(\d+)", message)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
 def load_catalogue(folder: Path | None = None) -> dict[str, CatalogueQuery]:
     """All queries in the catalogue folder, by name (file stem), in name order."""
     folder = folder or query_dir()
@@ -199,10 +215,10 @@ def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
     """A catalogue query by name, or any .rq file by path; UsageError listing what exists."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" or candidate.is_file():
-        return parse_query_file(candidate)
+        return check_syntax(parse_query_file(candidate))
     catalogue = load_catalogue(folder)
     if name_or_path in catalogue:
-        return catalogue[name_or_path]
+        return check_syntax(catalogue[name_or_path])
     close = [n for n in catalogue if name_or_path.lower() in n.lower()]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UsageError(

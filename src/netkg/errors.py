@@ -38,6 +38,10 @@ class UsageError(NetkgError):
     """A request that names something that does not exist, or a value of the wrong form."""
 
 
+class QueryError(NetkgError):
+    """A query that does not parse or cannot be evaluated."""
+
+
 class EndpointError(NetkgError):
     """A remote SPARQL endpoint that is unreachable, refuses, times out or answers nonsense."""
 

@@ -63,7 +63,8 @@ class ResultTable:
             return _tsv(self)
         if fmt in ("csv", "json"):
             out = self.to_rdflib().serialize(format=fmt)
-            return out.decode("utf-8") if isinstance(out, bytes) else str(out)
+            text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
+            return text if text.endswith("\n") else text + "\n"
         raise ValueError(f"unknown result format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 

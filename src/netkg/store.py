@@ -22,6 +22,7 @@ from rdflib.term import Node
 from netkg.iris import PREFIXES
 from netkg.results import ResultTable
 from netkg.binding import bind_values
+from netkg.errors import QueryError
 from netkg.terms import from_ox
 
 ENGINES = ("rdflib", "oxigraph")
@@ -107,13 +108,16 @@ class RdflibStore(Store):
         return sum(len(self.dataset.graph(n)) for n in self.graph_names())
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        result = self.dataset.query(
-            sparql, initNs=PREFIXES, initBindings=dict(bindings or {})
-        )
-        if result.type == "SELECT":
-            columns = [str(v) for v in result.vars]
-            rows = [tuple(row[v] for v in result.vars) for row in result]
-            return QueryAnswer(table=ResultTable(columns, rows))
+        try:
+            result = self.dataset.query(
+                sparql, initNs=PREFIXES, initBindings=dict(bindings or {})
+            )
+            if result.type == "SELECT":
+                columns = [str(v) for v in result.vars]
+                rows = [tuple(row[v] for v in result.vars) for row in result]
+                return QueryAnswer(table=ResultTable(columns, rows))
+        except Exception as exc:  # rdflib raises parse and evaluation errors of many types
+            raise QueryError(f"query failed (rdflib): {_first_line(exc)}") from None
         if result.type == "ASK":
             return QueryAnswer(boolean=bool(result.askAnswer))
         graph = Graph()
@@ -148,11 +152,14 @@ class OxigraphStore(Store):
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        result = self.store.query(
-            bind_values(sparql, bindings or {}),
-            prefixes=PREFIXES,
-            use_default_graph_as_union=True,
-        )
+        try:
+            result = self.store.query(
+                bind_values(sparql, bindings or {}),
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+            )
+        except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"query failed (Oxigraph): {_first_line(exc)}") from None
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
             rows = [
@@ -176,3 +183,8 @@ def new_store(engine: str = "rdflib") -> Store:
     if engine == "oxigraph":
         return OxigraphStore()
     raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

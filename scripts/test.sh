@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh machine and run them: a virtualenv with netkg and
+# its test extras, the Debian packages (scripts/install-system-deps.sh), then pytest.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k catalogue`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+bash scripts/install-system-deps.sh
+exec .venv/bin/python -m pytest "$@"

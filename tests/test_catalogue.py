@@ -1,0 +1,374 @@
+"""The query catalogue: headers, answers on the Albertslund data, engines, parameter safety.
+
+Expected answers are written out here from the data files, not recomputed: when the data
+changes, these tables change with it, on purpose.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from netkg.api import KnowledgeGraph
+from netkg.catalogue import CatalogueQuery, load_catalogue
+from netkg.errors import UsageError
+from netkg.query import run
+from netkg.results import short
+
+CATALOGUE = load_catalogue()
+QUESTIONS = [q for q in CATALOGUE.values() if q.kind == "question"]
+QUALITY = [q for q in CATALOGUE.values() if q.kind == "quality"]
+# GROUP_CONCAT has no order in SPARQL 1.1: these columns are compared as sets of parts.
+CONCATENATED = {"resulting", "authorPost", "authors", "broader", "about", "via", "pillarLabels"}
+
+ALB = "mun:albertslund"
+ALBERTSLUND = "Albertslund Municipality"
+SNS = "Sekretariat for Netværksstrukturen (Secretariat for the Network Structure)"
+SPL = "Sekretariat for Politik og Ledelse (Secretariat for Politics and Leadership)"
+SEED = "doc:albertslund-en-netvaerksbaseret-organisation"
+SEED_LABEL = "En netværksbaseret organisation (A network-based organisation; Albertslund Kommune staff site)"
+BO = "Bo i Albertslund (Living in Albertslund)"
+
+
+def rows(kg: KnowledgeGraph, name: str, **params: object) -> list[tuple[str, ...]]:
+    table = kg.query(name, **params)
+    return [
+        tuple(_norm(col, short(term)) for col, term in zip(table.columns, row, strict=True))
+        for row in table.rows
+    ]
+
+
+def _norm(column: str, value: str) -> str:
+    if column in CONCATENATED:
+        return " | ".join(sorted(part for part in value.split(" | ") if part))
+    return value
+
+
+@pytest.fixture(scope="module")
+def kg(built) -> KnowledgeGraph:
+    return KnowledgeGraph(built.store)
+
+
+@pytest.fixture(scope="module")
+def kg_oxigraph(built_oxigraph) -> KnowledgeGraph:
+    return KnowledgeGraph(built_oxigraph.store)
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def test_catalogue_answers_every_domain_question():
+    assert len(QUESTIONS) >= 12
+    assert len(QUALITY) >= 5
+
+
+@pytest.mark.parametrize("query", CATALOGUE.values(), ids=list(CATALOGUE))
+def test_header_is_complete(query: CatalogueQuery, kg):
+    assert query.title and query.question and query.columns, query.path
+    for param in query.params:
+        assert param.description, f"{query.name}: parameter {param.name} has no description"
+    answer = run(kg.engine, query, {p.name: "x" for p in query.params if p.required and p.type == "string"}
+                 | {p.name: "mun:albertslund" for p in query.params if p.required and p.type == "iri"})
+    assert tuple(answer.table.columns) == query.columns, "Columns: header differs from SELECT"
+
+
+# --- answers on the shipped data ----------------------------------------------------------------
+
+
+def test_pillar_hierarchy(kg):
+    area1 = "By, miljø & beskæftigelse (City, Environment & Employment)"
+    area2 = "Børn, kultur og velfærd (Children, Culture and Welfare)"
+    assert rows(kg, "pillar-hierarchy") == [
+        (ALB, "1", "alb:unit-by-miljoe-beskaeftigelse", area1, "Director area", ALB, ALBERTSLUND,
+         "alb:unit-by-miljoe-beskaeftigelse", area1),
+        (ALB, "1", "alb:unit-boern-kultur-velfaerd", area2, "Director area", ALB, ALBERTSLUND,
+         "alb:unit-boern-kultur-velfaerd", area2),
+        (ALB, "1", "alb:unit-by-plan-digitalisering",
+         "By, Plan & Digitalisering (City, Planning & Digitalisation)", "Department", ALB,
+         ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-kultur-plan-digitalisering",
+         "Kultur, Plan og Digitalisering (Culture, Planning and Digitalisation)", "Department", ALB,
+         ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-ppr", "PPR", "Department", ALB, ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-oekonomi-stab", "Økonomi & Stab (Finance & Staff)", "Department", ALB,
+         ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-direktoerforum", "Director forum", "Forum", ALB, ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-strategisk-chefforum", "Strategisk chefforum (Strategic chief forum)",
+         "Forum", ALB, ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-sekretariat-netvaerksstrukturen", SNS, "Secretariat", ALB,
+         ALBERTSLUND, "", ""),
+        (ALB, "1", "alb:unit-sekretariat-politik-ledelse", SPL, "Secretariat", ALB, ALBERTSLUND,
+         "", ""),
+    ]
+
+
+def test_pillar_hierarchy_in_danish(kg):
+    kinds = [(r[2], r[4], r[6]) for r in rows(kg, "pillar-hierarchy", lang="da")][:2]
+    assert kinds == [
+        ("alb:unit-by-miljoe-beskaeftigelse", "Direktørområde", "Albertslund Kommune"),
+        ("alb:unit-boern-kultur-velfaerd", "Direktørområde", "Albertslund Kommune"),
+    ]
+
+
+def test_networks(kg):
+    assert rows(kg, "networks") == [
+        (ALB, "alb:network-urban-farming",
+         "Hvordan bliver Albertslund et laboratorium for Urban Farming? (How does Albertslund "
+         "become a laboratory for urban farming?)", "Innovation network", "", "", "", "", ""),
+        (ALB, "alb:network-bo-i-albertslund", BO, "Innovation network", "2015", "spring 2015",
+         "Julie Kvetny Jakobsen", "", ""),
+        (ALB, "alb:network-elever-med-hoejt-fravaer",
+         "Elever med højt fravær (Pupils with high absence)", "Welfare network", "2015",
+         "spring 2015", "Charlotte Djuraas Lund", "", ""),
+        (ALB, "alb:network-haervaerk", "Hærværk (Vandalism)", "Welfare network", "2015",
+         "spring 2015", "Jan Lauge Olsen", "", ""),
+        (ALB, "alb:network-styrket-administration",
+         "En styrket administration i Albertslund Kommune (A stronger administration in "
+         "Albertslund Kommune)", "Welfare network", "2016", "autumn 2016",
+         "Pernille Harting Frandsen", "", ""),
+        (ALB, "alb:network-paaroerende-aeldreplejen",
+         "Involvering af pårørende i ældreplejen (Involving relatives in elderly care)",
+         "Welfare network", "2016", "autumn 2016", "", "", ""),
+        (ALB, "alb:network-faelles-ungdomsklub", "Network on a shared youth club",
+         "Welfare network", "2016", "autumn 2016", "", "", ""),
+        (ALB, "alb:network-bydelsidentitet", "Bydelsidentitet (District identity)", "", "", "",
+         "", "alb:network-bo-i-albertslund", BO),
+        (ALB, "alb:network-mobilitet", "Mobilitet (Mobility)", "", "", "", "",
+         "alb:network-bo-i-albertslund", BO),
+        (ALB, "alb:network-profilering", "Profilering (Profiling)", "", "", "", "",
+         "alb:network-bo-i-albertslund", BO),
+    ]
+
+
+def test_networks_across_pillars_is_empty_for_albertslund(kg):
+    # The sources name no member units for Albertslund's networks (a recorded gap).
+    assert rows(kg, "networks-across-pillars") == []
+
+
+def test_units_in_no_network(kg):
+    got = rows(kg, "units-in-no-network")
+    assert len(got) == 10
+    assert {r[4] for r in got} == {"false"}  # no membership recorded at all
+    assert ("alb:unit-ppr", "PPR", "Department") in {(r[1], r[2], r[3]) for r in got}
+
+
+def test_strategy_assumptions_in_order_and_both_languages(kg):
+    strategy = ("alb:strategy-netvaerksbaseret-organisation",
+                "The choice of a network-based organisation")
+    assert rows(kg, "strategy-assumptions") == [
+        (ALB, *strategy, "1",
+         "Mange og forskellige perspektiver gør os i stand til at se nye veje",
+         "Many and different perspectives let us see new ways"),
+        (ALB, *strategy, "2",
+         "Den bedste velfærd skabes i samspillet mellem en høj faglighed og et stærkt "
+         "borgerperspektiv",
+         "The best welfare is created in the interplay between high professional expertise and a "
+         "strong citizen perspective"),
+        (ALB, *strategy, "3",
+         "Hvis vi skal nå et anderledes resultat, skal vi arbejde anderledes med udfordringerne",
+         "To reach a different result, we must work differently with the challenges"),
+    ]
+
+
+def test_strategy_documents_authors_and_posts(kg):
+    s2013 = ("alb:strategy-netvaerk-2013", "Strategy for networks (2013)", "2013")
+    chapter = ("doc:albertslund-vi-skaber-forbindelser",
+               "Vi skaber forbindelser (We create connections; chapter)", "structure")
+    got = rows(kg, "strategy-documents")
+    assert (ALB, *s2013, SEED, SEED_LABEL, "strategy", "", "") in got
+    assert (ALB, *s2013, *chapter, "Jette Runchel", "Municipal director, Albertslund Kommune") in got
+    assert (ALB, *s2013, *chapter, "Mette Horsgaard",
+            "Head of the Secretariat for the Network Structure") in got
+    assert (ALB, *s2013, *chapter, "Marie-Louise Lunderød",
+            "Consultant, Secretariat for Politics and Leadership") in got
+    assert len(got) == 9
+    assert {r[4] for r in got} == {
+        SEED, "doc:albertslund-hvilke-typer-netvaerk", "doc:albertslund-hvorfor-netvaerk",
+        "doc:albertslund-organisationsdiagram", "doc:albertslund-vi-skaber-forbindelser",
+    }
+
+
+def test_post_holders(kg):
+    director = "Municipal director, Albertslund Kommune"
+    assert rows(kg, "post-holders") == [
+        (ALB, "Steen Christiansen", "Mayor, Albertslund Kommune", ALBERTSLUND, "", "", "",
+         "Partly confirmed"),
+        (ALB, "Jette Runchel", director, ALBERTSLUND, "", "", "2013-02-12", ""),
+        (ALB, "Henrik Harder", director, ALBERTSLUND, "2021", "", "", "Partly confirmed"),
+        (ALB, "Charlotte Djuraas Lund", "Head of PPR", "PPR", "", "", "2015", ""),
+        (ALB, "Mette Horsgaard", "Head of the Secretariat for the Network Structure", SNS, "", "",
+         "", ""),
+        (ALB, "Ida Skov Nielsen", "Network consultant, Secretariat for the Network Structure", SNS,
+         "", "", "", ""),
+        (ALB, "Marie-Louise Lunderød", "Consultant, Secretariat for Politics and Leadership", SPL,
+         "", "", "", ""),
+        (ALB, "Jan Lauge Olsen", "", "Økonomi & Stab (Finance & Staff)", "", "", "2015", ""),
+    ]
+
+
+def test_typologies(kg):
+    got = rows(kg, "typologies")
+    schemes = {r[0] for r in got}
+    assert schemes == {
+        "vocab:agger-tortzen-2015", "vocab:arnstein-1969", "vocab:loeffler-2021",
+        "vocab:nabatchi-2017", "vocab:torfing-2019", "vocab:ulrich-samskabelse",
+    }
+    assert len(got) == 45
+    # Ulrich's typology is recorded without invented types
+    ulrich = [r for r in got if r[0] == "vocab:ulrich-samskabelse"]
+    assert ulrich == [("vocab:ulrich-samskabelse", "Ulrich's typology of co-creation",
+                       "Ulrich, Jens. Samskabelse – en typologi. Lederliv, VIA University College.",
+                       "", "", "", "", "")]
+    cell = next(r for r in got if r[3] == "nab:group-co-design")
+    assert cell[4:7] == ("L2P2", "Group co-design", "Co-design | Group")
+
+
+def test_typology_arnstein_in_order(kg):
+    got = rows(kg, "typologies", typology="arnstein-1969", lang="da")
+    rungs = [(r[4], r[5]) for r in got if r[4].isdigit()]
+    assert rungs == [
+        ("1", "Manipulation"), ("2", "Terapi"), ("3", "Information"), ("4", "Konsultation"),
+        ("5", "Formildelse"), ("6", "Partnerskab"), ("7", "Delegeret magt"), ("8", "Borgerkontrol"),
+    ]
+
+
+def test_cocreation_overview(kg):
+    assert rows(kg, "cocreation-overview", municipality="albertslund") == [
+        (ALB, ALBERTSLUND, "initiative", "alb:initiative-udvalg-borgerdeltagelse",
+         "Section 17(4) committee on a citizen-participation policy", "",
+         "Section 17(4) of the Danish Local Government Act (Styrelsesloven)", "", ""),
+        (ALB, ALBERTSLUND, "plan made with citizens", "alb:policy-borgerdeltagelse",
+         "Citizen-participation policy", "", "", "", ""),
+        (ALB, ALBERTSLUND, "plan made with citizens", "alb:policy-faelles-om-albertslund",
+         "Fælles om Albertslund (Together about Albertslund)", "", "", "", ""),
+        (ALB, ALBERTSLUND, "plan made with citizens", "alb:strategy-albertslund-2024",
+         "Albertslund 2024", "2013", "", "", ""),
+    ]
+
+
+def test_adopted_before(kg):
+    strategy = (ALB, ALBERTSLUND, "alb:strategy-netvaerk-2013", "Strategy for networks (2013)",
+                "network strategy", "2013")
+    assert strategy in rows(kg, "adopted-before", before=2014)
+    assert all(r[0] != ALB for r in rows(kg, "adopted-before", before=2013))
+
+
+def test_publications(kg):
+    assert rows(kg, "publications", municipality="albertslund") == [
+        ("doc:agger-politica-47", "Annika Agger in Politica 47", "describes", ALB, ALBERTSLUND,
+         "Annika Agger", ""),
+        ("doc:thorup-2017",
+         "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
+         "municipalities)", "describes", ALB, ALBERTSLUND, "Mie Thorup", "2017"),
+        ("doc:ulrich-samskabelse-en-typologi",
+         "Ulrich: Samskabelse – en typologi (Co-creation – a typology)", "highlights", ALB,
+         ALBERTSLUND, "Jens Ulrich", ""),
+    ]
+
+
+def test_counts(kg):
+    assert rows(kg, "counts", municipality="albertslund") == [
+        (ALB, "declared networks", "Innovation network", "1"),
+        (ALB, "declared networks", "Welfare network", "15"),
+        (ALB, "documents", "", "12"),
+        (ALB, "initiatives", "", "1"),
+        (ALB, "networks", "Innovation network", "2"),
+        (ALB, "networks", "Welfare network", "5"),
+        (ALB, "networks", "sub-network", "3"),
+        (ALB, "units", "Department", "4"),
+        (ALB, "units", "Director area", "2"),
+        (ALB, "units", "Forum", "2"),
+        (ALB, "units", "Secretariat", "2"),
+    ]
+
+
+def test_fact_source(kg):
+    got = rows(kg, "fact-source", resource="alb:network-haervaerk")
+    assert [(r[1], r[4], r[6]) for r in got] == [
+        ("doc:albertslund-innovationsnetvaerk", "2026-11-27", "netkg domain brief"),
+        ("doc:albertslund-netvaerk-foraar-2015", "2026-11-27", "netkg domain brief"),
+    ]
+    seed = rows(kg, "fact-source", resource="alb:assumption-2")
+    assert [(r[1], r[5]) for r in seed] == [(SEED, "data/sources/000_ec5ca23fbc656b57.txt")]
+
+
+def test_knowledge_gaps(kg):
+    got = rows(kg, "knowledge-gaps", municipality="albertslund")
+    assert {r[0] for r in got} == {
+        "alb:gap-area-directors", "alb:gap-assumptions-strategy-2013", "alb:gap-department-list",
+        "alb:gap-department-pillars", "alb:gap-network-director", "alb:gap-network-leaders",
+        "alb:gap-network-members",
+    }
+    assert "gap:ulrich-type-names" in {r[0] for r in rows(kg, "knowledge-gaps")}
+
+
+def test_change_events(kg):
+    got = rows(kg, "change-events")
+    assert [(r[1], r[2]) for r in got] == [
+        ("1970", "alb:event-1970-formation"),
+        ("1973", "alb:event-1973-renaming"),
+        ("2013-02-12", "alb:event-2013-reorganisation"),
+    ]
+    assert got[2][4] == " | ".join(sorted([
+        "Albertslund Kommune's network structure",
+        "By, miljø & beskæftigelse (City, Environment & Employment)",
+        "Børn, kultur og velfærd (Children, Culture and Welfare)",
+    ]))
+
+
+@pytest.mark.parametrize("query", QUALITY, ids=[q.name for q in QUALITY])
+def test_quality_query_finds_nothing_on_shipped_data(query: CatalogueQuery, kg):
+    assert run(kg.engine, query).table.rows == []
+
+
+# --- engines behind the store seam --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", CATALOGUE.values(), ids=list(CATALOGUE))
+def test_oxigraph_engine_gives_the_same_answers(query: CatalogueQuery, kg, kg_oxigraph):
+    params = {"resource": "alb:network-haervaerk"} if query.name == "fact-source" else {}
+    expected = sorted(rows(kg, query.name, **params))
+    assert sorted(rows(kg_oxigraph, query.name, **params)) == expected
+
+
+# --- parameters are bound as RDF terms ----------------------------------------------------------
+
+HOSTILE = 'en" } UNION { ?s ?p ?o } #'
+
+
+@pytest.mark.parametrize("which", ["kg", "kg_oxigraph"])
+def test_hostile_string_parameter_is_one_literal(which, request):
+    engine = request.getfixturevalue(which)
+    table = engine.query("networks", lang=HOSTILE)
+    assert len(table) == 10  # the same networks, not every triple in the store
+    assert all(row[2] is None for row in table)  # no label is in the language 'en" } …'
+
+
+def test_string_parameter_is_a_literal_term():
+    query = CATALOGUE["networks"]
+    assert query.bindings({"lang": HOSTILE})["lang"] == Literal(HOSTILE)
+
+
+@pytest.mark.parametrize("value", [
+    "albertslund> } UNION { ?s ?p ?o } #",
+    'albertslund" }',
+    "albertslund {x}",
+])
+def test_iri_parameter_that_is_no_iri_is_refused(value, kg):
+    with pytest.raises(UsageError, match="wants an IRI"):
+        kg.query("networks", municipality=value)
+
+
+def test_unknown_parameter_lists_declared_ones(kg):
+    with pytest.raises(UsageError, match=r"declares: municipality, lang"):
+        kg.query("networks", county="x")
+
+
+def test_missing_required_parameter(kg):
+    with pytest.raises(UsageError, match="needs --param resource"):
+        kg.query("fact-source")
+
+
+def test_unknown_query_lists_catalogue(kg):
+    with pytest.raises(UsageError, match="Known queries: .*networks"):
+        kg.query("netwerks")
