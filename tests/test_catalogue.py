@@ -26,7 +26,9 @@ ALBERTSLUND = "Albertslund Municipality"
 SNS = "Sekretariat for Netværksstrukturen (Secretariat for the Network Structure)"
 SPL = "Sekretariat for Politik og Ledelse (Secretariat for Politics and Leadership)"
 SEED = "doc:albertslund-en-netvaerksbaseret-organisation"
-SEED_LABEL = "En netværksbaseret organisation (A network-based organisation; Albertslund Kommune staff site)"
+SEED_LABEL = (
+    "En netværksbaseret organisation (A network-based organisation; Albertslund Kommune staff site)"
+)
 BO = "Bo i Albertslund (Living in Albertslund)"
 
 
@@ -67,8 +69,12 @@ def test_header_is_complete(query: CatalogueQuery, kg):
     assert query.title and query.question and query.columns, query.path
     for param in query.params:
         assert param.description, f"{query.name}: parameter {param.name} has no description"
-    answer = run(kg.engine, query, {p.name: "x" for p in query.params if p.required and p.type == "string"}
-                 | {p.name: "mun:albertslund" for p in query.params if p.required and p.type == "iri"})
+    answer = run(
+        kg.engine,
+        query,
+        {p.name: "x" for p in query.params if p.required and p.type == "string"}
+        | {p.name: "mun:albertslund" for p in query.params if p.required and p.type == "iri"},
+    )
     assert tuple(answer.table.columns) == query.columns, "Columns: header differs from SELECT"
 
 
@@ -79,26 +85,96 @@ def test_pillar_hierarchy(kg):
     area1 = "By, miljø & beskæftigelse (City, Environment & Employment)"
     area2 = "Børn, kultur og velfærd (Children, Culture and Welfare)"
     assert rows(kg, "pillar-hierarchy") == [
-        (ALB, "1", "alb:unit-by-miljoe-beskaeftigelse", area1, "Director area", ALB, ALBERTSLUND,
-         "alb:unit-by-miljoe-beskaeftigelse", area1),
-        (ALB, "1", "alb:unit-boern-kultur-velfaerd", area2, "Director area", ALB, ALBERTSLUND,
-         "alb:unit-boern-kultur-velfaerd", area2),
-        (ALB, "1", "alb:unit-by-plan-digitalisering",
-         "By, Plan & Digitalisering (City, Planning & Digitalisation)", "Department", ALB,
-         ALBERTSLUND, "", ""),
-        (ALB, "1", "alb:unit-kultur-plan-digitalisering",
-         "Kultur, Plan og Digitalisering (Culture, Planning and Digitalisation)", "Department", ALB,
-         ALBERTSLUND, "", ""),
+        (
+            ALB,
+            "1",
+            "alb:unit-by-miljoe-beskaeftigelse",
+            area1,
+            "Director area",
+            ALB,
+            ALBERTSLUND,
+            "alb:unit-by-miljoe-beskaeftigelse",
+            area1,
+        ),
+        (
+            ALB,
+            "1",
+            "alb:unit-boern-kultur-velfaerd",
+            area2,
+            "Director area",
+            ALB,
+            ALBERTSLUND,
+            "alb:unit-boern-kultur-velfaerd",
+            area2,
+        ),
+        (
+            ALB,
+            "1",
+            "alb:unit-by-plan-digitalisering",
+            "By, Plan & Digitalisering (City, Planning & Digitalisation)",
+            "Department",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "1",
+            "alb:unit-kultur-plan-digitalisering",
+            "Kultur, Plan og Digitalisering (Culture, Planning and Digitalisation)",
+            "Department",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
         (ALB, "1", "alb:unit-ppr", "PPR", "Department", ALB, ALBERTSLUND, "", ""),
-        (ALB, "1", "alb:unit-oekonomi-stab", "Økonomi & Stab (Finance & Staff)", "Department", ALB,
-         ALBERTSLUND, "", ""),
+        (
+            ALB,
+            "1",
+            "alb:unit-oekonomi-stab",
+            "Økonomi & Stab (Finance & Staff)",
+            "Department",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
         (ALB, "1", "alb:unit-direktoerforum", "Director forum", "Forum", ALB, ALBERTSLUND, "", ""),
-        (ALB, "1", "alb:unit-strategisk-chefforum", "Strategisk chefforum (Strategic chief forum)",
-         "Forum", ALB, ALBERTSLUND, "", ""),
-        (ALB, "1", "alb:unit-sekretariat-netvaerksstrukturen", SNS, "Secretariat", ALB,
-         ALBERTSLUND, "", ""),
-        (ALB, "1", "alb:unit-sekretariat-politik-ledelse", SPL, "Secretariat", ALB, ALBERTSLUND,
-         "", ""),
+        (
+            ALB,
+            "1",
+            "alb:unit-strategisk-chefforum",
+            "Strategisk chefforum (Strategic chief forum)",
+            "Forum",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "1",
+            "alb:unit-sekretariat-netvaerksstrukturen",
+            SNS,
+            "Secretariat",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "1",
+            "alb:unit-sekretariat-politik-ledelse",
+            SPL,
+            "Secretariat",
+            ALB,
+            ALBERTSLUND,
+            "",
+            "",
+        ),
     ]
 
 
@@ -112,31 +188,118 @@ def test_pillar_hierarchy_in_danish(kg):
 
 def test_networks(kg):
     assert rows(kg, "networks") == [
-        (ALB, "alb:network-urban-farming",
-         "Hvordan bliver Albertslund et laboratorium for Urban Farming? (How does Albertslund "
-         "become a laboratory for urban farming?)", "Innovation network", "", "", "", "", ""),
-        (ALB, "alb:network-bo-i-albertslund", BO, "Innovation network", "2015", "spring 2015",
-         "Julie Kvetny Jakobsen", "", ""),
-        (ALB, "alb:network-elever-med-hoejt-fravaer",
-         "Elever med højt fravær (Pupils with high absence)", "Welfare network", "2015",
-         "spring 2015", "Charlotte Djuraas Lund", "", ""),
-        (ALB, "alb:network-haervaerk", "Hærværk (Vandalism)", "Welfare network", "2015",
-         "spring 2015", "Jan Lauge Olsen", "", ""),
-        (ALB, "alb:network-styrket-administration",
-         "En styrket administration i Albertslund Kommune (A stronger administration in "
-         "Albertslund Kommune)", "Welfare network", "2016", "autumn 2016",
-         "Pernille Harting Frandsen", "", ""),
-        (ALB, "alb:network-paaroerende-aeldreplejen",
-         "Involvering af pårørende i ældreplejen (Involving relatives in elderly care)",
-         "Welfare network", "2016", "autumn 2016", "", "", ""),
-        (ALB, "alb:network-faelles-ungdomsklub", "Network on a shared youth club",
-         "Welfare network", "2016", "autumn 2016", "", "", ""),
-        (ALB, "alb:network-bydelsidentitet", "Bydelsidentitet (District identity)", "", "", "",
-         "", "alb:network-bo-i-albertslund", BO),
-        (ALB, "alb:network-mobilitet", "Mobilitet (Mobility)", "", "", "", "",
-         "alb:network-bo-i-albertslund", BO),
-        (ALB, "alb:network-profilering", "Profilering (Profiling)", "", "", "", "",
-         "alb:network-bo-i-albertslund", BO),
+        (
+            ALB,
+            "alb:network-urban-farming",
+            "Hvordan bliver Albertslund et laboratorium for Urban Farming? (How does Albertslund "
+            "become a laboratory for urban farming?)",
+            "Innovation network",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-bo-i-albertslund",
+            BO,
+            "Innovation network",
+            "2015",
+            "spring 2015",
+            "Julie Kvetny Jakobsen",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-elever-med-hoejt-fravaer",
+            "Elever med højt fravær (Pupils with high absence)",
+            "Welfare network",
+            "2015",
+            "spring 2015",
+            "Charlotte Djuraas Lund",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-haervaerk",
+            "Hærværk (Vandalism)",
+            "Welfare network",
+            "2015",
+            "spring 2015",
+            "Jan Lauge Olsen",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-styrket-administration",
+            "En styrket administration i Albertslund Kommune (A stronger administration in "
+            "Albertslund Kommune)",
+            "Welfare network",
+            "2016",
+            "autumn 2016",
+            "Pernille Harting Frandsen",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-paaroerende-aeldreplejen",
+            "Involvering af pårørende i ældreplejen (Involving relatives in elderly care)",
+            "Welfare network",
+            "2016",
+            "autumn 2016",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-faelles-ungdomsklub",
+            "Network on a shared youth club",
+            "Welfare network",
+            "2016",
+            "autumn 2016",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "alb:network-bydelsidentitet",
+            "Bydelsidentitet (District identity)",
+            "",
+            "",
+            "",
+            "",
+            "alb:network-bo-i-albertslund",
+            BO,
+        ),
+        (
+            ALB,
+            "alb:network-mobilitet",
+            "Mobilitet (Mobility)",
+            "",
+            "",
+            "",
+            "",
+            "alb:network-bo-i-albertslund",
+            BO,
+        ),
+        (
+            ALB,
+            "alb:network-profilering",
+            "Profilering (Profiling)",
+            "",
+            "",
+            "",
+            "",
+            "alb:network-bo-i-albertslund",
+            BO,
+        ),
     ]
 
 
@@ -153,55 +316,123 @@ def test_units_in_no_network(kg):
 
 
 def test_strategy_assumptions_in_order_and_both_languages(kg):
-    strategy = ("alb:strategy-netvaerksbaseret-organisation",
-                "The choice of a network-based organisation")
+    strategy = (
+        "alb:strategy-netvaerksbaseret-organisation",
+        "The choice of a network-based organisation",
+    )
     assert rows(kg, "strategy-assumptions") == [
-        (ALB, *strategy, "1",
-         "Mange og forskellige perspektiver gør os i stand til at se nye veje",
-         "Many and different perspectives let us see new ways"),
-        (ALB, *strategy, "2",
-         "Den bedste velfærd skabes i samspillet mellem en høj faglighed og et stærkt "
-         "borgerperspektiv",
-         "The best welfare is created in the interplay between high professional expertise and a "
-         "strong citizen perspective"),
-        (ALB, *strategy, "3",
-         "Hvis vi skal nå et anderledes resultat, skal vi arbejde anderledes med udfordringerne",
-         "To reach a different result, we must work differently with the challenges"),
+        (
+            ALB,
+            *strategy,
+            "1",
+            "Mange og forskellige perspektiver gør os i stand til at se nye veje",
+            "Many and different perspectives let us see new ways",
+        ),
+        (
+            ALB,
+            *strategy,
+            "2",
+            "Den bedste velfærd skabes i samspillet mellem en høj faglighed og et stærkt "
+            "borgerperspektiv",
+            "The best welfare is created in the interplay between high professional expertise "
+            "and a strong citizen perspective",
+        ),
+        (
+            ALB,
+            *strategy,
+            "3",
+            "Hvis vi skal nå et anderledes resultat, skal vi arbejde anderledes med udfordringerne",
+            "To reach a different result, we must work differently with the challenges",
+        ),
     ]
 
 
 def test_strategy_documents_authors_and_posts(kg):
     s2013 = ("alb:strategy-netvaerk-2013", "Strategy for networks (2013)", "2013")
-    chapter = ("doc:albertslund-vi-skaber-forbindelser",
-               "Vi skaber forbindelser (We create connections; chapter)", "structure")
+    chapter = (
+        "doc:albertslund-vi-skaber-forbindelser",
+        "Vi skaber forbindelser (We create connections; chapter)",
+        "structure",
+    )
     got = rows(kg, "strategy-documents")
     assert (ALB, *s2013, SEED, SEED_LABEL, "strategy", "", "") in got
-    assert (ALB, *s2013, *chapter, "Jette Runchel", "Municipal director, Albertslund Kommune") in got
-    assert (ALB, *s2013, *chapter, "Mette Horsgaard",
-            "Head of the Secretariat for the Network Structure") in got
-    assert (ALB, *s2013, *chapter, "Marie-Louise Lunderød",
-            "Consultant, Secretariat for Politics and Leadership") in got
+    assert (
+        ALB,
+        *s2013,
+        *chapter,
+        "Jette Runchel",
+        "Municipal director, Albertslund Kommune",
+    ) in got
+    assert (
+        ALB,
+        *s2013,
+        *chapter,
+        "Mette Horsgaard",
+        "Head of the Secretariat for the Network Structure",
+    ) in got
+    assert (
+        ALB,
+        *s2013,
+        *chapter,
+        "Marie-Louise Lunderød",
+        "Consultant, Secretariat for Politics and Leadership",
+    ) in got
     assert len(got) == 9
     assert {r[4] for r in got} == {
-        SEED, "doc:albertslund-hvilke-typer-netvaerk", "doc:albertslund-hvorfor-netvaerk",
-        "doc:albertslund-organisationsdiagram", "doc:albertslund-vi-skaber-forbindelser",
+        SEED,
+        "doc:albertslund-hvilke-typer-netvaerk",
+        "doc:albertslund-hvorfor-netvaerk",
+        "doc:albertslund-organisationsdiagram",
+        "doc:albertslund-vi-skaber-forbindelser",
     }
 
 
 def test_post_holders(kg):
     director = "Municipal director, Albertslund Kommune"
     assert rows(kg, "post-holders") == [
-        (ALB, "Steen Christiansen", "Mayor, Albertslund Kommune", ALBERTSLUND, "", "", "",
-         "Partly confirmed"),
+        (
+            ALB,
+            "Steen Christiansen",
+            "Mayor, Albertslund Kommune",
+            ALBERTSLUND,
+            "",
+            "",
+            "",
+            "Partly confirmed",
+        ),
         (ALB, "Jette Runchel", director, ALBERTSLUND, "", "", "2013-02-12", ""),
         (ALB, "Henrik Harder", director, ALBERTSLUND, "2021", "", "", "Partly confirmed"),
         (ALB, "Charlotte Djuraas Lund", "Head of PPR", "PPR", "", "", "2015", ""),
-        (ALB, "Mette Horsgaard", "Head of the Secretariat for the Network Structure", SNS, "", "",
-         "", ""),
-        (ALB, "Ida Skov Nielsen", "Network consultant, Secretariat for the Network Structure", SNS,
-         "", "", "", ""),
-        (ALB, "Marie-Louise Lunderød", "Consultant, Secretariat for Politics and Leadership", SPL,
-         "", "", "", ""),
+        (
+            ALB,
+            "Mette Horsgaard",
+            "Head of the Secretariat for the Network Structure",
+            SNS,
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "Ida Skov Nielsen",
+            "Network consultant, Secretariat for the Network Structure",
+            SNS,
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            "Marie-Louise Lunderød",
+            "Consultant, Secretariat for Politics and Leadership",
+            SPL,
+            "",
+            "",
+            "",
+            "",
+        ),
         (ALB, "Jan Lauge Olsen", "", "Økonomi & Stab (Finance & Staff)", "", "", "2015", ""),
     ]
 
@@ -210,15 +441,28 @@ def test_typologies(kg):
     got = rows(kg, "typologies")
     schemes = {r[0] for r in got}
     assert schemes == {
-        "vocab:agger-tortzen-2015", "vocab:arnstein-1969", "vocab:loeffler-2021",
-        "vocab:nabatchi-2017", "vocab:torfing-2019", "vocab:ulrich-samskabelse",
+        "vocab:agger-tortzen-2015",
+        "vocab:arnstein-1969",
+        "vocab:loeffler-2021",
+        "vocab:nabatchi-2017",
+        "vocab:torfing-2019",
+        "vocab:ulrich-samskabelse",
     }
     assert len(got) == 45
     # Ulrich's typology is recorded without invented types
     ulrich = [r for r in got if r[0] == "vocab:ulrich-samskabelse"]
-    assert ulrich == [("vocab:ulrich-samskabelse", "Ulrich's typology of co-creation",
-                       "Ulrich, Jens. Samskabelse – en typologi. Lederliv, VIA University College.",
-                       "", "", "", "", "")]
+    assert ulrich == [
+        (
+            "vocab:ulrich-samskabelse",
+            "Ulrich's typology of co-creation",
+            "Ulrich, Jens. Samskabelse – en typologi. Lederliv, VIA University College.",
+            "",
+            "",
+            "",
+            "",
+            "",
+        )
+    ]
     cell = next(r for r in got if r[3] == "nab:group-co-design")
     assert cell[4:7] == ("L2P2", "Group co-design", "Co-design | Group")
 
@@ -227,42 +471,109 @@ def test_typology_arnstein_in_order(kg):
     got = rows(kg, "typologies", typology="arnstein-1969", lang="da")
     rungs = [(r[4], r[5]) for r in got if r[4].isdigit()]
     assert rungs == [
-        ("1", "Manipulation"), ("2", "Terapi"), ("3", "Information"), ("4", "Konsultation"),
-        ("5", "Formildelse"), ("6", "Partnerskab"), ("7", "Delegeret magt"), ("8", "Borgerkontrol"),
+        ("1", "Manipulation"),
+        ("2", "Terapi"),
+        ("3", "Information"),
+        ("4", "Konsultation"),
+        ("5", "Formildelse"),
+        ("6", "Partnerskab"),
+        ("7", "Delegeret magt"),
+        ("8", "Borgerkontrol"),
     ]
 
 
 def test_cocreation_overview(kg):
     assert rows(kg, "cocreation-overview", municipality="albertslund") == [
-        (ALB, ALBERTSLUND, "initiative", "alb:initiative-udvalg-borgerdeltagelse",
-         "Section 17(4) committee on a citizen-participation policy", "",
-         "Section 17(4) of the Danish Local Government Act (Styrelsesloven)", "", ""),
-        (ALB, ALBERTSLUND, "plan made with citizens", "alb:policy-borgerdeltagelse",
-         "Citizen-participation policy", "", "", "", ""),
-        (ALB, ALBERTSLUND, "plan made with citizens", "alb:policy-faelles-om-albertslund",
-         "Fælles om Albertslund (Together about Albertslund)", "", "", "", ""),
-        (ALB, ALBERTSLUND, "plan made with citizens", "alb:strategy-albertslund-2024",
-         "Albertslund 2024", "2013", "", "", ""),
+        (
+            ALB,
+            ALBERTSLUND,
+            "initiative",
+            "alb:initiative-udvalg-borgerdeltagelse",
+            "Section 17(4) committee on a citizen-participation policy",
+            "",
+            "Section 17(4) of the Danish Local Government Act (Styrelsesloven)",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            ALBERTSLUND,
+            "plan made with citizens",
+            "alb:policy-borgerdeltagelse",
+            "Citizen-participation policy",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            ALBERTSLUND,
+            "plan made with citizens",
+            "alb:policy-faelles-om-albertslund",
+            "Fælles om Albertslund (Together about Albertslund)",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            ALB,
+            ALBERTSLUND,
+            "plan made with citizens",
+            "alb:strategy-albertslund-2024",
+            "Albertslund 2024",
+            "2013",
+            "",
+            "",
+            "",
+        ),
     ]
 
 
 def test_adopted_before(kg):
-    strategy = (ALB, ALBERTSLUND, "alb:strategy-netvaerk-2013", "Strategy for networks (2013)",
-                "network strategy", "2013")
+    strategy = (
+        ALB,
+        ALBERTSLUND,
+        "alb:strategy-netvaerk-2013",
+        "Strategy for networks (2013)",
+        "network strategy",
+        "2013",
+    )
     assert strategy in rows(kg, "adopted-before", before=2014)
     assert all(r[0] != ALB for r in rows(kg, "adopted-before", before=2013))
 
 
 def test_publications(kg):
     assert rows(kg, "publications", municipality="albertslund") == [
-        ("doc:agger-politica-47", "Annika Agger in Politica 47", "describes", ALB, ALBERTSLUND,
-         "Annika Agger", ""),
-        ("doc:thorup-2017",
-         "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
-         "municipalities)", "describes", ALB, ALBERTSLUND, "Mie Thorup", "2017"),
-        ("doc:ulrich-samskabelse-en-typologi",
-         "Ulrich: Samskabelse – en typologi (Co-creation – a typology)", "highlights", ALB,
-         ALBERTSLUND, "Jens Ulrich", ""),
+        (
+            "doc:agger-politica-47",
+            "Annika Agger in Politica 47",
+            "describes",
+            ALB,
+            ALBERTSLUND,
+            "Annika Agger",
+            "",
+        ),
+        (
+            "doc:thorup-2017",
+            "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
+            "municipalities)",
+            "describes",
+            ALB,
+            ALBERTSLUND,
+            "Mie Thorup",
+            "2017",
+        ),
+        (
+            "doc:ulrich-samskabelse-en-typologi",
+            "Ulrich: Samskabelse – en typologi (Co-creation – a typology)",
+            "highlights",
+            ALB,
+            ALBERTSLUND,
+            "Jens Ulrich",
+            "",
+        ),
     ]
 
 
@@ -295,8 +606,12 @@ def test_fact_source(kg):
 def test_knowledge_gaps(kg):
     got = rows(kg, "knowledge-gaps", municipality="albertslund")
     assert {r[0] for r in got} == {
-        "alb:gap-area-directors", "alb:gap-assumptions-strategy-2013", "alb:gap-department-list",
-        "alb:gap-department-pillars", "alb:gap-network-director", "alb:gap-network-leaders",
+        "alb:gap-area-directors",
+        "alb:gap-assumptions-strategy-2013",
+        "alb:gap-department-list",
+        "alb:gap-department-pillars",
+        "alb:gap-network-director",
+        "alb:gap-network-leaders",
         "alb:gap-network-members",
     }
     assert "gap:ulrich-type-names" in {r[0] for r in rows(kg, "knowledge-gaps")}
@@ -309,11 +624,15 @@ def test_change_events(kg):
         ("1973", "alb:event-1973-renaming"),
         ("2013-02-12", "alb:event-2013-reorganisation"),
     ]
-    assert got[2][4] == " | ".join(sorted([
-        "Albertslund Kommune's network structure",
-        "By, miljø & beskæftigelse (City, Environment & Employment)",
-        "Børn, kultur og velfærd (Children, Culture and Welfare)",
-    ]))
+    assert got[2][4] == " | ".join(
+        sorted(
+            [
+                "Albertslund Kommune's network structure",
+                "By, miljø & beskæftigelse (City, Environment & Employment)",
+                "Børn, kultur og velfærd (Children, Culture and Welfare)",
+            ]
+        )
+    )
 
 
 @pytest.mark.parametrize("query", QUALITY, ids=[q.name for q in QUALITY])
@@ -349,11 +668,14 @@ def test_string_parameter_is_a_literal_term():
     assert query.bindings({"lang": HOSTILE})["lang"] == Literal(HOSTILE)
 
 
-@pytest.mark.parametrize("value", [
-    "albertslund> } UNION { ?s ?p ?o } #",
-    'albertslund" }',
-    "albertslund {x}",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "albertslund> } UNION { ?s ?p ?o } #",
+        'albertslund" }',
+        "albertslund {x}",
+    ],
+)
 def test_iri_parameter_that_is_no_iri_is_refused(value, kg):
     with pytest.raises(UsageError, match="wants an IRI"):
         kg.query("networks", municipality=value)
@@ -370,5 +692,5 @@ def test_missing_required_parameter(kg):
 
 
 def test_unknown_query_lists_catalogue(kg):
-    with pytest.raises(UsageError, match="Known queries: .*networks"):
+    with pytest.raises(UsageError, match=r"Known queries: .*networks"):
         kg.query("netwerks")

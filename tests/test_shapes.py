@@ -30,9 +30,21 @@ INVALID = sorted((HERE / "invalid").glob("*.ttl"))
 VALID = sorted((HERE / "valid").glob("*.ttl"))
 EXPECT = re.compile(r"^#\s*Expect:\s*(\w+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
 PREFIX = re.compile(r"^@prefix\s+(\w*):\s*<([^>]+)>\s*\.", re.MULTILINE)
-_NOT_CONSTRAINTS = {RDF.type, SH.property, SH.name, SH.message, SH.severity, SH.targetClass,
-                    SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.description,
-                    SH.deactivated, SH.order, SH.group}
+_NOT_CONSTRAINTS = {
+    RDF.type,
+    SH.property,
+    SH.name,
+    SH.message,
+    SH.severity,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.description,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+}
 
 
 def rules() -> set[str]:
@@ -40,9 +52,9 @@ def rules() -> set[str]:
     shapes = load_shapes()
     found = set()
     for shape in set(shapes.subjects(SH.name, None)):
-        if isinstance(shape, URIRef) and str(shape).startswith(str(SHAPES)):
-            if any(p not in _NOT_CONSTRAINTS for p in shapes.predicates(shape, None)):
-                found.add(str(shape)[len(str(SHAPES)):])
+        own = isinstance(shape, URIRef) and str(shape).startswith(str(SHAPES))
+        if own and any(p not in _NOT_CONSTRAINTS for p in shapes.predicates(shape, None)):
+            found.add(str(shape)[len(str(SHAPES)) :])
     return found
 
 
@@ -60,8 +72,15 @@ def expected(fixture: Path) -> set[tuple[str, str, str, str, str]]:
             severity, focus, path, component = m.groups()
             prefix, local = focus.split(":", 1)
             focus_iri = prefixes[prefix] + local
-            found.add((severity, short(URIRef(focus_iri)), "" if path == "-" else path,
-                       component, rule_of(fixture)))
+            found.add(
+                (
+                    severity,
+                    short(URIRef(focus_iri)),
+                    "" if path == "-" else path,
+                    component,
+                    rule_of(fixture),
+                )
+            )
     return found
 
 
@@ -82,8 +101,15 @@ def test_invalid_fixture_fails_as_expected(fixture: Path):
     assert want, f"{fixture.name} has no '# Expect:' line"
     report = validate_inputs([fixture])
     got = {
-        (f.severity_name, short(f.focus), f.path, short(f.component),
-         str(f.shape)[len(str(SHAPES)):] if str(f.shape).startswith(str(SHAPES)) else short(f.shape))
+        (
+            f.severity_name,
+            short(f.focus),
+            f.path,
+            short(f.component),
+            str(f.shape)[len(str(SHAPES)) :]
+            if str(f.shape).startswith(str(SHAPES))
+            else short(f.shape),
+        )
         for f in report.findings
     }
     assert got == want

@@ -1,6 +1,6 @@
 """Smoke tests for the real SPARQL servers in ``support.triplestores`` (no mocks).
 
-Oxigraph must be installed (``.ci/install-triplestores.sh``); the Virtuoso tests are skipped
+Oxigraph must be installed (``scripts/install-system-deps.sh``); the Virtuoso tests are skipped
 only when ``virtuoso-t`` is not on PATH.
 """
 
@@ -26,7 +26,7 @@ SYN = "https://w3id.org/netkg/synthetic/"
 
 requires_virtuoso = pytest.mark.skipif(
     virtuoso_binary() is None,
-    reason="virtuoso-t not installed (Debian: run .ci/install-triplestores.sh)",
+    reason="virtuoso-t not installed (Debian: run scripts/install-system-deps.sh)",
 )
 
 

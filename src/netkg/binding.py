@@ -38,6 +38,11 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     return sparql[:at] + block + sparql[at:]
 
 
+def strip_comments(sparql: str) -> str:
+    """The query without its # comments (strings and IRIs containing '#' are kept whole)."""
+    return _TOKEN.sub(lambda m: "" if m.lastgroup == "comment" else m.group(), sparql)
+
+
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of the query, ignoring comments and strings."""
     words = (m.group() for m in _TOKEN.finditer(sparql) if m.lastgroup == "word")

@@ -8,10 +8,10 @@ writes its validation report, but never replaces a previously built graph.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -32,7 +32,7 @@ from netkg.layout import (
 from netkg.load import load_dataset, parse_dataset, parse_file
 from netkg.reason import infer
 from netkg.store import Store, new_store
-from netkg.validate import Report, load_shapes, validate_graph
+from netkg.validate import Report, validate_graph
 
 GRAPH_FILE = "netkg.trig"
 
@@ -61,7 +61,8 @@ class BuildResult:
             f"netkg {__version__} build",
             f"  load      {t.get('load', 0):6.2f} s  {self.asserted:,} triples asserted "
             f"from {len(self.sources)} files in {graphs} named graphs",
-            f"  reason    {t.get('reason', 0):6.2f} s  {self.inferred:,} triples inferred (OWL 2 RL)"
+            f"  reason    {t.get('reason', 0):6.2f} s  {self.inferred:,} triples inferred "
+            "(OWL 2 RL)"
             + (f"; {len(self.inconsistencies)} INCONSISTENCIES" if self.inconsistencies else ""),
         ]
         if self.report is not None:
@@ -72,7 +73,9 @@ class BuildResult:
                 f"({r.violations} violations, {r.warnings} warnings)"
             )
         if "write" in t:
-            lines.append(f"  write     {t['write']:6.2f} s  {', '.join(str(p) for p in self.written)}")
+            lines.append(
+                f"  write     {t['write']:6.2f} s  {', '.join(str(p) for p in self.written)}"
+            )
         lines.append(f"  total     {sum(t.values()):6.2f} s")
         for message in self.inconsistencies:
             lines.append(f"  inconsistency: {message}")
@@ -120,9 +123,7 @@ def build(
     )
 
 
-def validate_inputs(
-    paths: list[Path], reason: bool = True, shapes: Graph | None = None
-) -> Report:
+def validate_inputs(paths: list[Path], reason: bool = True, shapes: Graph | None = None) -> Report:
     """Validate data files in the context of the ontology, vocabularies and shared data.
 
     Findings are kept only for nodes the files mention, so a report speaks about the user's
@@ -205,13 +206,17 @@ def built_graph_path(out_dir: Path = Path("dist")) -> Path | None:
     return path
 
 
-def open_store(engine: str = "rdflib", graph_file: Path | None = None, quiet: bool = False) -> Store:
+def open_store(
+    engine: str = "rdflib", graph_file: Path | None = None, quiet: bool = False
+) -> Store:
     """A store to query: a built graph file if given or fresh in dist/, else an in-memory build."""
     path = graph_file or built_graph_path()
     if path is not None:
         return load_built(path, engine)
     if not quiet:
-        print("netkg: dist/ has no fresh build; building in memory (load + reason)", file=sys.stderr)
+        print(
+            "netkg: dist/ has no fresh build; building in memory (load + reason)", file=sys.stderr
+        )
     return build(engine=engine, validate=False).store
 
 
@@ -247,8 +252,10 @@ def _report_json(result: BuildResult) -> dict:
         "ok": result.ok,
         "triples": {"asserted": result.asserted, "inferred": result.inferred},
         "graphs": {str(n): result.store.count(n) for n in result.store.graph_names()},
-        "files": [str(s.path.relative_to(root())) if s.path.is_relative_to(root()) else str(s.path)
-                  for s in result.sources],
+        "files": [
+            str(s.path.relative_to(root())) if s.path.is_relative_to(root()) else str(s.path)
+            for s in result.sources
+        ],
         "validation": None
         if report is None
         else {

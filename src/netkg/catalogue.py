@@ -77,7 +77,9 @@ class Param:
 
     def _form(self) -> str:
         if self.type == "iri":
-            short = f", a prefixed name, or a bare name in {self.namespace}:" if self.namespace else ""
+            short = (
+                f", a prefixed name, or a bare name in {self.namespace}:" if self.namespace else ""
+            )
             return f"an IRI{short}"
         return {"integer": "a whole number", "date": "a date YYYY-MM-DD"}.get(self.type, "text")
 
@@ -113,7 +115,9 @@ class CatalogueQuery:
             raw = given.get(p.name, p.default)
             if raw is None:
                 if p.required:
-                    raise UsageError(f"query {self.name!r} needs --param {p.name}=… ({p.description})")
+                    raise UsageError(
+                        f"query {self.name!r} needs --param {p.name}=… ({p.description})"
+                    )
                 continue
             bound[p.name] = p.to_term(raw)
         return bound

@@ -1,7 +1,7 @@
 """The `netkg` command line.
 
     netkg build                     load, reason, validate, write dist/, print a summary
-    netkg validate FILE...          SHACL-validate data files (exit 0 conforms, 1 violations, 2 unusable)
+    netkg validate FILE...          SHACL-validate data files (exit 0 ok, 1 violations, 2 unusable)
     netkg queries                   list the query catalogue
     netkg query NAME|FILE.rq        answer one question (--param, --format, --endpoint)
 
@@ -67,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="answer a catalogue question or run an .rq file")
     p.add_argument("query", help="catalogue name (see `netkg queries`) or path to an .rq file")
     p.add_argument(
-        "--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="fill a declared parameter (repeatable)",
     )
     p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
@@ -119,7 +123,9 @@ def _queries(args: argparse.Namespace) -> int:
             print(f"{'':{width}}            {q.question}")
             for p in q.params:
                 default = f" (default {p.default})" if p.default else ""
-                print(f"{'':{width}}            --param {p.name}=<{p.type}>{default}  {p.description}")
+                print(
+                    f"{'':{width}}            --param {p.name}=<{p.type}>{default}  {p.description}"
+                )
     return 0
 
 

@@ -28,20 +28,34 @@ def describe(graphs: dict[URIRef, Graph]) -> Graph:
     out.bind("dct", DCTERMS)
     out.add((DATASET, RDF.type, VOID.Dataset))
     out.add((DATASET, RDF.type, DCAT.Dataset))
-    out.add((DATASET, DCTERMS.title, Literal("netkg – netværksbaserede kommuner og samskabelse", lang="da")))
-    out.add((DATASET, DCTERMS.title, Literal("netkg – network-based municipalities and co-creation", lang="en")))
+    out.add(
+        (
+            DATASET,
+            DCTERMS.title,
+            Literal("netkg – netværksbaserede kommuner og samskabelse", lang="da"),
+        )
+    )
+    out.add(
+        (
+            DATASET,
+            DCTERMS.title,
+            Literal("netkg – network-based municipalities and co-creation", lang="en"),
+        )
+    )
     out.add((DATASET, RDFS.label, Literal("netkg-datasættet", lang="da")))
     out.add((DATASET, RDFS.label, Literal("the netkg dataset", lang="en")))
     out.add((DATASET, DCTERMS.license, LICENSE))
     out.add((DATASET, DCAT_VERSION, Literal(__version__)))
     out.add((DATASET, VOID.uriSpace, Literal(BASE + "id/")))
     out.add((DATASET, VOID.vocabulary, URIRef(str(NKG))))
-    out.add((DATASET, VOID.triples, Literal(sum(len(g) for g in graphs.values()), datatype=XSD.integer)))
+    out.add(
+        (DATASET, VOID.triples, Literal(sum(len(g) for g in graphs.values()), datatype=XSD.integer))
+    )
     for name, graph in sorted(graphs.items()):
         out.add((DATASET, VOID.subset, name))
         out.add((name, RDF.type, VOID.Dataset))
         out.add((name, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-        out.add((name, RDFS.label, Literal(str(name)[len(str(GRAPH)):], lang="en")))
+        out.add((name, RDFS.label, Literal(str(name)[len(str(GRAPH)) :], lang="en")))
         for municipality in graph.subjects(RDF.type, NKG.Municipality):
             out.add((name, DCTERMS.subject, municipality))
     return out

@@ -72,7 +72,8 @@ def data_sources(base: Path | None = None) -> list[Source]:
     """The shared data and one graph per municipality file."""
     base = base or root()
     found = [
-        Source(p, GRAPH["shared"], "shared") for p in sorted((base / "data" / "shared").glob("*.ttl"))
+        Source(p, GRAPH["shared"], "shared")
+        for p in sorted((base / "data" / "shared").glob("*.ttl"))
     ]
     found += [
         Source(p, municipality_graph(p), "municipality")

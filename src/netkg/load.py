@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
@@ -125,7 +125,9 @@ def _located(path: Path, exc: Exception) -> InputError:
         except (OSError, ValueError):
             pass
     line = getattr(exc, "lines", None)
-    return InputError(path, f"syntax error: {reason or exc}", line + 1 if line is not None else None)
+    return InputError(
+        path, f"syntax error: {reason or exc}", line + 1 if line is not None else None
+    )
 
 
 def _rdflib_reason(exc: Exception) -> str:

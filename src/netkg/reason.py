@@ -31,14 +31,32 @@ _ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 _ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _NOT_REASONED = {RDFS.domain, RDFS.range}
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-              OWL.equivalentProperty}
+_REFLEXIVE = {
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, RDF.Property}
-_ANNOTATION_BUILTINS = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
-                        OWL.versionInfo, OWL.versionIRI, OWL.priorVersion, OWL.imports}
-_CHARACTERISTICS = (OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
-                    OWL.InverseFunctionalProperty, OWL.AsymmetricProperty,
-                    OWL.IrreflexiveProperty)
+_ANNOTATION_BUILTINS = {
+    RDFS.label,
+    RDFS.comment,
+    RDFS.seeAlso,
+    RDFS.isDefinedBy,
+    OWL.versionInfo,
+    OWL.versionIRI,
+    OWL.priorVersion,
+    OWL.imports,
+}
+_CHARACTERISTICS = (
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.AsymmetricProperty,
+    OWL.IrreflexiveProperty,
+)
 
 
 @dataclass

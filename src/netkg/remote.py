@@ -23,10 +23,11 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
+from netkg.binding import bind_values, query_form, strip_comments
 from netkg.errors import EndpointError, UsageError
 from netkg.results import ResultTable
 from netkg.store import QueryAnswer
-from netkg.binding import bind_values, query_form
+
 
 class RemoteEndpoint:
     """A SPARQL endpoint reached over HTTP; read-only use."""
@@ -47,10 +48,13 @@ class RemoteEndpoint:
         self.password = password
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        text = bind_values(sparql, bindings or {})
+        # Comments are dropped: SPARQLWrapper guesses the query form from the text and can
+        # mistake a word in a comment ("describe", "load") for the form.
+        text = strip_comments(bind_values(sparql, bindings or {}))
         kind = query_form(text)
         client = SPARQLWrapper(self.url)
         client.setQuery(text)
+        client.queryType = kind
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setTimeout(int(self.timeout))
@@ -97,12 +101,14 @@ class RemoteEndpoint:
             raise EndpointError(f"{self.url}: {_first_line(exc)}") from None
         except urllib.error.HTTPError as exc:
             raise EndpointError(f"{self.url} answered HTTP {exc.code} {exc.reason}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from None
+                raise EndpointError(
+                    f"{self.url} did not answer within {self.timeout:g} s"
+                ) from None
             raise EndpointError(f"cannot reach {self.url}: {reason}") from None
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"cannot reach {self.url}: {exc}") from None

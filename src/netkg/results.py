@@ -80,7 +80,7 @@ def short(term: Node | None) -> str:
             default=None,
         )
         if best and _plain_local(iri[len(best[1]) :]):
-            return f"{best[0]}:{iri[len(best[1]):]}"
+            return f"{best[0]}:{iri[len(best[1]) :]}"
         return iri
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -95,7 +95,9 @@ def render_table(table: ResultTable, max_width: int = 70) -> str:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip(), line]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    out += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     n = len(table.rows)
     out.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(out) + "\n"

@@ -19,10 +19,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from netkg.iris import PREFIXES
-from netkg.results import ResultTable
 from netkg.binding import bind_values
 from netkg.errors import QueryError
+from netkg.iris import PREFIXES
+from netkg.results import ResultTable
 from netkg.terms import from_ox
 
 ENGINES = ("rdflib", "oxigraph")
@@ -93,7 +93,9 @@ class RdflibStore(Store):
         return sorted(
             g.identifier
             for g in self.dataset.graphs()
-            if isinstance(g.identifier, URIRef) and len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+            if isinstance(g.identifier, URIRef)
+            and len(g)
+            and g.identifier != DATASET_DEFAULT_GRAPH_ID
         )
 
     def graph(self, name: URIRef) -> Graph:
@@ -109,9 +111,7 @@ class RdflibStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
         try:
-            result = self.dataset.query(
-                sparql, initNs=PREFIXES, initBindings=dict(bindings or {})
-            )
+            result = self.dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
             if result.type == "SELECT":
                 columns = [str(v) for v in result.vars]
                 rows = [tuple(row[v] for v in result.vars) for row in result]
@@ -139,7 +139,9 @@ class OxigraphStore(Store):
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            URIRef(g.value) for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     def graph(self, name: URIRef) -> Graph:
         copy = Graph()
@@ -162,9 +164,7 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed (Oxigraph): {_first_line(exc)}") from None
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = [
-                tuple(None if s[c] is None else from_ox(s[c]) for c in columns) for s in result
-            ]
+            rows = [tuple(None if s[c] is None else from_ox(s[c]) for c in columns) for s in result]
             return QueryAnswer(table=ResultTable(columns, rows))
         if isinstance(result, ox.QueryBoolean):
             return QueryAnswer(boolean=bool(result))

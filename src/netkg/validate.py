@@ -20,8 +20,8 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from netkg.iris import PREFIXES
-from netkg.load import parse_file
 from netkg.layout import shape_files
+from netkg.load import parse_file
 from netkg.results import short
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -42,8 +42,10 @@ class Finding:
     messages: dict[str, str]
 
     def message(self, lang: str = "en") -> str:
-        return self.messages.get(lang) or self.messages.get("en") or next(
-            iter(self.messages.values()), ""
+        return (
+            self.messages.get(lang)
+            or self.messages.get("en")
+            or next(iter(self.messages.values()), "")
         )
 
     @property
@@ -63,7 +65,7 @@ class Report:
     inconsistencies: list[str] = field(default_factory=list)
 
     def add_inconsistencies(self, messages: list[str]) -> None:
-        """OWL-RL contradictions (e.g. a unit of two disjoint kinds) make the data non-conforming."""
+        """OWL-RL contradictions (a unit of two disjoint kinds, say) make the data non-conforming."""
         self.inconsistencies.extend(messages)
         if messages:
             self.conforms = False
@@ -102,7 +104,9 @@ class Report:
         for node in order:
             label = self.labels.get(node)
             lines.append(f"{short(node)}" + (f"  ({label})" if label else ""))
-            for f in sorted(by_focus[node], key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.path)):
+            for f in sorted(
+                by_focus[node], key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.path)
+            ):
                 value = f"  value: {_value(f.value)}" if f.value not in (None, f.focus) else ""
                 path = f" [{f.path}]" if f.path else ""
                 lines.append(f"  {f.severity_name.upper():9} {f.name}{path}{value}")
@@ -155,13 +159,35 @@ def validate_graph(
         advanced=True,
         inplace=False,
     )
-    findings = [_finding(report_graph, shapes, r) for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    results = list(report_graph.subjects(RDF.type, SH.ValidationResult))
     if focus_filter is not None:
-        findings = [f for f in findings if f.focus in focus_filter]
+        results = [r for r in results if report_graph.value(r, SH.focusNode) in focus_filter]
+        report_graph = _report_of(report_graph, results)
+    findings = [_finding(report_graph, shapes, r) for r in results]
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), short(f.focus), f.path))
     conforms = not any(f.severity == SH.Violation for f in findings)
     labels = {f.focus: _label(data, f.focus) for f in findings}
-    return Report(conforms, findings, report_graph, count_shapes(shapes), {k: v for k, v in labels.items() if v})
+    return Report(
+        conforms,
+        findings,
+        report_graph,
+        count_shapes(shapes),
+        {k: v for k, v in labels.items() if v},
+    )
+
+
+def _report_of(full: Graph, results: list[Node]) -> Graph:
+    """A SHACL report holding only `results` (with their nested path nodes)."""
+    out = Graph()
+    report = BNode()
+    out.add((report, RDF.type, SH.ValidationReport))
+    violating = any(full.value(r, SH.resultSeverity) == SH.Violation for r in results)
+    out.add((report, SH.conforms, Literal(not violating)))
+    for result in results:
+        out.add((report, SH.result, result))
+        for triple in full.cbd(result):
+            out.add(triple)
+    return out
 
 
 def _finding(report: Graph, shapes: Graph, result: Node) -> Finding:
@@ -171,7 +197,9 @@ def _finding(report: Graph, shapes: Graph, result: Node) -> Finding:
         lang = msg.language if isinstance(msg, Literal) and msg.language else "en"
         messages.setdefault(lang, str(msg))
     name = shapes.value(shape, SH.name) if shape is not None else None
-    names = {n.language: str(n) for n in shapes.objects(shape, SH.name)} if shape is not None else {}
+    names = (
+        {n.language: str(n) for n in shapes.objects(shape, SH.name)} if shape is not None else {}
+    )
     return Finding(
         focus=report.value(result, SH.focusNode),
         path=_path(report, report.value(result, SH.resultPath)),
@@ -199,7 +227,11 @@ def _path(graph: Graph, path: Node | None) -> str:
         alt = graph.value(path, SH.alternativePath)
         if alt is not None:
             return "(" + "|".join(_path(graph, p) for p in Collection(graph, alt)) + ")"
-        for op, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        for op, mark in (
+            (SH.zeroOrMorePath, "*"),
+            (SH.oneOrMorePath, "+"),
+            (SH.zeroOrOnePath, "?"),
+        ):
             inner = graph.value(path, op)
             if inner is not None:
                 return _path(graph, inner) + mark
@@ -215,7 +247,11 @@ def _value(term: Node) -> str:
 def _label(graph: Graph, node: Node) -> str:
     from rdflib.namespace import RDFS
 
-    labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
+    labels = {
+        lit.language: str(lit)
+        for lit in graph.objects(node, RDFS.label)
+        if isinstance(lit, Literal)
+    }
     if labels:
         return labels.get("en") or labels.get("da") or next(iter(labels.values()))
     name = graph.value(node, URIRef("http://xmlns.com/foaf/0.1/name"))

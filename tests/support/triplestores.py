@@ -10,7 +10,7 @@ Two stores are supported:
   (``/sparql-graph-crud-auth`` for the Graph Store Protocol, ``/sparql-auth`` for SPARQL
   Update) as the superuser ``dba``/``dba`` of the fresh private database.
 
-Install both with ``.ci/install-triplestores.sh``. Every server gets its own data directory
+Install both with ``scripts/install-system-deps.sh``. Every server gets its own data directory
 inside ``tmp_dir`` and free TCP ports bound to 127.0.0.1 only, so tests can run side by side.
 
 Example (e.g. inside a pytest fixture; ``tmp_path`` is pytest's temporary directory). With
@@ -357,7 +357,11 @@ def oxigraph_binary() -> str | None:
 
 @contextlib.contextmanager
 def oxigraph_server(
-    tmp_dir: Path, read_only: bool = False, *, startup_timeout_s: float = 20.0
+    tmp_dir: Path,
+    read_only: bool = False,
+    *,
+    startup_timeout_s: float = 20.0,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[OxigraphServer]:
     """Run an Oxigraph server persisting to ``tmp_dir/oxigraph``; stop it on exit.
 
@@ -368,7 +372,7 @@ def oxigraph_server(
     """
     binary = oxigraph_binary()
     if binary is None:
-        raise ServerStartError("oxigraph not found: run .ci/install-triplestores.sh")
+        raise ServerStartError("oxigraph not found: run scripts/install-system-deps.sh")
     data_dir = Path(tmp_dir) / "oxigraph"
     data_dir.mkdir(parents=True, exist_ok=True)
     if read_only and not (data_dir / "CURRENT").exists():
@@ -388,7 +392,15 @@ def oxigraph_server(
             log.write(f"--- attempt {attempt}: {command} on port {port}\n".encode())
             log.flush()
             process = subprocess.Popen(
-                [binary, command, "--location", str(data_dir), "--bind", f"{HOST}:{port}"],
+                [
+                    binary,
+                    command,
+                    "--location",
+                    str(data_dir),
+                    "--bind",
+                    f"{HOST}:{port}",
+                    *extra_args,
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -527,7 +539,7 @@ def virtuoso_server(
     """
     binary = virtuoso_binary()
     if binary is None:
-        raise ServerStartError("virtuoso-t not found: run .ci/install-triplestores.sh")
+        raise ServerStartError("virtuoso-t not found: run scripts/install-system-deps.sh")
     db_dir = Path(tmp_dir).resolve() / "virtuoso"
     for sub in (db_dir, db_dir / "vad", db_dir / "vsp"):
         sub.mkdir(parents=True, exist_ok=True)

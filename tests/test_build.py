@@ -1,0 +1,236 @@
+"""The main job: load → reason → validate → write, and what it must never do."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from netkg.build import build, load_built, write_dist
+from netkg.describe import DESCRIPTION_GRAPH
+from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
+from netkg.layout import default_sources, root
+from netkg.reason import infer
+
+ALB = "https://w3id.org/netkg/id/albertslund/"
+DOC = PREFIXES["doc"]
+
+
+def test_shipped_data_conforms_and_is_consistent(built):
+    assert built.report.conforms, built.report.text()
+    assert built.report.findings == []
+    assert built.inconsistencies == []
+    assert built.ok
+    assert built.report.shapes_checked > 60
+
+
+def test_named_graphs(built):
+    names = set(built.store.graph_names())
+    assert {
+        GRAPH["ontology"],
+        GRAPH["imports"],
+        GRAPH["vocabularies"],
+        GRAPH["shared"],
+        GRAPH["municipality/0165-albertslund"],
+        INFERRED_GRAPH,
+        DESCRIPTION_GRAPH,
+    } <= names
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        # unit kind: class → classification (owl:hasValue)
+        (URIRef(ALB + "unit-ppr"), ORG.classification, URIRef(PREFIXES["uk"] + "department")),
+        # legal basis → § 17, stk. 4 committee (intersection with hasValue)
+        (URIRef(ALB + "initiative-udvalg-borgerdeltagelse"), RDF.type, NKG.Section17Committee),
+        # a tenure's holder holds its post (property chain)
+        (PERSON["jette-runchel"], ORG.holds, URIRef(ALB + "post-kommunaldirektoer")),
+        # a network is inside the municipality (sub-properties + transitivity)
+        (URIRef(ALB + "network-haervaerk"), ORG.transitiveSubOrganizationOf, MUN.albertslund),
+        # highlights ⊑ describes
+        (URIRef(DOC + "ulrich-samskabelse-en-typologi"), NKG.describes, MUN.albertslund),
+        # inverse property
+        (URIRef(ALB + "network-structure"), NKG.networkStructureOf, MUN.albertslund),
+    ],
+)
+def test_reasoning_adds_what_queries_need_in_its_own_graph(built, triple):
+    assert triple in built.store.graph(INFERRED_GRAPH)
+    for name in built.store.graph_names():
+        if name != INFERRED_GRAPH:
+            assert triple not in built.store.graph(name), f"asserted in {name}"
+
+
+def test_domain_and_range_do_not_infer_types(built):
+    """A range axiom must not turn a wrong value into a right one (SHACL checks ranges)."""
+    inferred = built.store.graph(INFERRED_GRAPH)
+    assert not list(inferred.triples((None, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person"))))
+
+
+def test_pruning_leaves_the_closure_unchanged():
+    """reason.py leaves axiom-free predicates out of the closure; the result must not change."""
+    from netkg.load import load_dataset
+
+    sources = default_sources()
+    dataset = load_dataset(sources)
+    graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
+    assert set(infer(graphs, prune=True).graph) == set(infer(graphs, prune=False).graph)
+
+
+def test_reasoning_reports_an_inconsistency():
+    data = Graph()
+    for s in default_sources():
+        if s.role in ("ontology", "imports", "vocabulary"):
+            data.parse(s.path)
+    unit = URIRef("https://w3id.org/netkg/synthetic/test/unit")
+    data.add((unit, RDF.type, NKG.DirectorArea))
+    data.add((unit, RDF.type, NKG.Department))
+    result = infer([data])
+    assert result.inconsistencies
+    assert any("disjoint" in m.lower() for m in result.inconsistencies)
+
+
+def test_input_files_are_not_touched_by_a_build(tmp_path):
+    before = {s.path: s.path.read_bytes() for s in default_sources()}
+    result = build()
+    write_dist(result, tmp_path)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_dist_files(built, tmp_path):
+    written = write_dist(built, tmp_path)
+    names = {p.name for p in written}
+    assert names == {
+        "netkg.trig",
+        "netkg.nq",
+        "inferred.ttl",
+        "validation-report.ttl",
+        "validation-report.txt",
+        "build-report.json",
+    }
+    report = json.loads((tmp_path / "build-report.json").read_text())
+    assert report["ok"] is True
+    assert report["validation"]["conforms"] is True
+    assert report["triples"]["asserted"] == built.asserted
+    assert report["triples"]["inferred"] == built.inferred > 500
+    assert set(report["timings_seconds"]) >= {"load", "reason", "validate"}
+    reloaded = load_built(tmp_path / "netkg.trig")
+    assert set(reloaded.graph_names()) == set(built.store.graph_names())
+    assert reloaded.count() == built.store.count()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_dist_is_written_all_or_nothing(built, tmp_path, monkeypatch):
+    write_dist(built, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_dist(built, tmp_path)
+    monkeypatch.undo()
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(after) == set(before), "temporary files left behind"
+    # the two files renamed before the failure hold identical content; none is half-written
+    for name, content in after.items():
+        assert content == before[name] or name == "build-report.json", name
+
+
+def test_nothing_is_fetched_from_the_network(monkeypatch, tmp_path):
+    """Load, reason, validate, query and write without a single outgoing connection."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    result = build()
+    write_dist(result, tmp_path)
+    assert result.ok
+    from netkg.api import KnowledgeGraph
+
+    assert len(KnowledgeGraph(result.store).query("networks")) == 10
+
+
+# --- bad input, through the CLI as a user meets it -------------------------------------------
+
+
+@pytest.fixture()
+def data_root(tmp_path) -> Path:
+    """A private copy of the inputs, so tests can break them (NETKG_ROOT points at it)."""
+    copy = tmp_path / "root"
+    for part in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(root() / part, copy / part)
+    return copy
+
+
+def _netkg(*args: str, root_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NETKG_ROOT=str(root_dir))
+    return subprocess.run(
+        ["netkg", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, tmp_path):
+    good = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    dist = tmp_path / "dist"
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if "nkg:municipalityCode" in line)
+    lines[number] = '    nkg:municipalityCode "0165 ;'
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert f"0165-albertslund.ttl:{number + 1}:" in bad.stderr
+    assert "syntax error" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+
+
+def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tmp_path):
+    assert _netkg("build", root_dir=data_root, cwd=tmp_path).returncode == 0
+    graph_before = (tmp_path / "dist" / "netkg.trig").read_bytes()
+    target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
+    text = target.read_text(encoding="utf-8").replace(
+        'nkg:municipalityCode "0165"', 'nkg:municipalityCode "165"'
+    )
+    target.write_text(text, encoding="utf-8")
+    done = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "conforms: NO" in done.stdout
+    assert "Municipality code" in done.stdout and 'value: "165"' in done.stdout
+    assert (tmp_path / "dist" / "netkg.trig").read_bytes() == graph_before
+    assert "does NOT conform" in (tmp_path / "dist" / "validation-report.txt").read_text()
+
+
+def test_missing_input_file_is_exit_2(data_root, tmp_path):
+    (data_root / "ontology" / "netkg.ttl").unlink()
+    done = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "netkg.ttl: no such file" in done.stderr
+
+
+def test_remote_jsonld_context_is_refused(tmp_path):
+    from netkg.errors import InputError
+    from netkg.load import parse_file
+
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text('{"@context": "https://schema.org/", "@id": "urn:x", "name": "x"}')
+    with pytest.raises(InputError, match="remote JSON-LD context"):
+        parse_file(doc)
