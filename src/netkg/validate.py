@@ -65,7 +65,7 @@ class Report:
     inconsistencies: list[str] = field(default_factory=list)
 
     def add_inconsistencies(self, messages: list[str]) -> None:
-        """OWL-RL contradictions (a unit of two disjoint kinds, say) make the data non-conforming."""
+        """OWL-RL contradictions (a unit of two disjoint kinds) make the data non-conforming."""
         self.inconsistencies.extend(messages)
         if messages:
             self.conforms = False
