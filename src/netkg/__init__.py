@@ -3,21 +3,21 @@
 The notebook-facing API::
 
     import netkg
-    kg = netkg.load()                                   # ontology + vocabularies + data, reasoned
+    kg = netkg.load_graph()                             # ontology, vocabularies, data, reasoned
     kg.query("networks", municipality="albertslund")    # a ResultTable
     kg.query("networks").to_dataframe()                 # a pandas DataFrame
-    netkg.catalogue()                                   # the named queries
+    netkg.queries()                                     # the named queries
 """
 
 from importlib import import_module
 
 __version__ = "0.1.0"
-__all__ = ["KnowledgeGraph", "NetkgError", "catalogue", "load", "validate_files"]
+__all__ = ["KnowledgeGraph", "NetkgError", "load_graph", "queries", "validate_files"]
 
 _LAZY = {
     "KnowledgeGraph": "netkg.api",
-    "catalogue": "netkg.api",
-    "load": "netkg.api",
+    "queries": "netkg.api",
+    "load_graph": "netkg.api",
     "validate_files": "netkg.api",
     "NetkgError": "netkg.errors",
 }

@@ -43,7 +43,7 @@ class KnowledgeGraph:
         return self.engine.query(text, {})
 
 
-def load(
+def load_graph(
     paths: Iterable[str | Path] | None = None,
     *,
     engine: str = "rdflib",
@@ -61,7 +61,7 @@ def load(
     return KnowledgeGraph(build(sources, engine=engine, validate=False).store)
 
 
-def catalogue() -> dict[str, CatalogueQuery]:
+def queries() -> dict[str, CatalogueQuery]:
     """The catalogue's queries by name, with title, question, parameters and columns."""
     return load_catalogue()
 
