@@ -15,8 +15,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from importlib import import_module
+
 from netkg import __version__
 from netkg.errors import NetkgError, UsageError
+
+# Modules that add their own subcommands: each has `register(subparsers)` and keeps its
+# top-level imports light (heavy libraries are imported inside the command), so `netkg --help`
+# stays fast.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.add_argument("--graph", type=Path, help="query this built TriG/N-Quads file")
     p.set_defaults(func=_query)
+
+    for name in COMMAND_MODULES:
+        import_module(name).register(sub)
     return parser
 
 
