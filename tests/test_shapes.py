@@ -5,8 +5,9 @@ optionally with a -suffix) and states its expected findings in its header::
 
     # Expect: Violation ex:network-1 org:classification sh:MaxCountConstraintComponent
 
-(severity, focus node, result path or '-' for a node-level rule, constraint component). The
-findings must be exactly those lines, each raised by the named rule. Fixtures under
+(severity, focus node, result path or '-' for a node-level rule, constraint component, and —
+only where a sibling rule necessarily fires too — that rule's name). The findings must be
+exactly those lines, each raised by the named rule (the file's rule by default). Fixtures under
 tests/shapes/valid/ must produce no finding at all. Fixtures are validated the way
 `netkg validate FILE` does: with the ontology, vocabularies and shared data as context.
 """
@@ -28,7 +29,7 @@ from netkg.validate import load_shapes
 HERE = Path(__file__).parent / "shapes"
 INVALID = sorted((HERE / "invalid").glob("*.ttl"))
 VALID = sorted((HERE / "valid").glob("*.ttl"))
-EXPECT = re.compile(r"^#\s*Expect:\s*(\w+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
+EXPECT = re.compile(r"^#\s*Expect:\s*(\w+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?\s*$")
 PREFIX = re.compile(r"^@prefix\s+(\w*):\s*<([^>]+)>\s*\.", re.MULTILINE)
 _NOT_CONSTRAINTS = {
     RDF.type,
@@ -69,7 +70,7 @@ def expected(fixture: Path) -> set[tuple[str, str, str, str, str]]:
     for line in text.splitlines():
         m = EXPECT.match(line)
         if m:
-            severity, focus, path, component = m.groups()
+            severity, focus, path, component, rule = m.groups()
             prefix, local = focus.split(":", 1)
             focus_iri = prefixes[prefix] + local
             found.add(
@@ -78,7 +79,7 @@ def expected(fixture: Path) -> set[tuple[str, str, str, str, str]]:
                     short(URIRef(focus_iri)),
                     "" if path == "-" else path,
                     component,
-                    rule_of(fixture),
+                    rule or rule_of(fixture),
                 )
             )
     return found

@@ -132,8 +132,9 @@ def validate_inputs(paths: list[Path], reason: bool = True, shapes: Graph | None
     ontology's axioms (which is all that can fire on them).
     """
     inputs = [Path(p) for p in paths]
-    given = tuple(sorted(str(p.resolve()) for p in inputs))
-    context, context_inferred, axioms = _context(given)
+    shipped = {str(s.path.resolve()) for s in ontology_sources() + data_sources()}
+    replaced = tuple(sorted(str(p.resolve()) for p in inputs if str(p.resolve()) in shipped))
+    context, context_inferred, axioms = _context(replaced)
     input_graphs = [parse_file(p, into=Graph(identifier=input_graph(p))) for p in inputs]
     mentioned: set = set()
     for g in input_graphs:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
 from importlib import import_module
+from pathlib import Path
 
 from netkg import __version__
 from netkg.errors import NetkgError, UsageError

@@ -159,7 +159,10 @@ def validate_graph(
         advanced=True,
         inplace=False,
     )
-    results = list(report_graph.subjects(RDF.type, SH.ValidationResult))
+    # pyshacl nests the results behind a failed sh:node under sh:detail; the outer result,
+    # from the named rule, is the finding
+    nested = set(report_graph.objects(None, SH.detail))
+    results = [r for r in report_graph.subjects(RDF.type, SH.ValidationResult) if r not in nested]
     if focus_filter is not None:
         results = [r for r in results if report_graph.value(r, SH.focusNode) in focus_filter]
         report_graph = _report_of(report_graph, results)
