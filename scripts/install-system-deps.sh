@@ -2,6 +2,8 @@
 # Debian packages the tests need, installed only where missing (Debian 12, as root or via sudo):
 #   java            default-jre-headless   HermiT (via owlready2) checks the ontology's consistency
 #   virtuoso-t      virtuoso-opensource    a real SPARQL store the publishing tests write to
+#   dot             graphviz               `netkg diagram` draws organisation charts with it
+#   chromium        chromium               the browser tests (driven by Playwright, no download)
 # Idempotent: a package is skipped when its command is already on PATH.
 set -euo pipefail
 
@@ -17,6 +19,8 @@ fi
 declare -A WANT=(
     [java]=default-jre-headless
     [virtuoso-t]=virtuoso-opensource
+    [dot]=graphviz
+    [chromium]=chromium
 )
 missing=()
 for cmd in "${!WANT[@]}"; do
