@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,13 @@ def data_root(tmp_path) -> Path:
 def _netkg(*args: str, root_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, NETKG_ROOT=str(root_dir))
     return subprocess.run(
-        ["netkg", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "netkg", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

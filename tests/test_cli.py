@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,12 @@ ALBERTSLUND = root() / "data" / "municipalities" / "0165-albertslund.ttl"
 
 def netkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["netkg", *args], capture_output=True, text=True, timeout=300, check=False, cwd=cwd
+        [sys.executable, "-m", "netkg", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=cwd,
     )
 
 

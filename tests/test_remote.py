@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -72,7 +73,17 @@ def test_remote_binds_hostile_text_as_one_literal(remote):
 
 def test_cli_query_against_endpoint(endpoint):
     done = subprocess.run(
-        ["netkg", "query", "counts", "--endpoint", endpoint, "--format", "csv"],
+        [
+            sys.executable,
+            "-m",
+            "netkg",
+            "query",
+            "counts",
+            "--endpoint",
+            endpoint,
+            "--format",
+            "csv",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -92,7 +103,7 @@ def _refused_port() -> int:
 def test_unreachable_endpoint_is_one_line_exit_3():
     url = f"http://127.0.0.1:{_refused_port()}/sparql"
     done = subprocess.run(
-        ["netkg", "query", "networks", "--endpoint", url],
+        [sys.executable, "-m", "netkg", "query", "networks", "--endpoint", url],
         capture_output=True,
         text=True,
         timeout=60,

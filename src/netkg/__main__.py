@@ -1,0 +1,7 @@
+"""`python -m netkg` runs the command line, so a non-activated virtualenv works too."""
+
+import sys
+
+from netkg.cli import main
+
+sys.exit(main())
