@@ -126,32 +126,56 @@ def build(
 def validate_inputs(paths: list[Path], reason: bool = True, shapes: Graph | None = None) -> Report:
     """Validate data files in the context of the ontology, vocabularies and shared data.
 
-    Findings are kept only for nodes the files mention, so a report speaks about the user's
-    resources. A shipped file given as input replaces its shipped copy in the context. The
-    context and its inferences are computed once per process; the inputs are reasoned with the
-    ontology's axioms (which is all that can fire on them).
+    A shipped file given as input replaces its shipped copy in the context.
     """
     inputs = [Path(p) for p in paths]
+    graphs = [parse_file(p, into=Graph(identifier=input_graph(p))) for p in inputs]
+    return validate_graphs(graphs, replaced=inputs, reason=reason, shapes=shapes)
+
+
+def validate_graphs(
+    graphs: list[Graph],
+    replaced: list[Path] = (),
+    reason: bool = True,
+    shapes: Graph | None = None,
+) -> Report:
+    """Validate graphs (e.g. freshly imported data) against the shapes, in netkg's context.
+
+    Findings are kept only for nodes the graphs mention, so a report speaks about the user's
+    resources. The context (ontology, vocabularies, shared data, minus the `replaced` files) and
+    its inferences are computed once per process; the graphs are reasoned with the ontology's
+    axioms, which is all that can fire on them.
+    """
     shipped = {str(s.path.resolve()) for s in ontology_sources() + data_sources()}
-    replaced = tuple(sorted(str(p.resolve()) for p in inputs if str(p.resolve()) in shipped))
-    context, context_inferred, axioms = _context(replaced)
-    input_graphs = [parse_file(p, into=Graph(identifier=input_graph(p))) for p in inputs]
+    excluded = tuple(sorted(str(p.resolve()) for p in replaced if str(p.resolve()) in shipped))
+    context, context_inferred, axioms = _context(excluded)
     mentioned: set = set()
-    for g in input_graphs:
+    for g in graphs:
         for s, _, o in g:
             mentioned.update((s, o))
     data = Graph()
-    for g in [context, context_inferred, *input_graphs]:
+    for g in [context, context_inferred, *graphs]:
         for triple in g:
             data.add(triple)
+    inconsistencies: list[str] = []
     if reason:
-        inference = infer([axioms, *input_graphs])
+        inference = infer([axioms, *graphs])
+        inconsistencies = inference.inconsistencies
         for triple in inference.graph:
             data.add(triple)
     report = validate_graph(data, shapes, focus_filter=mentioned)
-    if reason and inference.inconsistencies:
-        report.add_inconsistencies(inference.inconsistencies)
+    report.add_inconsistencies(inconsistencies)
     return report
+
+
+def context_graph() -> Graph:
+    """The ontology, vocabularies and shared data with their inferences (read-only use)."""
+    context, inferred, _ = _context(())
+    both = Graph()
+    for g in (context, inferred):
+        for triple in g:
+            both.add(triple)
+    return both
 
 
 @lru_cache(maxsize=4)

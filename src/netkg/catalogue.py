@@ -113,6 +113,8 @@ class CatalogueQuery:
         bound: dict[str, Node] = {}
         for p in self.params:
             raw = given.get(p.name, p.default)
+            if raw is not None and not raw.strip():
+                raw = None  # an empty value unbinds: "all municipalities", say
             if raw is None:
                 if p.required:
                     raise UsageError(

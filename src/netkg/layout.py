@@ -97,6 +97,15 @@ def input_graph(path: Path) -> URIRef:
     return GRAPH[f"input/{path.name}"]
 
 
+def writable_data_dir() -> Path:
+    """Where imported municipalities are written: the checkout's data/, or ./data when netkg
+    runs from an installed wheel (whose packed copy must not be written to)."""
+    base = root()
+    if base.name == "_resources":
+        return Path.cwd() / "data"
+    return base / "data"
+
+
 def shape_files(base: Path | None = None) -> list[Path]:
     return sorted(((base or root()) / "shapes").glob("*.ttl"))
 

@@ -1,0 +1,959 @@
+"""Importing a municipality from a data-entry workbook (.xlsx) or CSV folder.
+
+The workbook's layout and its meaning are declared in entry_mapping.toml; this module only
+interprets that mapping. Every triple it makes remembers the sheet, row and column it came
+from, so that SHACL findings can be reported where the researcher can fix them. Nothing is
+written unless the whole workbook converts and validates; the output replaces an existing file
+atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import difflib
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from netkg.errors import InputError, NetkgError, UsageError
+from netkg.iris import ID, MUN, PREFIXES, TIME
+from netkg.validate import Finding, Report
+
+GUIDANCE_ROW = 2  # row 1: headers; row 2: guidance; data from row 3
+FIRST_DATA_ROW = 3
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TEMPLATE = re.compile(r"\{([a-z_]+)(?::([a-z_]+))?\}")
+_YES = {"ja", "yes", "true", "1", "x", "sand"}
+_NO = {"nej", "no", "false", "0", "falsk"}
+
+
+# --- the mapping ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet and what its cells become."""
+
+    key: str
+    kind: str
+    header_da: str
+    header_en: str
+    guide_da: str = ""
+    guide_en: str = ""
+    node: str | None = None
+    prop: str | None = None
+    required: bool = False
+    spec: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def header(self) -> str:
+        """The header as written in row 1: 'Dansk / English'."""
+        if self.header_da == self.header_en:
+            return self.header_da
+        return f"{self.header_da} / {self.header_en}"
+
+    @property
+    def guide(self) -> str:
+        return f"{self.guide_da} / {self.guide_en}" if self.guide_da else self.guide_en
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    title_da: str
+    title_en: str
+    guide_da: str
+    guide_en: str
+    nodes: tuple[dict, ...]
+    columns: tuple[Column, ...]
+    one_row: bool = False
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def load_mapping() -> list[Sheet]:
+    """The declared mapping, from the package's entry_mapping.toml."""
+    text = resources.files("netkg").joinpath("entry_mapping.toml").read_text(encoding="utf-8")
+    doc = tomllib.loads(text)
+    sheets = []
+    for raw in doc["sheets"]:
+        columns = tuple(
+            Column(
+                key=c["key"],
+                kind=c["kind"],
+                header_da=c["header"]["da"],
+                header_en=c["header"]["en"],
+                guide_da=c.get("guide", {}).get("da", ""),
+                guide_en=c.get("guide", {}).get("en", ""),
+                node=c.get("node"),
+                prop=c.get("property"),
+                required=c.get("required", False),
+                spec=c,
+            )
+            for c in raw["columns"]
+        )
+        sheets.append(
+            Sheet(
+                key=raw["key"],
+                title_da=raw["title"]["da"],
+                title_en=raw["title"]["en"],
+                guide_da=raw["guide"]["da"],
+                guide_en=raw["guide"]["en"],
+                nodes=tuple(raw.get("nodes", [])),
+                columns=columns,
+                one_row=raw.get("rows") == "one",
+            )
+        )
+    return sheets
+
+
+def curie(text: str) -> URIRef:
+    """A prefixed name from the mapping as an IRI (prefixes from netkg.iris)."""
+    prefix, local = text.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+# --- controlled values --------------------------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    """One allowed value of a concept or choice column."""
+
+    display: str
+    iri: URIRef | None
+    spec: dict
+    accepts: set[str]
+
+
+def controlled_values(column: Column, context: Graph) -> list[Choice]:
+    """The drop-down values of a concept or choice column, with every spelling accepted."""
+    if column.kind == "choice":
+        return [
+            Choice(c["value"], curie(c["iri"]) if "iri" in c else None, c, {c["value"].lower()})
+            for c in column.spec["choices"]
+        ]
+    if column.kind == "boolean":
+        return [Choice("ja", None, {}, _YES), Choice("nej", None, {}, _NO)]
+    if column.kind != "concept":
+        return []
+    schemes = [curie(s) for s in column.spec["schemes"]]
+    excluded = {curie(e) for e in column.spec.get("exclude", [])}
+    found = []
+    for scheme in schemes:
+        scheme_key = str(scheme).rsplit("/", 1)[-1]
+        concepts = sorted(set(context.subjects(SKOS.inScheme, scheme)), key=str)
+        for concept in concepts:
+            if concept in excluded:
+                continue
+            local = str(concept).rsplit("/", 1)[-1]
+            labels = {lit.language: str(lit) for lit in context.objects(concept, SKOS.prefLabel)}
+            notation = context.value(concept, SKOS.notation)
+            da = labels.get("da") or labels.get("en") or local
+            display = f"{da} ({local})" if len(schemes) == 1 else f"{scheme_key}: {da} ({local})"
+            accepts = {display.lower(), f"{scheme_key}:{local}".lower(), f"{scheme_key}: {local}"}
+            if len(schemes) == 1:
+                accepts |= {local.lower(), *(v.lower() for v in labels.values())}
+                if notation is not None:
+                    accepts.add(str(notation).lower())
+            found.append(Choice(display, concept, {}, accepts))
+    return found
+
+
+# --- problems -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the researcher must fix, located in the workbook."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    what: str
+    fix: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.sheet]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f'column "{self.column}"')
+        value = f', value "{self.value}"' if self.value else ""
+        fix = f" Fix: {_sentence(self.fix)}" if self.fix else ""
+        return f"{', '.join(where)}{value}: {_sentence(self.what)}{fix}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+class ImportFailed(NetkgError):
+    """The workbook has problems; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = sum(1 for p in problems if p.severity == "error")
+        super().__init__(f"{count} problem(s) in the workbook; nothing was written")
+
+
+# --- reading sheets -----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int  # the spreadsheet row number, as the researcher sees it
+    cells: dict[str, str]
+
+
+def read_workbook(path: Path, mapping: list[Sheet]) -> tuple[dict[str, list[Row]], list[Problem]]:
+    """The data rows of every sheet (an .xlsx file or a folder of <sheet>.csv files)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such workbook or folder")
+    tables: dict[str, list[list[str]]] = {}
+    if path.is_dir():
+        for sheet in mapping:
+            file = path / f"{sheet.key}.csv"
+            if file.is_file():
+                with file.open(encoding="utf-8-sig", newline="") as handle:
+                    tables[sheet.key] = [list(r) for r in csv.reader(handle)]
+    elif path.suffix.lower() == ".xlsx":
+        tables = _read_xlsx(path)
+    else:
+        raise InputError(path, "expected an .xlsx workbook or a folder of CSV files")
+    rows: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    for sheet in mapping:
+        table = tables.get(sheet.key)
+        if table is None:
+            if sheet.one_row:
+                problems.append(
+                    Problem(
+                        sheet.key,
+                        None,
+                        "",
+                        "",
+                        "the sheet is missing",
+                        "start from `netkg template`",
+                    )
+                )
+            rows[sheet.key] = []
+            continue
+        rows[sheet.key], found = _rows_of(sheet, table)
+        problems += found
+    return rows, problems
+
+
+def _read_xlsx(path: Path) -> dict[str, list[list[str]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/xml errors of many types
+        raise InputError(path, f"cannot read the workbook: {exc}") from None
+    tables = {}
+    for ws in book.worksheets:
+        tables[ws.title] = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    book.close()
+    return tables
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows_of(sheet: Sheet, table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
+    problems: list[Problem] = []
+    if not table:
+        return [], problems
+    by_header = {}
+    for c in sheet.columns:
+        for name in (c.header, c.key, c.header_da, c.header_en):
+            by_header[name.strip().lower()] = c.key
+    keys: list[str | None] = []
+    for header in table[0]:
+        text = (header or "").strip()
+        key = by_header.get(text.lower())
+        if text and key is None:
+            close = difflib.get_close_matches(text, [c.header for c in sheet.columns], n=1)
+            hint = f'did you mean "{close[0]}"?' if close else "use the headers of `netkg template`"
+            problems.append(Problem(sheet.key, 1, text, "", "unknown column", hint))
+        keys.append(key)
+    present = {k for k in keys if k}
+    for c in sheet.columns:
+        if c.required and c.key not in present:
+            problems.append(
+                Problem(
+                    sheet.key,
+                    1,
+                    c.header,
+                    "",
+                    "required column is missing",
+                    "add the column (see `netkg template`)",
+                )
+            )
+    rows = []
+    for number, values in enumerate(table[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW):
+        cells = {k: (v or "").strip() for k, v in zip(keys, values, strict=False) if k}
+        if any(cells.values()):
+            rows.append(Row(number, cells))
+    if sheet.one_row and len(rows) != 1:
+        problems.append(
+            Problem(
+                sheet.key,
+                None,
+                "",
+                "",
+                f"needs exactly one row, has {len(rows)}",
+                "describe one municipality per workbook",
+            )
+        )
+    return rows, problems
+
+
+# --- converting rows to RDF ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    sheet: str
+    row: int
+    column: str  # header as shown
+
+
+@dataclass
+class Conversion:
+    """The RDF made from a workbook, with where each triple and node came from."""
+
+    graph: Graph
+    municipality: URIRef
+    code: str
+    slug: str
+    triples: dict[tuple, Origin] = field(default_factory=dict)
+    nodes: dict[Node, tuple[str, int, str]] = field(default_factory=dict)  # node → sheet,row,name
+    problems: list[Problem] = field(default_factory=list)
+    cells: dict[tuple[str, int, str], str] = field(default_factory=dict)  # sheet,row,key → text
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.code}-{self.slug}.ttl"
+
+
+def slugify(text: str) -> str:
+    """A lower-case name for IRIs: ASCII letters, digits and hyphens (æ→ae, ø→oe, å→aa)."""
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+class _Converter:
+    """Interprets the mapping for one workbook."""
+
+    def __init__(self, mapping: list[Sheet], rows: dict[str, list[Row]], context: Graph) -> None:
+        self.mapping = {s.key: s for s in mapping}
+        self.rows = rows
+        self.context = context
+        self.problems: list[Problem] = []
+        self.graph = Graph()
+        self.triples: dict[tuple, Origin] = {}
+        self.nodes: dict[Node, tuple[str, int, str]] = {}
+        self.ids: dict[str, dict[str, Row]] = {}
+        self.choices: dict[tuple[str, str], list[Choice]] = {}
+
+    # -- entry point
+    def convert(self) -> Conversion:
+        municipality_rows = self.rows.get("municipality", [])
+        if not municipality_rows:
+            raise ImportFailed(
+                self.problems
+                or [
+                    Problem(
+                        "municipality",
+                        None,
+                        "",
+                        "",
+                        "no municipality row",
+                        "fill in the municipality sheet",
+                    )
+                ]
+            )
+        head = municipality_rows[0]
+        sheet = self.mapping["municipality"]
+        self.slug = head.cells.get("slug", "")
+        self.code = head.cells.get("code", "")
+        if not _SLUG.match(self.slug):
+            self._problem(
+                sheet,
+                head,
+                sheet.column("slug"),
+                self.slug,
+                "the short name must be lower-case letters, digits and hyphens",
+                "e.g. gentofte or koebenhavn",
+            )
+            raise ImportFailed(self.problems)
+        self.ns = Namespace(f"{ID}{self.slug}/")
+        self.municipality = MUN[self.slug]
+        self.names = {
+            "da": head.cells.get("name_da", ""),
+            "en": head.cells.get("name_en") or head.cells.get("name_da", ""),
+        }
+        self._index_ids()
+        for key, sheet in self.mapping.items():
+            for row in self.rows.get(key, []):
+                self._convert_row(sheet, row)
+        cells = {
+            (key, row.number, k): v
+            for key, rows in self.rows.items()
+            for row in rows
+            for k, v in row.cells.items()
+        }
+        return Conversion(
+            self.graph,
+            self.municipality,
+            self.code,
+            self.slug,
+            self.triples,
+            self.nodes,
+            self.problems,
+            cells,
+        )
+
+    def _index_ids(self) -> None:
+        for key, sheet in self.mapping.items():
+            if sheet.one_row or not any(c.kind == "id" for c in sheet.columns):
+                continue
+            seen: dict[str, Row] = {}
+            id_column = next(c for c in sheet.columns if c.kind == "id")
+            for row in self.rows.get(key, []):
+                value = row.cells.get(id_column.key, "")
+                if not value:
+                    continue  # reported as a missing required value
+                if not _SLUG.match(value):
+                    self._problem(
+                        sheet,
+                        row,
+                        id_column,
+                        value,
+                        "an id must be lower-case letters, digits and hyphens",
+                        f'e.g. "{slugify(value) or "my-id"}"',
+                    )
+                elif value in seen:
+                    self._problem(
+                        sheet,
+                        row,
+                        id_column,
+                        value,
+                        f"the id is already used in row {seen[value].number}",
+                        "give every row its own id",
+                    )
+                else:
+                    seen[value] = row
+            self.ids[key] = seen
+
+    # -- one row
+    def _convert_row(self, sheet: Sheet, row: Row) -> None:
+        nodes: dict[str, Node] = {}
+        for spec in sheet.nodes:
+            iri = self._node_iri(sheet, row, spec)
+            if iri is None:  # a naming cell is empty: report what is missing, make nothing
+                for column in sheet.columns:
+                    if column.required and not row.cells.get(column.key):
+                        self._problem(sheet, row, column, "", "a value is required", column.guide)
+                return
+            nodes[spec["name"]] = iri
+            if spec.get("once") and iri in self.nodes:
+                continue
+            self.nodes.setdefault(iri, (sheet.key, row.number, spec["name"]))
+            origin = Origin(sheet.key, row.number, "")
+            for t in spec.get("types", []):
+                self._add((iri, RDF.type, curie(t)), origin)
+            if "link" in spec:
+                link = spec["link"]
+                self._add((self.municipality, curie(link["property"]), iri), origin)
+        if sheet.key == "municipality":
+            nodes["municipality"] = self.municipality
+        for column in sheet.columns:
+            self._convert_cell(sheet, row, column, nodes)
+        for spec in sheet.nodes:
+            if "label" in spec and spec["name"] in nodes:
+                self._labels(sheet, row, spec, nodes[spec["name"]])
+        if "structure" in nodes:
+            for source in self._sources(sheet, row):
+                self._add(
+                    (nodes["structure"], URIRef(PREFIXES["dct"] + "source"), source),
+                    Origin(sheet.key, row.number, ""),
+                )
+
+    def _node_iri(self, sheet: Sheet, row: Row, spec: dict) -> URIRef | None:
+        parts: dict[str, str] = {"ns": str(self.ns), "slug": self.slug, "municipality": self.slug}
+        id_col = next((c for c in sheet.columns if c.kind == "id"), None)
+        if id_col is not None:
+            parts["id"] = row.cells.get(id_col.key, "")
+            if not parts["id"]:
+                return None
+
+        empty = False
+
+        def fill(m: re.Match) -> str:
+            nonlocal empty
+            name, arg = m.group(1), m.group(2)
+            if name == "slug" and arg:
+                value = slugify(row.cells.get(arg, ""))
+            elif name == "choice" and arg:
+                chosen = self._choice(sheet, row, sheet.column(arg), report=False)
+                value = chosen.spec.get("slug", "item") if chosen else ""
+            else:
+                value = parts[name]
+            empty = empty or not value
+            return value
+
+        text = _TEMPLATE.sub(fill, spec["iri"])
+        if empty:
+            return None  # a part of the name is missing: its required column reports it
+        return curie(text) if not text.startswith("http") else URIRef(text)
+
+    def _labels(self, sheet: Sheet, row: Row, spec: dict, node: Node) -> None:
+        for lang in ("da", "en"):
+            template = spec["label"][lang]
+            values = {"municipality": self.names[lang]}
+            for key, value in row.cells.items():
+                values[key] = value
+            if not values.get("post_en"):
+                values["post_en"] = values.get("post_da", "")
+            for key in ("item", "type"):
+                if key in row.cells:
+                    values[key] = self._label_of_cell(sheet, row, key, lang)
+            text = _TEMPLATE.sub(lambda m, v=values: v.get(m.group(1), ""), template)
+            self._add(
+                (node, RDFS.label, Literal(text, lang=lang)), Origin(sheet.key, row.number, "")
+            )
+
+    def _label_of_cell(self, sheet: Sheet, row: Row, key: str, lang: str) -> str:
+        column = sheet.column(key)
+        raw = row.cells.get(key, "")
+        if column.kind == "concept":
+            chosen = self._choice(sheet, row, column, report=False)
+            if chosen and chosen.iri is not None:
+                labels = {
+                    x.language: str(x) for x in self.context.objects(chosen.iri, SKOS.prefLabel)
+                }
+                return labels.get(lang) or labels.get("en") or raw
+        if column.kind == "ref":
+            target = self.ids.get(column.spec["target"], {}).get(raw)
+            if target is not None:
+                return target.cells.get(f"name_{lang}") or target.cells.get("name_da") or raw
+        return raw
+
+    def _sources(self, sheet: Sheet, row: Row) -> list[URIRef]:
+        column = next((c for c in sheet.columns if c.key == "sources"), None)
+        if column is None:
+            return []
+        return [
+            t
+            for t in (
+                self._ref(sheet, row, column, v, report=False)
+                for v in _split(row.cells.get("sources", ""))
+            )
+            if t is not None
+        ]
+
+    # -- one cell
+    def _convert_cell(self, sheet: Sheet, row: Row, column: Column, nodes: dict) -> None:
+        raw = row.cells.get(column.key, "")
+        spec = column.spec
+        origin = Origin(sheet.key, row.number, column.header)
+        if not raw:
+            if column.required:
+                self._problem(sheet, row, column, "", "a value is required", column.guide)
+            elif "default" in spec and column.node:
+                target = self._ref(sheet, row, column, spec["default"])
+                if target is not None:
+                    self._emit(sheet, row, column, nodes, target, origin)
+            elif "when_empty" in spec and column.node in nodes:
+                rule = spec["when_empty"]
+                if rule["subject"] in nodes:
+                    self._add(
+                        (nodes[rule["subject"]], curie(rule["property"]), nodes[column.node]),
+                        origin,
+                    )
+            return
+        if column.kind == "id" or column.node is None:
+            if column.kind == "choice":
+                self._choice(sheet, row, column)
+            return
+        for value in self._values(sheet, row, column, raw):
+            self._emit(sheet, row, column, nodes, value, origin)
+
+    def _emit(
+        self, sheet: Sheet, row: Row, column: Column, nodes: dict, value: Node, origin: Origin
+    ) -> None:
+        spec = column.spec
+        subject = nodes.get(column.node)
+        if subject is None:
+            return
+        if column.kind == "period":
+            self._period(subject, spec["period"], value, origin)
+            return
+        if column.kind == "boolean" and "when_true" in spec:
+            if value == Literal(True):
+                rule = spec["when_true"]
+                self._add((subject, curie(rule["property"]), curie(rule["value"])), origin)
+            return
+        prop = self._property(sheet, row, column)
+        if prop is not None:
+            self._add((subject, prop, value), origin)
+        elif column.kind == "choice":  # a choice of what the row is: its class and links
+            self._add((subject, RDF.type, value), origin)
+            chosen = self._choice(sheet, row, column, report=False)
+            if chosen is not None and "link" in chosen.spec:
+                self._add((subject, curie(chosen.spec["link"]), self.municipality), origin)
+        for extra in spec.get("also", []):
+            obj = nodes.get(extra["value"]) if "value" in extra else value
+            if extra["node"] in nodes and obj is not None:
+                self._add((nodes[extra["node"]], curie(extra["property"]), obj), origin)
+
+    def _property(self, sheet: Sheet, row: Row, column: Column) -> URIRef | None:
+        if column.prop:
+            return curie(column.prop)
+        source = column.spec.get("property_from_choice")
+        if source:
+            chosen = self._choice(sheet, row, sheet.column(source), report=False)
+            return curie(chosen.spec["year"]) if chosen and "year" in chosen.spec else None
+        return None
+
+    def _values(self, sheet: Sheet, row: Row, column: Column, raw: str) -> Iterator[Node]:
+        kind = column.kind
+        spec = column.spec
+        try:
+            if kind == "text":
+                lang = spec.get("lang") or row.cells.get(spec.get("lang_column", ""), "") or "da"
+                yield Literal(raw, lang=lang)
+            elif kind == "string":
+                pattern = spec.get("pattern")
+                if pattern and not re.match(pattern, raw):
+                    fix = column.guide
+                    if raw.isdigit():
+                        fix += " (format the column as Text so leading zeros stay)"
+                    raise ValueError(f"does not have the expected form ({pattern})|{fix}")
+                yield Literal(raw)
+            elif kind == "integer":
+                yield Literal(int(raw.replace(" ", "")), datatype=XSD.integer)
+            elif kind == "decimal":
+                yield Literal(Decimal(raw.replace(",", ".")), datatype=XSD.decimal)
+            elif kind == "year":
+                if not re.fullmatch(r"\d{4}", raw):
+                    raise ValueError("a year has four digits, e.g. 2015")
+                yield Literal(raw, datatype=XSD.gYear)
+            elif kind == "date":
+                yield Literal(datetime.date.fromisoformat(raw), datatype=XSD.date)
+            elif kind == "period":
+                if re.fullmatch(r"\d{4}", raw):
+                    yield Literal(raw, datatype=XSD.gYear)
+                else:
+                    yield Literal(datetime.date.fromisoformat(raw), datatype=XSD.date)
+            elif kind == "url":
+                if not re.match(r"^https?://\S+$", raw):
+                    raise ValueError("an address starts with http:// or https:// and has no spaces")
+                yield URIRef(raw)
+            elif kind == "boolean":
+                if raw.lower() in _YES:
+                    yield Literal(True)
+                elif raw.lower() not in _NO:
+                    raise ValueError("write ja/yes or nej/no")
+            elif kind in ("concept", "choice"):
+                chosen = self._choice(sheet, row, column)
+                if chosen is not None and chosen.iri is not None:
+                    yield chosen.iri
+            elif kind in ("ref", "refs"):
+                values = _split(raw) if kind == "refs" else [raw]
+                for value in values:
+                    target = self._ref(sheet, row, column, value)
+                    if target is not None:
+                        yield target
+            elif kind in ("person", "persons"):
+                for name in _split(raw) if kind == "persons" else [raw]:
+                    yield self._person(sheet, row, column, name)
+            else:
+                raise ValueError(f"unknown column kind {kind}")
+        except (ValueError, InvalidOperation) as exc:
+            message, _, fix = str(exc).partition("|")
+            what = {
+                "integer": "not a whole number",
+                "decimal": "not a decimal number",
+                "date": "not a date (YYYY-MM-DD)",
+                "period": "not a year or date",
+            }.get(kind, message or "not a valid value")
+            self._problem(sheet, row, column, raw, what, fix or column.guide)
+
+    def _choice(self, sheet: Sheet, row: Row, column: Column, report: bool = True) -> Choice | None:
+        raw = row.cells.get(column.key, "")
+        if not raw:
+            return None
+        key = (sheet.key, column.key)
+        if key not in self.choices:
+            self.choices[key] = controlled_values(column, self.context)
+        options = self.choices[key]
+        for option in options:
+            if raw.lower() in option.accepts:
+                return option
+        if report:
+            close = difflib.get_close_matches(raw, [o.display for o in options], n=3, cutoff=0.4)
+            hint = (
+                ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?")
+                if close
+                else ("pick one of: " + ", ".join(f'"{o.display}"' for o in options[:8]))
+            )
+            self._problem(sheet, row, column, raw, f"unknown {column.header_en.lower()}", hint)
+        return None
+
+    def _ref(
+        self, sheet: Sheet, row: Row, column: Column, value: str, report: bool = True
+    ) -> URIRef | None:
+        target = column.spec.get("target")
+        if value == "municipality":
+            return self.municipality
+        if ":" in value:  # a shipped resource, e.g. doc:netkg-domain-brief
+            prefix, local = value.split(":", 1)
+            if prefix in PREFIXES:
+                iri = URIRef(PREFIXES[prefix] + local)
+                if (iri, None, None) in self.context:
+                    return iri
+            if report:
+                self._problem(
+                    sheet,
+                    row,
+                    column,
+                    value,
+                    "no such shipped resource",
+                    "use an id from this workbook, or a name such as doc:netkg-domain-brief",
+                )
+            return None
+        sheets = [target] if target != "any" else [k for k in self.ids]
+        for key in sheets:
+            if value in self.ids.get(key, {}):
+                found = self.ids[key][value]
+                return self._iri_of(self.mapping[key], found)
+        if report:
+            known = [i for k in sheets for i in self.ids.get(k, {})] + ["municipality"]
+            close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+            where = "the workbook" if target == "any" else f"the {target} sheet"
+            hint = (
+                ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?")
+                if close
+                else (f"add a row with this id to {where}")
+            )
+            self._problem(sheet, row, column, value, f"no row with this id in {where}", hint)
+        return None
+
+    def _iri_of(self, sheet: Sheet, row: Row) -> URIRef | None:
+        main = next(n for n in sheet.nodes if not n.get("once"))
+        return self._node_iri(sheet, row, main)
+
+    def _person(self, sheet: Sheet, row: Row, column: Column, name: str) -> URIRef:
+        for special in column.spec.get("special", []):
+            if name.lower() == special["value"]:
+                return curie(special["iri"])
+        iri = URIRef(PREFIXES["person"] + slugify(name))
+        origin = Origin(sheet.key, row.number, column.header)
+        self.nodes.setdefault(iri, (sheet.key, row.number, "person"))
+        self._add((iri, RDF.type, URIRef(PREFIXES["foaf"] + "Person")), origin)
+        if (iri, URIRef(PREFIXES["foaf"] + "name"), None) not in self.graph:
+            self._add((iri, URIRef(PREFIXES["foaf"] + "name"), Literal(name)), origin)
+        sources = self._sources(sheet, row)
+        if sheet.key == "documents":
+            sources = [self._iri_of(sheet, row)]
+        for source in sources:
+            self._add((iri, URIRef(PREFIXES["dct"] + "source"), source), origin)
+        return iri
+
+    def _period(self, subject: Node, which: str, value: Literal, origin: Origin) -> None:
+        during = self.graph.value(subject, URIRef(PREFIXES["org"] + "memberDuring"))
+        if during is None:
+            during = BNode()
+            self._add((subject, URIRef(PREFIXES["org"] + "memberDuring"), during), origin)
+            self._add((during, RDF.type, TIME.Interval), origin)
+        instant = BNode()
+        link = {"begin": TIME.hasBeginning, "end": TIME.hasEnd, "inside": TIME.inside}[which]
+        self._add((during, link, instant), origin)
+        self._add((instant, RDF.type, TIME.Instant), origin)
+        as_year = value.datatype == XSD.gYear
+        self._add((instant, TIME.inXSDgYear if as_year else TIME.inXSDDate, value), origin)
+
+    # -- bookkeeping
+    def _add(self, triple: tuple, origin: Origin) -> None:
+        self.graph.add(triple)
+        self.triples.setdefault(triple, origin)
+
+    def _problem(
+        self, sheet: Sheet, row: Row, column: Column, value: str, what: str, fix: str
+    ) -> None:
+        self.problems.append(Problem(sheet.key, row.number, column.header, value, what, fix))
+
+
+def _split(raw: str) -> list[str]:
+    return [v.strip() for v in raw.split(";") if v.strip()]
+
+
+def convert(path: Path, context: Graph, mapping: list[Sheet] | None = None) -> Conversion:
+    """Read a workbook and convert it; problems are collected, not raised."""
+    mapping = mapping or load_mapping()
+    rows, problems = read_workbook(path, mapping)
+    converter = _Converter(mapping, rows, context)
+    converter.problems = problems
+    return converter.convert()
+
+
+# --- SHACL findings back to cells ---------------------------------------------------------------
+
+
+def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Problem:
+    """A SHACL finding as a Problem at the sheet, row and column it came from."""
+    severity = "error" if finding.severity_name == "Violation" else "warning"
+    message = finding.message(lang)
+    path = finding.path
+    predicate = curie(path) if path and re.fullmatch(r"[a-z]+:[A-Za-z0-9_-]+", path) else None
+    value = "" if finding.value in (None, finding.focus) else _shown(finding.value)
+    if predicate is not None and finding.value is not None:
+        origin = conversion.triples.get((finding.focus, predicate, finding.value))
+        if origin is not None:
+            return Problem(origin.sheet, origin.row, origin.column, value, message, "", severity)
+    node = conversion.nodes.get(finding.focus)
+    if node is None:
+        return Problem("(shipped data)", None, "", _shown(finding.focus), message, "", severity)
+    sheet_key, row, node_name = node
+    sheet = next(s for s in load_mapping() if s.key == sheet_key)
+    rule = str(finding.shape).rsplit("#", 1)[-1]
+    for column in sheet.columns:
+        if rule in column.spec.get("rules", []):
+            return Problem(sheet_key, row, column.header, value, message, column.guide, severity)
+    header = ""
+    if predicate is not None:
+        candidates = [
+            c
+            for c in sheet.columns
+            if c.node == node_name and c.prop and curie(c.prop) == predicate
+        ]
+        # several columns can fill one property (name_da, name_en): the finding is about a
+        # missing value, so point at the column left empty in that row
+        empty = [c for c in candidates if not conversion.cells.get((sheet_key, row, c.key))]
+        chosen = (empty or candidates or [None])[0]
+        if chosen is not None:
+            return Problem(sheet_key, row, chosen.header, value, message, chosen.guide, severity)
+    return Problem(sheet_key, row, header, value, message, "", severity)
+
+
+def _shown(term: Node) -> str:
+    if isinstance(term, URIRef):
+        from netkg.results import short
+
+        return short(term)
+    return str(term)
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def import_workbook(
+    path: Path, out: Path | None = None, lang: str = "en"
+) -> tuple[Path, Report, list[Problem]]:
+    """Convert, validate and (only if everything is right) write the municipality's Turtle."""
+    from netkg.atomic import write_atomic
+    from netkg.build import context_graph, validate_graphs
+    from netkg.layout import writable_data_dir
+
+    conversion = convert(path, context_graph())
+    target = out or writable_data_dir() / "municipalities" / conversion.file_name
+    if out is not None and out.is_dir():
+        target = out / conversion.file_name
+    report = validate_graphs([conversion.graph], replaced=[target])
+    flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
+    located = [
+        p
+        for p in (locate(f, conversion, lang) for f in report.findings)
+        if (p.sheet, p.row, p.column) not in flagged  # already reported for the cell itself
+    ]
+    located += [
+        Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
+        for m in report.inconsistencies
+    ]
+    problems = conversion.problems + located
+    if any(p.severity == "error" for p in problems):
+        raise ImportFailed(problems)
+    write_atomic(target, serialize(conversion, path))
+    return target, report, problems
+
+
+def serialize(conversion: Conversion, source: Path) -> str:
+    """Tidy Turtle with a header saying where it came from."""
+    graph = conversion.graph
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    graph.bind(conversion.slug.replace("-", "_"), f"{ID}{conversion.slug}/")
+    body = graph.serialize(format="turtle")
+    header = (
+        f"# {conversion.code} {conversion.slug}: imported by `netkg import` from {source.name}.\n"
+        "# Edit the entry workbook and import again rather than editing this file.\n\n"
+    )
+    return header + body
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="turn a data-entry workbook (or CSV folder) into RDF")
+    p.add_argument("workbook", type=Path, help="an .xlsx workbook or a folder of CSV files")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="output file or folder (default: data/municipalities/<code>-<name>.ttl)",
+    )
+    p.add_argument("--lang", choices=("en", "da"), default="en", help="language of messages")
+    p.set_defaults(func=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    try:
+        target, report, problems = import_workbook(args.workbook, args.out, args.lang)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            print(f"{problem.severity.upper()}: {problem}")
+        raise
+    for problem in problems:
+        print(f"{problem.severity.upper()}: {problem}")
+    print(f"wrote {target} ({len(Graph().parse(target))} triples); {report.summary()}")
+    return 0
+
+
+def iter_columns(mapping: Iterable[Sheet]) -> Iterator[tuple[Sheet, Column]]:
+    for sheet in mapping:
+        for column in sheet.columns:
+            yield sheet, column
+
+
+__all__ = ["Conversion", "Problem", "UsageError", "convert", "import_workbook", "load_mapping"]
