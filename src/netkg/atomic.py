@@ -14,6 +14,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, content: str | bytes) -> Path:
     """Write one file atomically."""
     return write_all({Path(path): content})[0]
@@ -32,6 +41,7 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
         for tmp, target in staged:
             os.replace(tmp, target)
     except BaseException:

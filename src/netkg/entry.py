@@ -221,6 +221,7 @@ class ImportFailed(NetkgError):
 class Row:
     number: int  # the spreadsheet row number, as the researcher sees it
     cells: dict[str, str]
+    absent: set[str] = field(default_factory=set)  # columns the sheet lacks (reported once)
 
 
 def read_workbook(path: Path, mapping: list[Sheet]) -> tuple[dict[str, list[Row]], list[Problem]]:
@@ -290,6 +291,16 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _closest_header(text: str, sheet: Sheet) -> str | None:
+    """The template header most like `text`, comparing with its Danish and English halves."""
+    names = {}
+    for c in sheet.columns:
+        for part in (c.header, c.header_da, c.header_en, c.key):
+            names[part.lower()] = c.header
+    close = difflib.get_close_matches(text.lower(), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
 def _rows_of(sheet: Sheet, table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
     problems: list[Problem] = []
     if not table:
@@ -303,8 +314,8 @@ def _rows_of(sheet: Sheet, table: list[list[str]]) -> tuple[list[Row], list[Prob
         text = (header or "").strip()
         key = by_header.get(text.lower())
         if text and key is None:
-            close = difflib.get_close_matches(text, [c.header for c in sheet.columns], n=1)
-            hint = f'did you mean "{close[0]}"?' if close else "use the headers of `netkg template`"
+            close = _closest_header(text, sheet)
+            hint = f'did you mean "{close}"?' if close else "use the headers of `netkg template`"
             problems.append(Problem(sheet.key, 1, text, "", "unknown column", hint))
         keys.append(key)
     present = {k for k in keys if k}
@@ -324,7 +335,7 @@ def _rows_of(sheet: Sheet, table: list[list[str]]) -> tuple[list[Row], list[Prob
     for number, values in enumerate(table[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW):
         cells = {k: (v or "").strip() for k, v in zip(keys, values, strict=False) if k}
         if any(cells.values()):
-            rows.append(Row(number, cells))
+            rows.append(Row(number, cells, {c.key for c in sheet.columns} - present))
     if sheet.one_row and len(rows) != 1:
         problems.append(
             Problem(
@@ -591,7 +602,7 @@ class _Converter:
         spec = column.spec
         origin = Origin(sheet.key, row.number, column.header)
         if not raw:
-            if column.required:
+            if column.required and column.key not in row.absent:
                 self._problem(sheet, row, column, "", "a value is required", column.guide)
             elif "default" in spec and column.node:
                 target = self._ref(sheet, row, column, spec["default"])
@@ -724,6 +735,10 @@ class _Converter:
         for option in options:
             if raw.lower() in option.accepts:
                 return option
+        reason = column.spec.get("exclude_reason")
+        if report and reason and self._is_excluded(column, raw):
+            self._problem(sheet, row, column, raw, reason["what"], reason["fix"])
+            return None
         if report:
             close = difflib.get_close_matches(raw, [o.display for o in options], n=3, cutoff=0.4)
             hint = (
@@ -733,6 +748,16 @@ class _Converter:
             )
             self._problem(sheet, row, column, raw, f"unknown {column.header_en.lower()}", hint)
         return None
+
+    def _is_excluded(self, column: Column, raw: str) -> bool:
+        """Whether the value names a concept the column deliberately does not offer."""
+        for concept in (curie(e) for e in column.spec.get("exclude", [])):
+            spellings = {str(concept).rsplit("/", 1)[-1].lower()}
+            spellings |= {str(x).lower() for x in self.context.objects(concept, SKOS.prefLabel)}
+            spellings |= {str(x).lower() for x in self.context.objects(concept, SKOS.notation)}
+            if raw.lower() in spellings or any(s in raw.lower() for s in spellings if len(s) > 3):
+                return True
+        return False
 
     def _ref(
         self, sheet: Sheet, row: Row, column: Column, value: str, report: bool = True
@@ -900,6 +925,8 @@ def import_workbook(
         for p in (locate(f, conversion, lang) for f in report.findings)
         if (p.sheet, p.row, p.column) not in flagged  # already reported for the cell itself
     ]
+    order = {sheet.key: i for i, sheet in enumerate(load_mapping())}
+    located.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row or 0, p.column))
     located += [
         Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
         for m in report.inconsistencies

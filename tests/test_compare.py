@@ -1,0 +1,228 @@
+"""Comparing municipalities: the comparison queries' answers, the report and the diagram."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netkg.api import KnowledgeGraph
+from netkg.compare import compare, write_report
+from netkg.diagram import dot_source, render
+from test_catalogue import rows
+
+S17 = "Section 17(4) of the Danish Local Government Act (Styrelsesloven)"
+PARTNERSHIP = "Arnstein's ladder of citizen participation (1969): Partnership"
+ARENA = (
+    "Torfing, Sørensen & Røiseland's three images of the public sector (2019): Arena of co-creation"
+)
+NAMES = [
+    "Aarhus Municipality",
+    "Albertslund Municipality",
+    "Copenhagen Municipality",
+    "Furesø Municipality",
+    "Gentofte Municipality",
+    "Gladsaxe Municipality",
+    "Helsingør Municipality",
+    "Holbæk Municipality",
+    "Roskilde Municipality",
+    "Skanderborg Municipality",
+]
+
+
+@pytest.fixture(scope="module")
+def kg(built) -> KnowledgeGraph:
+    return KnowledgeGraph(built.store)
+
+
+def test_comparison_matrix(kg):
+    got = [(r[1], r[2], r[3], r[4]) for r in rows(kg, "comparison-matrix")]
+    assert got == [
+        ("Aarhus Municipality", "instrument", S17, "1"),
+        ("Aarhus Municipality", "type", PARTNERSHIP, "1"),
+        ("Albertslund Municipality", "instrument", S17, "1"),
+        ("Albertslund Municipality", "type", PARTNERSHIP, "1"),
+        ("Copenhagen Municipality", "model", "Sammen om Byen (Together about the city)", "1"),
+        ("Furesø Municipality", "instrument", S17, "2"),
+        (
+            "Furesø Municipality",
+            "model",
+            "Furesømodellen for borgerinddragelse (the Furesø model for citizen involvement)",
+            "1",
+        ),
+        ("Gentofte Municipality", "instrument", S17, "2"),
+        ("Gentofte Municipality", "model", "Task committees", "1"),
+        ("Gentofte Municipality", "type", PARTNERSHIP, "1"),
+        ("Gladsaxe Municipality", "model", "Vi er fælles om Gladsaxe (citizenship strategy)", "1"),
+        ("Helsingør Municipality", "instrument", S17, "1"),
+        ("Holbæk Municipality", "model", "Holbæk i Fællesskab (Holbæk together)", "1"),
+        ("Skanderborg Municipality", "instrument", S17, "1"),
+        ("Skanderborg Municipality", "model", "Kommune 3.0 (Municipality 3.0)", "1"),
+        ("Skanderborg Municipality", "type", ARENA, "1"),
+    ]
+
+
+def test_comparison_matrix_for_one_typology(kg):
+    types = [r[3] for r in rows(kg, "comparison-matrix", typology="torfing-2019") if r[2] == "type"]
+    assert types == [ARENA]
+
+
+def test_adoption_timeline(kg):
+    got = [(r[1], r[2], r[3], r[4]) for r in rows(kg, "adoption-timeline")]
+    assert got == [
+        ("Skanderborg Municipality", "2012", "", "co-creation model"),
+        ("Albertslund Municipality", "2013", "", "network strategy"),
+        ("Holbæk Municipality", "2013", "", "co-creation model"),
+        ("Holbæk Municipality", "2014", "2015", "initiative"),
+        ("Aarhus Municipality", "2015", "", "policy"),
+        ("Copenhagen Municipality", "2015", "", "co-creation model"),
+        ("Gentofte Municipality", "2015", "", "co-creation model"),
+        ("Furesø Municipality", "2017", "", "co-creation model"),
+        ("Helsingør Municipality", "2018", "2019", "initiative"),
+        ("Copenhagen Municipality", "2019", "", "policy"),
+        ("Gentofte Municipality", "2019", "", "policy"),
+        ("Gladsaxe Municipality", "2019", "", "co-creation model"),
+        ("Copenhagen Municipality", "2023", "", "initiative"),
+    ]
+
+
+def test_shared_instruments(kg):
+    assert rows(kg, "shared-instruments") == [
+        (
+            "nkg:styrelseslovenParagraph17Stk4",
+            S17,
+            "6",
+            "Aarhus Municipality | Albertslund Municipality | Furesø Municipality | "
+            "Gentofte Municipality | Helsingør Municipality | Skanderborg Municipality",
+        ),
+    ]
+
+
+def test_counts_side_by_side(kg):
+    got = {(r[0], r[1], r[2]): r[3] for r in rows(kg, "counts", municipality="")}
+    assert got[("mun:gentofte", "initiatives", "")] == "1"
+    assert got[("mun:gentofte", "co-creation models", "")] == "1"
+    assert got[("mun:gentofte", "documents", "")] == "2"
+    assert got[("mun:albertslund", "units", "Department")] == "4"
+    assert not any(k[0] == "mun:roskilde" and k[1] != "documents" for k in got)
+
+
+def test_comparison_tables_as_dataframes(kg):
+    comparison = compare(kg)
+    assert comparison.municipalities == NAMES
+    assert list(comparison.matrix.index) == NAMES
+    assert comparison.matrix.loc["Furesø Municipality", S17] == 2
+    assert comparison.matrix.loc["Roskilde Municipality"].sum() == 0
+    assert (
+        comparison.counts.loc["Albertslund Municipality", "declared networks: Welfare network"]
+        == 15
+    )
+    assert comparison.instruments.municipalities.tolist() == [6]
+    two = compare(kg, ["gentofte", "mun:aarhus"])
+    assert two.municipalities == ["Gentofte Municipality", "Aarhus Municipality"]  # as asked
+    assert two.instruments.municipalityLabels.tolist() == [
+        "Aarhus Municipality | Gentofte Municipality"
+    ]
+    assert len(two.timeline) == 3
+
+
+def test_unknown_municipality_is_named(kg):
+    with pytest.raises(Exception, match=r"no municipality .*odense"):
+        compare(kg, ["odense"])
+
+
+def test_report_files(kg, tmp_path):
+    written = write_report(compare(kg), tmp_path)
+    assert {p.name for p in written} == {
+        "compare.html",
+        "matrix.csv",
+        "models.csv",
+        "timeline.csv",
+        "counts.csv",
+        "instruments.csv",
+    }
+    page = (tmp_path / "compare.html").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert name in page
+    assert page.count("<svg") == 2  # the heat map and the timeline, inline
+    assert not re.search(r'(src|href)="https?://', page)  # nothing loaded from the network
+    assert "Co-creation types and legal instruments per municipality" in page
+    matrix = (tmp_path / "matrix.csv").read_text(encoding="utf-8").splitlines()
+    assert matrix[0].startswith("municipality,")
+    assert len(matrix) == 11
+
+
+def test_compare_command(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "netkg",
+            "compare",
+            "albertslund",
+            "gentofte",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "compared 2 municipalities" in done.stdout
+    assert "Gentofte Municipality" in (tmp_path / "compare.html").read_text(encoding="utf-8")
+
+
+def test_albertslund_diagram(kg, tmp_path):
+    source = dot_source(kg, "albertslund")
+    for label in (
+        "Albertslund Kommune",
+        "Søjle: By, miljø & beskæftigelse",
+        "Søjle ikke oplyst",
+        "Sekretariat for\\nNetværksstrukturen",
+        "Bo i Albertslund",
+        "[Innovationsnetværk]",
+        "Hærværk",
+        "medlemsenheder ikke oplyst",
+    ):
+        assert label in source, label
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    text = svg.read_text(encoding="utf-8")
+    assert "Elever med højt" in text and "Strategisk chefforum" in text
+
+
+def test_diagram_draws_networks_across_pillars(tmp_path):
+    from netkg.build import build
+    from netkg.layout import Source, default_sources, municipality_graph
+
+    fixture = Path(__file__).parent / "entry" / "synthetic.ttl"
+    graph = Source(fixture, municipality_graph(Path("9901-proevekommune.ttl")), "municipality")
+    kg = KnowledgeGraph(build([*default_sources(), graph], validate=False).store)
+    source = dot_source(kg, "proevekommune", lang="en")
+    assert "Pillar: Area A" in source and "Pillar: Area B" in source
+    assert source.count('[color="#e76f51" constraint=false style=dashed]') == 2  # two members
+
+
+def test_diagram_command_and_unknown_municipality(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "netkg", "diagram", "gentofte", "--out", str(tmp_path / "g")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "g.svg").is_file() and (tmp_path / "g.png").is_file()
+    bad = subprocess.run(
+        [sys.executable, "-m", "netkg", "diagram", "odense"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert bad.returncode == 2 and "no municipality" in bad.stderr
