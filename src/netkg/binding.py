@@ -33,7 +33,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
         return sparql
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(to_sparql(term) for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({terms}) }} "
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
     at = _where_group_start(sparql)
     return sparql[:at] + block + sparql[at:]
 

@@ -22,7 +22,15 @@ from netkg.errors import NetkgError, UsageError
 # Modules that add their own subcommands: each has `register(subparsers)` and keeps its
 # top-level imports light (heavy libraries are imported inside the command), so `netkg --help`
 # stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("netkg.template", "netkg.entry")
+COMMAND_MODULES: tuple[str, ...] = (
+    "netkg.template",
+    "netkg.entry",
+    "netkg.compare",
+    "netkg.diagram",
+    "netkg.serve",
+    "netkg.site",
+    "netkg.publish",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,9 +3,13 @@
 It records, for every named graph, its size and — for a municipality graph — which municipality
 it describes (dct:subject). Queries use that to scope "everything recorded about M" (for
 example the documents cited in M's graph), and publishers get a standard dataset description.
+`publication()` adds what only a published copy knows: where its dumps and its SPARQL endpoint
+are (`netkg serve` and `netkg site` add it to the same graph).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
@@ -18,6 +22,19 @@ DATASET = URIRef(BASE + "dataset")
 DESCRIPTION_GRAPH = GRAPH["dataset"]
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+ENDPOINT = URIRef(BASE + "sparql")
+DUMPS_PATH = "dumps/"
+MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
+
+# The dumps a published copy offers: file name → (media type, what it holds). Turtle,
+# N-Triples and JSON-LD hold the union of the named graphs (those formats have no graphs).
+DUMPS: dict[str, tuple[str, str]] = {
+    "netkg.trig": ("application/trig", "all named graphs"),
+    "netkg.nq": ("application/n-quads", "all named graphs"),
+    "netkg.ttl": ("text/turtle", "the named graphs merged into one graph"),
+    "netkg.nt": ("application/n-triples", "the named graphs merged into one graph"),
+    "netkg.jsonld": ("application/ld+json", "the named graphs merged into one graph"),
+}
 
 
 def describe(graphs: dict[URIRef, Graph]) -> Graph:
@@ -58,4 +75,46 @@ def describe(graphs: dict[URIRef, Graph]) -> Graph:
         out.add((name, RDFS.label, Literal(str(name)[len(str(GRAPH)) :], lang="en")))
         for municipality in graph.subjects(RDF.type, NKG.Municipality):
             out.add((name, DCTERMS.subject, municipality))
+    return out
+
+
+def publication(endpoint: URIRef | None = ENDPOINT, dumps: Iterable[str] = tuple(DUMPS)) -> Graph:
+    """Where a published copy can be downloaded and queried, in VoID and DCAT.
+
+    Dumps live under BASE + "dumps/" and the distributions are hash IRIs of the dataset, so
+    publishing adds no new resource pages; the endpoint is a URL (a SPARQL service, not a page).
+    """
+    out = Graph()
+    out.bind("void", VOID)
+    out.bind("dcat", DCAT)
+    out.bind("dct", DCTERMS)
+    out.add((DATASET, DCAT.landingPage, URIRef(BASE)))
+    for name in dumps:
+        media_type, holds = DUMPS[name]
+        url = URIRef(BASE + DUMPS_PATH + name)
+        distribution = URIRef(f"{DATASET}#dump-{name.rsplit('.', 1)[1]}")
+        out.add((DATASET, VOID.dataDump, url))
+        out.add((DATASET, DCAT.distribution, distribution))
+        out.add((distribution, RDF.type, DCAT.Distribution))
+        out.add((distribution, DCAT.downloadURL, url))
+        out.add((distribution, DCAT.accessURL, url))
+        out.add((distribution, DCAT.mediaType, MEDIA_TYPES[media_type]))
+        out.add((distribution, DCTERMS.license, LICENSE))
+        title = Literal(f"{name} ({__version__}): {holds}", lang="en")
+        out.add((distribution, DCTERMS.title, title))
+    if endpoint is not None:
+        service = URIRef(f"{DATASET}#sparql")
+        distribution = URIRef(f"{DATASET}#sparql-endpoint")
+        out.add((DATASET, VOID.sparqlEndpoint, endpoint))
+        out.add((service, RDF.type, DCAT.DataService))
+        out.add((service, DCAT.endpointURL, endpoint))
+        out.add((service, DCAT.servesDataset, DATASET))
+        out.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        out.add((service, DCTERMS.license, LICENSE))
+        out.add((service, DCTERMS.title, Literal("netkg SPARQL endpoint (read-only)", lang="en")))
+        out.add((DATASET, DCAT.distribution, distribution))
+        out.add((distribution, RDF.type, DCAT.Distribution))
+        out.add((distribution, DCAT.accessURL, endpoint))
+        out.add((distribution, DCAT.accessService, service))
+        out.add((distribution, DCTERMS.license, LICENSE))
     return out

@@ -13,8 +13,8 @@ Only the axioms the queries need drive the closure:
 
 The inferred graph is the closure minus everything asserted, minus owlrl's bookkeeping that no
 query needs (reflexive sameAs/sub-class/sub-property links, owl:Thing typing, facts about the
-built-in vocabularies). Inconsistencies owlrl finds (a unit typed as two disjoint kinds, say)
-come back as messages, not as triples.
+built-in vocabularies, triples about blank nodes). Inconsistencies owlrl finds (a unit typed as
+two disjoint kinds, say) come back as messages, not as triples.
 """
 
 from __future__ import annotations
@@ -134,5 +134,7 @@ def _useful(triple: tuple) -> bool:
         return False
     if isinstance(o, URIRef) and str(o).startswith(str(XSD)) and p == RDF.type:
         return False
-    # owlrl types every literal-valued datatype property's range on blank "literal proxies"
-    return not (isinstance(s, BNode) and p == RDF.type and o == RDFS.Literal)
+    # A blank node is local to the file (named graph) it is written in: an inferred triple about
+    # one (an OWL restriction's types, an author's foaf:Agent type) would, once the inferred
+    # graph is published on its own, be about a different node. None is needed by a query.
+    return not (isinstance(s, BNode) or isinstance(o, BNode))

@@ -225,6 +225,11 @@ class TriplestoreServer:
     log_path: Path
     data_dir: Path
 
+    @property
+    def port(self) -> int:
+        """The HTTP port on 127.0.0.1 (pass it to ``oxigraph_server(port=...)`` to restart)."""
+        return int(urllib.parse.urlsplit(self.base_url).port or 80)
+
     def log_tail(self, lines: int = 30) -> str:
         """The last ``lines`` lines of the server's stdout/stderr."""
         return _tail(self.log_path, lines)
@@ -362,6 +367,7 @@ def oxigraph_server(
     *,
     startup_timeout_s: float = 20.0,
     extra_args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Iterator[OxigraphServer]:
     """Run an Oxigraph server persisting to ``tmp_dir/oxigraph``; stop it on exit.
 
@@ -369,6 +375,9 @@ def oxigraph_server(
     ``/store`` writes with HTTP 403. It needs an existing database, so an empty one is created
     first if ``tmp_dir/oxigraph`` has none (run a read-write server on the same ``tmp_dir``
     beforehand to serve data read-only).
+
+    ``port`` binds that port instead of a free one, e.g. to restart a killed server where its
+    clients expect it (``port=server.port``); a port clash is then retried on the same port.
     """
     binary = oxigraph_binary()
     if binary is None:
@@ -385,11 +394,11 @@ def oxigraph_server(
     log_path = Path(tmp_dir) / "oxigraph-server.log"
 
     def start(attempt: int) -> OxigraphServer:
-        port = free_port()
-        base = f"http://{HOST}:{port}"
+        bound = port or free_port()
+        base = f"http://{HOST}:{bound}"
         command = "serve-read-only" if read_only else "serve"
         with log_path.open("ab") as log:
-            log.write(f"--- attempt {attempt}: {command} on port {port}\n".encode())
+            log.write(f"--- attempt {attempt}: {command} on port {bound}\n".encode())
             log.flush()
             process = subprocess.Popen(
                 [
@@ -398,7 +407,7 @@ def oxigraph_server(
                     "--location",
                     str(data_dir),
                     "--bind",
-                    f"{HOST}:{port}",
+                    f"{HOST}:{bound}",
                     *extra_args,
                 ],
                 stdin=subprocess.DEVNULL,

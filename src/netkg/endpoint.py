@@ -1,0 +1,309 @@
+"""The SPARQL engine behind `netkg serve`: Oxigraph in worker processes, each query with a deadline.
+
+pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so queries run in
+worker processes (`python -m netkg.endpoint`, talking over a socket pair) that each open the
+published store read-only (RocksDB on disk; many readers are fine). The server hands a query
+to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
+killed (SIGKILL) and replaced, so the deadline holds whatever the query does. A worker reads at
+most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is never
+materialised — and the answer says when it was cut.
+
+A query with a SERVICE clause is refused before any worker sees it: Oxigraph would fetch the
+SERVICE over HTTP, and this endpoint never fetches. (Updates never get here: the HTTP front
+refuses them, and the workers' store is read-only and only ever queried.)
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from netkg.iris import PREFIXES
+from netkg.webpaths import negotiate
+
+RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+# ?format= names (as many endpoints accept) → media type
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+TRUNCATED_HEADER = "Netkg-Result-Truncated"
+LIMIT_HEADER = "Netkg-Result-Limit"
+
+# Tokens that can hide the word SERVICE from a naive search, in SPARQL's lexical order.
+_TOKENS = re.compile(
+    r"""(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+          |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
+          |<[^<>"{}|^`\\\x00-\x20]*>
+          |\#[^\n\r]*)
+      | (?P<service>(?<![\w?$:-])SERVICE(?![\w:-]))
+      | (?P<other>[\s\S])""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass
+class Answer:
+    """An HTTP answer to a SPARQL request."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def error(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query has a SERVICE clause (outside strings, IRIs and comments).
+
+    SPARQL resolves \\u escapes anywhere in a query before parsing, so they are resolved here
+    first. A false alarm (a prefixed name like ex:a.service) only refuses a query; a miss
+    would let the server fetch, so the check errs on the side of refusing.
+    """
+    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    return any(m.lastgroup == "service" for m in _TOKENS.finditer(text))
+
+
+class QueryPool:
+    """Worker processes answering SPARQL over a read-only store, with a deadline per query."""
+
+    def __init__(
+        self, location: Path, workers: int = 2, timeout: float = 10.0, limit: int = 10_000
+    ) -> None:
+        self.location = location
+        self.timeout = timeout
+        self.limit = limit
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, workers)):
+            self._idle.put(self._spawn())
+
+    def run(
+        self,
+        query: str,
+        accept: str | None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> Answer:
+        """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
+        if uses_service(query):
+            return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return error(503, "All query workers are busy; try again shortly.")
+        try:
+            worker.wait_ready()
+            worker.conn.send((query, accept, default_graphs or [], named_graphs or []))
+            if not worker.conn.poll(self.timeout):
+                self._replace(worker)
+                worker = None
+                return error(
+                    504, f"The query did not finish within {self.timeout:g} s and was stopped."
+                )
+            status, content_type, body, headers = worker.conn.recv()
+            return Answer(status, content_type, body, headers)
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            worker = None
+            return error(500, "The query worker failed; it has been restarted.")
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker (and start no more)."""
+        with self._lock:
+            self._closed = True
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.stop()
+
+    def _spawn(self) -> _Worker:
+        """A fresh worker process; it reports "ready" once it has opened the store."""
+        parent, child = socket.socketpair()
+        with child:
+            fd = str(child.fileno())
+            process = subprocess.Popen(
+                [sys.executable, "-m", "netkg.endpoint", fd, str(self.location), str(self.limit)],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        worker = _Worker(process, Connection(parent.detach()))
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.stop()
+            with self._lock:
+                self._all.discard(worker)
+        if not self._closed:
+            self._idle.put(self._spawn())
+
+
+@dataclass(eq=False)
+class _Worker:
+    """One worker process and the parent's end of its socket."""
+
+    process: subprocess.Popen
+    conn: Connection
+    ready: bool = False
+
+    def wait_ready(self, seconds: float = 60.0) -> None:
+        """Block until the worker has opened the store (not counted in a query's deadline)."""
+        if self.ready:
+            return
+        if not self.conn.poll(seconds):
+            raise OSError("query worker did not start")
+        message = self.conn.recv()
+        if message != "ready":
+            raise OSError(f"query worker failed to start: {message}")
+        self.ready = True
+
+    def stop(self) -> None:
+        """Kill it: the only way to stop a query Oxigraph is running."""
+        self.process.kill()
+        self.process.wait(5)
+        self.conn.close()
+
+
+def _serve_queries(conn: Connection, location: str, limit: int) -> None:
+    """A worker's life: open the store read-only, then answer queries until the socket closes."""
+    try:
+        store = ox.Store.read_only(location)
+    except OSError as exc:
+        conn.send(f"cannot open the store: {exc}")
+        return
+    conn.send("ready")
+    while True:
+        try:
+            query, accept, default_graphs, named_graphs = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = _answer(store, query, accept, default_graphs, named_graphs, limit)
+        except Exception as exc:  # an engine error is an answer, not the worker's end
+            answer = error(500, f"query failed: {exc}")
+        conn.send((answer.status, answer.content_type, answer.body, answer.headers))
+
+
+def _answer(
+    store: ox.Store,
+    query: str,
+    accept: str | None,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    limit: int,
+) -> Answer:
+    options: dict[str, object] = {"prefixes": PREFIXES}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = store.query(query, **options)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        return error(400, f"SPARQL syntax error: {exc}")
+    if isinstance(result, ox.QueryBoolean):
+        media = negotiate(accept, _BOOLEAN_TYPES)
+        if media is None:
+            return _not_acceptable(_BOOLEAN_TYPES)
+        return Answer(200, _with_charset(media), result.serialize(format=RESULT_TYPES[media]))
+    if isinstance(result, ox.QuerySolutions):
+        media = negotiate(accept, list(RESULT_TYPES))
+        if media is None:
+            return _not_acceptable(list(RESULT_TYPES))
+        variables = result.variables
+        rows = list(itertools.islice(result, limit + 1))
+        body = _solutions(variables, rows[:limit], RESULT_TYPES[media])
+    else:
+        media = negotiate(accept, list(GRAPH_TYPES))
+        if media is None:
+            return _not_acceptable(list(GRAPH_TYPES))
+        rows = list(itertools.islice(result, limit + 1))
+        body = ox.serialize(rows[:limit], format=GRAPH_TYPES[media], prefixes=PREFIXES)
+    headers = {LIMIT_HEADER: str(limit)}
+    if len(rows) > limit:
+        headers[TRUNCATED_HEADER] = "true"
+    return Answer(200, _with_charset(media), body, headers)
+
+
+_BOOLEAN_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "application/json",
+    "application/xml",
+]
+
+
+def _solutions(
+    variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
+) -> bytes:
+    """The kept rows in the wanted format, written by Oxigraph's own serialisers.
+
+    Oxigraph cannot re-serialise a list of solutions, so the rows go through its TSV format
+    (every term in N-Triples syntax, one row per line) and are parsed back as a result set.
+    """
+    lines = ["\t".join(f"?{v.value}" for v in variables)]
+    for row in rows:
+        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == ox.QueryResultsFormat.TSV:
+        return tsv
+    parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return parsed.serialize(format=fmt)  # type: ignore[union-attr]
+
+
+def _with_charset(media: str) -> str:
+    return f"{media}; charset=utf-8"
+
+
+def _not_acceptable(offers: list[str]) -> Answer:
+    return error(406, "Not acceptable; this answer is available as: " + ", ".join(offers))
+
+
+if __name__ == "__main__":  # a query worker: python -m netkg.endpoint FD LOCATION LIMIT
+    _serve_queries(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,497 @@
+"""Pages and RDF forms of the published resources: one renderer for `netkg serve` and `netkg site`.
+
+Both show the same things from the same templates (src/netkg/web/templates); they differ only in
+where links point (`Links`): the server uses absolute local paths (`/id/x`), a static site uses
+relative file names (`../x.html`) so it works from any folder of any static host. Nothing on a
+page loads from another host: styles and scripts are the package's own files.
+
+A resource's RDF form is its concise bounded description — the triples it is the subject of
+(across all named graphs, inferred ones included), those of its hash IRIs, and of the blank
+nodes they reach. The HTML page adds what points to it (incoming links) and labels of
+everything it mentions.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from netkg import __version__
+from netkg.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.iris import BASE, GRAPH, INFERRED_GRAPH, ONTOLOGY, PREFIXES
+from netkg.published import Published
+from netkg.results import short
+from netkg.terms import from_ox
+from netkg.webpaths import FORM_BY_SUFFIX, RDF_FORMS, local_path
+
+WEB = Path(__file__).parent / "web"
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+
+LABELS = (SKOS.prefLabel, RDFS.label, FOAF.name, DCTERMS.title)
+DEFINITIONS = (SKOS.definition, DCTERMS.description, RDFS.comment)
+LANGUAGES = ("en", "da")
+INCOMING_SHOWN = 300
+_NESTING = 3
+_ONTOLOGY_GRAPH = GRAPH["ontology"]
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+
+
+class Links:
+    """Where links on a page point: `/path` on the server, relative `.html` files on a site."""
+
+    def __init__(self, published: Published, static_site: bool, here: str = "index.html") -> None:
+        self.published = published
+        self.static_site = static_site
+        self.here = here
+
+    def at(self, here: str) -> Links:
+        """The same links, seen from another page of a static site."""
+        return Links(self.published, self.static_site, here)
+
+    def page(self, path: str, fragment: str = "") -> str:
+        """A page: a resource path, '' (home), 'ontology' or 'sparql'."""
+        target = (path or "index") + ".html" if self.static_site else path
+        return self._href(target) + (f"#{quote(fragment)}" if fragment else "")
+
+    def file(self, path: str) -> str:
+        """A file: static assets, dumps, a resource's RDF forms."""
+        return self._href(path)
+
+    def iri(self, iri: str) -> str | None:
+        """An href for an IRI: local for what is published here, the IRI itself elsewhere."""
+        path = local_path(iri)
+        if path is None:
+            return iri if iri.startswith(("http://", "https://")) else None
+        base, _, fragment = iri.partition("#")
+        if path == "":
+            return self.page("")
+        if base == str(ONTOLOGY):
+            return self.page("ontology", fragment)
+        if base in self.published.resources:
+            return self.page(local_path(base) or "", fragment)
+        if path.startswith(DUMPS_PATH) and path[len(DUMPS_PATH) :] in DUMPS:
+            return self.file(path)
+        if iri == str(ENDPOINT):
+            return self.page("sparql")
+        return None
+
+    def _href(self, target: str) -> str:
+        if not self.static_site:
+            return "/" + quote(target)
+        start = posixpath.dirname(self.here) or "."
+        return quote(posixpath.relpath(target, start))
+
+
+@dataclass
+class Shown:
+    """An RDF term as a page shows it."""
+
+    kind: str  # iri | literal | bnode
+    text: str
+    href: str | None = None
+    title: str = ""
+    pname: str = ""  # a labelled IRI's prefixed name, shown where the label alone is ambiguous
+    show_pname: bool = False
+    lang: str | None = None
+    datatype: str = ""
+    rows: list[Row] = field(default_factory=list)  # a blank node's own properties
+
+
+@dataclass
+class Value:
+    """A property's value; `inferred` when only OWL 2 RL reasoning (graph/inferred) states it."""
+
+    term: Shown
+    inferred: bool = False
+
+
+@dataclass
+class Row:
+    """One property of a resource and its values."""
+
+    property: Shown
+    values: list[Value]
+
+
+@dataclass
+class Part:
+    """A hash IRI described on its base resource's page (e.g. the dataset's distributions)."""
+
+    anchor: str
+    iri: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass
+class Incoming:
+    """A link to the resource from another one."""
+
+    subject: Shown
+    property: Shown
+    inferred: bool
+
+
+class Renderer:
+    """Renders the published dataset's pages (HTML) and resources' RDF forms."""
+
+    def __init__(self, published: Published, static_site: bool, endpoint: str | None) -> None:
+        self.published = published
+        self.store = published.store
+        self.static_site = static_site
+        self.endpoint = endpoint
+        self.links = Links(published, static_site)
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["language_names"] = {"en": "English", "da": "Dansk"}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._ontology_html: str | None = None
+
+    # pages ----------------------------------------------------------------------------------
+
+    def page_file(self, iri: str) -> str:
+        """The site file of a resource's page, e.g. id/albertslund/x.html."""
+        return f"{local_path(iri)}.html"
+
+    def resource_page(self, iri: str) -> str:
+        links = self.links.at(self.page_file(iri))
+        path = local_path(iri) or ""
+        labels = self._labels_by_language(iri)
+        rows = self._rows(ox.NamedNode(iri), links)
+        parts = [
+            Part(
+                anchor=h.partition("#")[2],
+                iri=h,
+                title=self.label(h) or short_iri(h),
+                rows=self._rows(ox.NamedNode(h), links),
+            )
+            for h in self.published.fragments.get(iri, [])
+        ]
+        incoming, total = self._incoming(iri, links)
+        types = [
+            self._shown(o, links)
+            for o in self._objects(ox.NamedNode(iri), RDF.type, asserted_only=True)
+        ]
+        forms = [
+            (form.label, links.file(f"{path}.{form.suffix}"), form.media_type) for form in RDF_FORMS
+        ]
+        return self._render(
+            "resource.html",
+            links,
+            iri=iri,
+            title=self.label(iri) or short_iri(iri),
+            labels=labels,
+            types=types,
+            rows=rows,
+            parts=parts,
+            incoming=incoming,
+            incoming_total=total,
+            forms=forms,
+        )
+
+    def index_page(self) -> str:
+        links = self.links.at("index.html")
+        sections: dict[str, list[tuple[str, str, str]]] = {}
+        for iri in self.published.resources:
+            path = local_path(iri) or ""
+            section = posixpath.dirname(path)
+            sections.setdefault(section, []).append(
+                (self.label(iri) or short_iri(iri), links.iri(iri) or "", path)
+            )
+        ordered = [
+            (
+                name,
+                links.iri(BASE + name) if BASE + name in self.published.resources else None,
+                self.label(BASE + name) if name else "",
+                sorted(items, key=lambda item: item[0].casefold()),
+            )
+            for name, items in sorted(sections.items())
+        ]
+        return self._render(
+            "index.html",
+            links,
+            title="netkg",
+            dataset_titles=self._labels_by_language(str(DATASET), (DCTERMS.title,)),
+            sections=ordered,
+            resources=len(self.published.resources),
+            triples=self.published.triples,
+            dumps=[(name, links.file(DUMPS_PATH + name), DUMPS[name]) for name in DUMPS],
+        )
+
+    def sparql_page(self) -> str:
+        links = self.links.at("sparql.html")
+        endpoint = self.endpoint if self.static_site else "/sparql"
+        entries = catalogue_entries()
+        config = {
+            "endpoint": endpoint,
+            "catalogue": entries,
+            "localBase": None if self.static_site else BASE,
+            # longest namespace first: the results table abbreviates with the first that fits
+            "prefixes": dict(sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))),
+        }
+        return self._render(
+            "sparql.html",
+            links,
+            title="SPARQL",
+            catalogue=entries,
+            sparql_endpoint=endpoint,
+            # JSON inside <script>: '<' escaped so no text can close the element
+            config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
+        )
+
+    def not_found_page(self, path: str) -> str:
+        return self._render("notfound.html", self.links, title="Not found", path=path)
+
+    def ontology_page(self) -> str:
+        """pyLODE's documentation of graph/ontology, made once."""
+        if self._ontology_html is None:
+            from netkg.ontodoc import ontology_html
+
+            links = self.links.at("ontology.html")
+            nav = self.env.get_template("nav.html").render(
+                links=links, version=__version__, dataset_href=links.iri(str(DATASET)), compact=True
+            )
+            self._ontology_html = ontology_html(
+                self.ontology_graph, links.iri, nav=nav, title="netkg ontology"
+            )
+        return self._ontology_html
+
+    # RDF -------------------------------------------------------------------------------------
+
+    @cached_property
+    def ontology_graph(self) -> Graph:
+        return self.named_graph(str(_ONTOLOGY_GRAPH))
+
+    def named_graph(self, name: str) -> Graph:
+        """One named graph of the published store, as an rdflib Graph."""
+        return self._graph(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def resource_graph(self, iri: str) -> Graph:
+        """The concise bounded description of a resource (and its hash IRIs)."""
+        subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        subjects += [ox.NamedNode(h) for h in self.published.fragments.get(iri, [])]
+        seen: set = set()
+        quads = []
+        while subjects:
+            subject = subjects.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self.store.quads_for_pattern(subject, None, None, None):
+                quads.append(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    subjects.append(quad.object)
+        return self._graph(quads)
+
+    def rdf(self, graph: Graph, suffix: str) -> bytes:
+        """A graph in one of the RDF forms (by file suffix)."""
+        form = FORM_BY_SUFFIX[suffix]
+        if form.suffix == "jsonld":
+            context = _used_prefixes(graph)
+            return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
+        return graph.serialize(format=form.rdflib_format, encoding="utf-8")
+
+    # labels ----------------------------------------------------------------------------------
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """A resource's label in `lang`, else English, Danish, untagged, any; '' if none."""
+        labels = self._label_map(iri)
+        for key in (lang, *LANGUAGES, ""):
+            if key in labels:
+                return labels[key]
+        return next(iter(labels.values()), "")
+
+    def _label_map(self, iri: str) -> dict[str, str]:
+        if iri not in self._labels:
+            found: dict[str, str] = {}
+            node = ox.NamedNode(iri)
+            for predicate in LABELS:
+                for quad in self.store.quads_for_pattern(node, _ox(predicate), None, None):
+                    if isinstance(quad.object, ox.Literal):
+                        found.setdefault(quad.object.language or "", quad.object.value)
+            self._labels[iri] = found
+        return self._labels[iri]
+
+    def _labels_by_language(
+        self, iri: str, predicates: Iterable = LABELS
+    ) -> list[tuple[str, list[str]]]:
+        """(language, labels) pairs, English and Danish first, for a page's heading."""
+        by_lang: dict[str, list[str]] = {}
+        node = ox.NamedNode(iri)
+        for predicate in predicates:
+            for quad in self.store.quads_for_pattern(node, _ox(predicate), None, None):
+                if isinstance(quad.object, ox.Literal):
+                    values = by_lang.setdefault(quad.object.language or "", [])
+                    if quad.object.value not in values:
+                        values.append(quad.object.value)
+        order = {lang: i for i, lang in enumerate(LANGUAGES)}
+        return sorted(by_lang.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+    # building blocks -------------------------------------------------------------------------
+
+    def _rows(
+        self, subject: ox.NamedNode | ox.BlankNode, links: Links, depth: int = 0
+    ) -> list[Row]:
+        by_property: dict[str, dict[ox.NamedNode | ox.BlankNode | ox.Literal, bool]] = {}
+        for quad in self.store.quads_for_pattern(subject, None, None, None):
+            values = by_property.setdefault(quad.predicate.value, {})
+            inferred = quad.graph_name == _INFERRED
+            values[quad.object] = values.get(quad.object, True) and inferred
+        rows = []
+        for predicate in sorted(by_property, key=self._property_order):
+            shown = [
+                Value(self._shown(term, links, depth), inferred)
+                for term, inferred in by_property[predicate].items()
+            ]
+            shown.sort(key=_value_order)
+            texts = [v.term.text for v in shown]
+            for v in shown:
+                v.term.show_pname = texts.count(v.term.text) > 1
+            rows.append(Row(self._property(predicate, links), shown))
+        return rows
+
+    def _property_order(self, predicate: str) -> tuple[int, str]:
+        special = [str(p) for p in LABELS] + [str(RDF.type)] + [str(p) for p in DEFINITIONS]
+        if predicate in special:
+            return (special.index(predicate), "")
+        return (len(special), (self.label(predicate) or short_iri(predicate)).casefold())
+
+    def _objects(
+        self, subject: ox.NamedNode, predicate: URIRef, asserted_only: bool = False
+    ) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        found = []
+        for quad in self.store.quads_for_pattern(subject, _ox(predicate), None, None):
+            if asserted_only and quad.graph_name == _INFERRED:
+                continue
+            if quad.object not in found:
+                found.append(quad.object)
+        return found
+
+    def _incoming(self, iri: str, links: Links) -> tuple[list[Incoming], int]:
+        seen: dict[tuple[str, str], bool] = {}
+        for quad in self.store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
+            if not isinstance(quad.subject, ox.NamedNode) or quad.subject.value == iri:
+                continue
+            key = (quad.subject.value, quad.predicate.value)
+            inferred = quad.graph_name == _INFERRED
+            seen[key] = seen.get(key, True) and inferred
+        ordered = sorted(
+            seen.items(),
+            key=lambda kv: (kv[1], (self.label(kv[0][0]) or short_iri(kv[0][0])).casefold()),
+        )
+        shown = [
+            Incoming(self._shown(ox.NamedNode(s), links), self._property(p, links), inferred)
+            for (s, p), inferred in ordered[:INCOMING_SHOWN]
+        ]
+        return shown, len(seen)
+
+    def _property(self, iri: str, links: Links) -> Shown:
+        shown = self._shown(ox.NamedNode(iri), links)
+        shown.show_pname = True
+        return shown
+
+    def _shown(
+        self, term: ox.NamedNode | ox.BlankNode | ox.Literal, links: Links, depth: int = 0
+    ) -> Shown:
+        if isinstance(term, ox.NamedNode):
+            label = self.label(term.value)
+            pname = short_iri(term.value)
+            if not label:
+                return Shown("iri", pname, links.iri(term.value), term.value)
+            return Shown("iri", label, links.iri(term.value), pname, pname=pname)
+        if isinstance(term, ox.BlankNode):
+            rows = self._rows(term, links, depth + 1) if depth < _NESTING else []
+            return Shown("bnode", "", rows=rows)
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            shown_type = "" if datatype in _PLAIN_TYPES or term.language else short_iri(datatype)
+            return Shown("literal", term.value, lang=term.language, datatype=shown_type)
+        return Shown("literal", str(term))
+
+    def _graph(self, quads: Iterable[ox.Quad]) -> Graph:
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True, replace=True)
+        for quad in quads:
+            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        return graph
+
+    def _render(self, template: str, links: Links, **context: object) -> str:
+        return self.env.get_template(template).render(
+            links=links,
+            version=__version__,
+            license=str(LICENSE),
+            dataset_href=links.iri(str(DATASET)),
+            endpoint=self.endpoint,
+            static_site=self.static_site,
+            **context,
+        )
+
+
+# Vocabularies of the dataset description (describe.py) that netkg.iris has no prefix for.
+_DESCRIPTION_PREFIXES = {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#"}
+_PLAIN_TYPES = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+def _value_order(value: Value) -> tuple:
+    term = value.term
+    return (value.inferred, _LANG_RANK.get(term.lang or "", len(_LANG_RANK)), term.text.casefold())
+
+
+def short_iri(iri: str) -> str:
+    """A prefixed name where netkg (or the dataset description) knows the prefix, else the IRI."""
+    for prefix, namespace in _DESCRIPTION_PREFIXES.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local.replace("-", "").replace("_", "").isalnum():
+            return f"{prefix}:{local}"
+    return short(URIRef(iri))
+
+
+def catalogue_entries() -> list[dict[str, str]]:
+    """The catalogue's queries for the SPARQL editor, with their default parameters bound."""
+    from netkg.binding import bind_values
+    from netkg.catalogue import load_catalogue
+    from netkg.errors import NetkgError
+
+    entries = []
+    for query in load_catalogue().values():
+        try:
+            text = bind_values(query.text, query.bindings())
+        except NetkgError:
+            text = query.text  # a required parameter: left for the reader to fill in
+        entries.append(
+            {
+                "name": query.name,
+                "title": query.title or query.name,
+                "question": query.question,
+                "kind": query.kind,
+                "query": text,
+            }
+        )
+    return entries
+
+
+def _ox(iri: str | URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _used_prefixes(graph: Graph) -> dict[str, str]:
+    """The prefixes of PREFIXES that some IRI in the graph uses (a JSON-LD context)."""
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}

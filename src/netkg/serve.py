@@ -1,0 +1,417 @@
+"""`netkg serve`: the built graph as a local, read-only linked-data site and SPARQL endpoint.
+
+    netkg serve [--host 127.0.0.1] [--port 8000] [--timeout 10] [--limit 10000] [--graph FILE]
+
+One process serves, over the standard library's threading HTTP server:
+
+    /                        the dataset's home page: every resource, the downloads
+    /sparql                  SPARQL 1.1 Protocol (GET, POST form, POST sparql-query); in a
+                             browser without a query: YASGUI with the query catalogue
+    /id/…, /vocab/…, …       every resource: HTML, or Turtle / JSON-LD / N-Triples by Accept,
+                             `?format=ttl|jsonld|nt|html`, or a file suffix (/id/x.ttl)
+    /ontology                pyLODE documentation (RDF forms as for resources)
+    /dumps/netkg.{trig,nq,ttl,nt,jsonld}   the whole dataset
+    /static/…                the page's own styles and scripts (YASGUI is vendored)
+
+`https://w3id.org/netkg/X` is served at `/X` (netkg.webpaths), and pages link locally. Queries
+run in killable worker processes (netkg.endpoint), so the timeout holds; updates and SERVICE
+are refused. It binds 127.0.0.1 unless told otherwise, and fetches nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import signal
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from netkg import __version__
+
+if TYPE_CHECKING:
+    from netkg.endpoint import QueryPool
+    from netkg.pages import Renderer
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_LIMIT = 10_000
+MAX_BODY = 1_000_000  # bytes of a POSTed query
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+_RDF_MEDIA = {
+    "ttl": "text/turtle; charset=utf-8",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples; charset=utf-8",
+}
+_READ_ONLY = "This endpoint is read-only: SPARQL updates are refused."
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `netkg serve`."""
+    p = subparsers.add_parser(
+        "serve", help="serve the built graph: linked-data pages and a read-only SPARQL endpoint"
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only)",
+    )
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 = any free port"
+    )
+    p.add_argument("--graph", type=Path, help="serve this built TriG/N-Quads file (default dist/)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a query may run before it is stopped (default {DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"most rows (or triples) a query returns (default {DEFAULT_LIMIT})",
+    )
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument(
+        "--cors", action="store_true", help="let web pages on other origins query the endpoint"
+    )
+    p.add_argument("--quiet", action="store_true", help="do not log each request")
+    p.set_defaults(func=_serve)
+
+
+@dataclass
+class Reply:
+    """An HTTP response before it is written."""
+
+    status: int
+    content_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text_reply(status: int, message: str, **headers: str) -> Reply:
+    return Reply(status, body=(message.rstrip() + "\n").encode(), headers=dict(headers))
+
+
+class WebApp:
+    """Routes a request to a page, an RDF form, a file or the SPARQL endpoint."""
+
+    def __init__(
+        self, renderer: Renderer, pool: QueryPool, dumps: Path, cors: bool = False
+    ) -> None:
+        self.renderer = renderer
+        self.pool = pool
+        self.dumps = dumps
+        self.cors = cors
+        self._ontology_lock = threading.Lock()
+
+    def handle(self, method: str, target: str, headers: Message, body: bytes) -> Reply:
+        split = urlsplit(target)
+        path = unquote(split.path)
+        params = parse_qs(split.query, keep_blank_values=True)
+        if path == "/sparql":
+            return self.sparql(method, params, headers, body)
+        if method not in ("GET", "HEAD"):
+            return text_reply(405, f"{method} is not allowed here.", Allow="GET, HEAD")
+        if path == "/":
+            return self._html(self.renderer.index_page())
+        if path.startswith("/static/"):
+            return self._static(path[len("/static/") :])
+        if path.startswith("/dumps/"):
+            return self._dump(path[len("/dumps/") :])
+        if path == "/.well-known/void":
+            return Reply(303, headers={"Location": "/dataset"})
+        return self.resource(path.lstrip("/"), params.get("format", [None])[0], headers)
+
+    # linked data ------------------------------------------------------------------------------
+
+    def resource(self, path: str, format_name: str | None, headers: Message) -> Reply:
+        from netkg.iris import ONTOLOGY
+        from netkg.webpaths import form_named, iri_at, negotiate_form
+
+        published = self.renderer.published
+        target, suffix = iri_at(path), None
+        if target not in published.resources and target != str(ONTOLOGY):
+            stem, dot, ext = path.rpartition(".")
+            suffix = form_named(ext) if dot else None
+            target = iri_at(stem)
+            if suffix is None or (target not in published.resources and target != str(ONTOLOGY)):
+                return self._not_found(path)
+        negotiated = suffix is None
+        if format_name is not None:
+            suffix = form_named(format_name)
+            if suffix is None:
+                return text_reply(400, f"unknown format {format_name!r}: use html, ttl, jsonld, nt")
+        elif negotiated:
+            suffix = negotiate_form(headers.get("Accept"))
+            if suffix is None:
+                return text_reply(
+                    406,
+                    "Not acceptable; available as text/html, text/turtle, application/ld+json, "
+                    "application/n-triples.",
+                    Vary="Accept",
+                )
+        reply = self._resource_form(target, suffix or "html")
+        if negotiated:
+            reply.headers["Vary"] = "Accept"
+            reply.headers["Content-Location"] = f"/{path}.{suffix}"
+        return reply
+
+    def _resource_form(self, iri: str, suffix: str) -> Reply:
+        from netkg.iris import ONTOLOGY
+
+        renderer = self.renderer
+        if iri == str(ONTOLOGY):
+            if suffix == "html":
+                with self._ontology_lock:
+                    return self._html(renderer.ontology_page())
+            return Reply(200, _RDF_MEDIA[suffix], renderer.rdf(renderer.ontology_graph, suffix))
+        if suffix == "html":
+            return self._html(renderer.resource_page(iri))
+        return Reply(200, _RDF_MEDIA[suffix], renderer.rdf(renderer.resource_graph(iri), suffix))
+
+    # SPARQL -----------------------------------------------------------------------------------
+
+    def sparql(
+        self, method: str, params: dict[str, list[str]], headers: Message, body: bytes
+    ) -> Reply:
+        from netkg.endpoint import FORMAT_NAMES, RESULT_TYPES
+        from netkg.webpaths import HTML, negotiate
+
+        if method in ("GET", "HEAD"):
+            fields = params
+            if "update" in fields:
+                return text_reply(403, _READ_ONLY)
+            if "query" not in fields:
+                wants = negotiate(headers.get("Accept"), [HTML, *RESULT_TYPES])
+                if wants == HTML:
+                    return self._html(self.renderer.sparql_page())
+                return text_reply(400, "Missing the 'query' parameter (SPARQL 1.1 Protocol).")
+            queries = fields["query"]
+        elif method == "POST":
+            kind = (headers.get_content_type() or "").lower()
+            if kind == "application/sparql-update":
+                return text_reply(403, _READ_ONLY)
+            if kind == "application/x-www-form-urlencoded":
+                form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                if "update" in form:
+                    return text_reply(403, _READ_ONLY)
+                fields = {**params, **form}
+                queries = form.get("query", [])
+            elif kind == "application/sparql-query":
+                fields = params
+                queries = [body.decode("utf-8", "replace")]
+            else:
+                return text_reply(
+                    415,
+                    "POST a query as application/sparql-query or as the 'query' field of "
+                    "application/x-www-form-urlencoded.",
+                )
+        else:
+            return text_reply(405, f"{method} is not allowed here.", Allow="GET, HEAD, POST")
+        if len(queries) != 1 or not queries[0].strip():
+            return text_reply(400, "Give exactly one non-empty 'query'.")
+        graphs = {k: fields.get(k, []) for k in ("default-graph-uri", "named-graph-uri")}
+        bad = [g for gs in graphs.values() for g in gs if not _is_iri(g)]
+        if bad:
+            return text_reply(400, f"not an IRI: {bad[0]!r}")
+        accept = headers.get("Accept")
+        if fields.get("format"):
+            accept = FORMAT_NAMES.get(fields["format"][0].lower(), fields["format"][0])
+        answer = self.pool.run(
+            queries[0], accept, graphs["default-graph-uri"], graphs["named-graph-uri"]
+        )
+        reply = Reply(answer.status, answer.content_type, answer.body, dict(answer.headers))
+        reply.headers["Vary"] = "Accept"
+        return reply
+
+    # files and errors ------------------------------------------------------------------------
+
+    def _static(self, name: str) -> Reply:
+        from netkg.pages import STATIC
+
+        root = STATIC.resolve()
+        path = (root / name).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return self._not_found("static/" + name)
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media.startswith("text/") or media.endswith("javascript"):
+            media += "; charset=utf-8"
+        return Reply(200, media, path.read_bytes(), {"Cache-Control": "max-age=3600"})
+
+    def _dump(self, name: str) -> Reply:
+        from netkg.describe import DUMPS
+
+        if name not in DUMPS:
+            return self._not_found("dumps/" + name)
+        media = DUMPS[name][0]
+        return Reply(
+            200,
+            media,
+            (self.dumps / name).read_bytes(),
+            {"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    def _not_found(self, path: str) -> Reply:
+        return Reply(404, "text/html; charset=utf-8", self.renderer.not_found_page(path).encode())
+
+    def _html(self, page: str) -> Reply:
+        return Reply(200, "text/html; charset=utf-8", page.encode("utf-8"))
+
+
+def _is_iri(value: str) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = f"netkg/{__version__}"
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_OPTIONS(self) -> None:
+        if self.server.app.cors:
+            self._write("OPTIONS", Reply(204), preflight=True)
+        else:
+            self._handle("OPTIONS")
+
+    def _handle(self, method: str) -> None:
+        body = b""
+        if method == "POST":
+            length = self.headers.get("Content-Length")
+            if length is None or not length.isdigit():
+                self._write(method, text_reply(411, "POST needs a Content-Length."))
+                return
+            if int(length) > MAX_BODY:
+                self._write(method, text_reply(413, f"A query may be at most {MAX_BODY} bytes."))
+                return
+            body = self.rfile.read(int(length))
+        try:
+            reply = self.server.app.handle(method, self.path, self.headers, body)
+        except Exception:  # a page that fails to render is a 500, not a dead server
+            traceback.print_exc(file=sys.stderr)
+            reply = text_reply(500, "Internal error; see the server's log.")
+        self._write(method, reply)
+
+    def _write(self, method: str, reply: Reply, preflight: bool = False) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if reply.content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", _CSP)
+        if self.server.app.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            if preflight:
+                self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST")
+                self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if not self.server.quiet:
+            super().log_message(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: WebApp, quiet: bool) -> None:
+        self.app = app
+        self.quiet = quiet
+        super().__init__(address, _Handler)
+
+
+class _Stop(Exception):
+    """SIGTERM: stop serving and clean up."""
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from netkg.endpoint import QueryPool
+    from netkg.errors import UsageError
+    from netkg.pages import Renderer
+    from netkg.published import index, load_published, write_dumps
+
+    if args.timeout <= 0 or args.limit < 1 or args.workers < 1:
+        raise UsageError("--timeout must be > 0, --limit and --workers at least 1")
+    with tempfile.TemporaryDirectory(prefix="netkg-serve-") as tmp:
+        location, dumps = Path(tmp) / "store", Path(tmp) / "dumps"
+        dumps.mkdir()
+        store = load_published(args.graph, location=location)
+        write_dumps(store, dumps)
+        del store  # close it: from here on every reader opens it read-only
+        pool = QueryPool(location, args.workers, args.timeout, args.limit)
+        try:
+            published = index(ox.Store.read_only(str(location)))
+            app = WebApp(Renderer(published, False, "/sparql"), pool, dumps, args.cors)
+            try:
+                server = _Server((args.host, args.port), app, args.quiet)
+            except OSError as exc:
+                raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+            host, port = server.server_address[:2]
+            shown = f"[{host}]" if ":" in str(host) else host
+            url = f"http://{shown}:{port}/"
+            print(
+                f"netkg serve: {url}  (SPARQL endpoint {url}sparql; read-only; "
+                f"timeout {args.timeout:g} s; limit {args.limit:,} rows; "
+                f"{len(published.resources)} resources; Ctrl-C stops)",
+                flush=True,
+            )
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                print(
+                    f"netkg serve: listening on {host}: reachable from other machines", flush=True
+                )
+            signal.signal(signal.SIGTERM, _raise_stop)
+            try:
+                server.serve_forever()
+            except (KeyboardInterrupt, _Stop):
+                pass
+            finally:
+                server.server_close()
+        finally:
+            pool.close()
+    print("netkg serve: stopped", flush=True)
+    return 0
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop()

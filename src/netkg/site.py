@@ -1,0 +1,177 @@
+"""`netkg site OUTDIR`: the linked-data site as static files, for any static web host.
+
+It writes what `netkg serve` shows, from the same renderer (netkg.pages): a page per resource
+(`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`), the
+ontology documentation (`ontology.html`, pyLODE) and RDF, the home and SPARQL-editor pages, the
+VoID/DCAT description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an
+Apache `.htaccess` whose rewrite rules give the w3id-style IRIs content negotiation. Links
+between pages are relative, so the folder works wherever it is put.
+
+The site is built in a hidden folder next to OUTDIR and moved into place only when complete;
+a failure leaves the previous site as it was. A non-empty OUTDIR that is not an earlier netkg
+site (it has no `.netkg-site.json`) is replaced only with --force.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from netkg import __version__
+
+MARKER = ".netkg-site.json"
+# Names the site itself uses; a resource at one of these paths could not get its page.
+RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `netkg site`."""
+    p = subparsers.add_parser(
+        "site", help="write the linked-data site (pages, RDF, docs, dumps) as static files"
+    )
+    p.add_argument("outdir", type=Path, help="folder to write the site to")
+    p.add_argument(
+        "--graph", type=Path, help="publish this built TriG/N-Quads file (default dist/)"
+    )
+    p.add_argument(
+        "--endpoint",
+        help="the SPARQL endpoint the description and the query page name (default "
+        "https://w3id.org/netkg/sparql: `netkg serve` behind the w3id redirect)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace OUTDIR even if it is not a netkg site"
+    )
+    p.set_defaults(func=_site)
+
+
+@dataclass
+class SiteSummary:
+    """What a site holds."""
+
+    outdir: Path
+    resources: int
+    files: int
+    bytes: int
+
+    def text(self) -> str:
+        return (
+            f"netkg site: wrote {self.outdir}: {self.resources} resource pages with Turtle, "
+            f"JSON-LD and N-Triples, ontology documentation, dataset description, dumps, "
+            f".htaccess ({self.files} files, {self.bytes / 1e6:.1f} MB)"
+        )
+
+
+def write_site(
+    outdir: Path, graph_file: Path | None = None, endpoint: str | None = None, force: bool = False
+) -> SiteSummary:
+    """Write the site into `outdir` atomically (see the module docstring)."""
+    from netkg.describe import ENDPOINT
+
+    outdir = Path(outdir)
+    check_target(outdir, force)
+    parent = outdir.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=parent))
+    try:
+        resources = _generate(staging, graph_file, endpoint or str(ENDPOINT))
+        staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        files = [p for p in staging.rglob("*") if p.is_file()]
+        summary = SiteSummary(outdir, resources, len(files), sum(p.stat().st_size for p in files))
+        _move_into_place(staging, outdir.absolute())
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def check_target(outdir: Path, force: bool) -> None:
+    """Refuse to replace a file, or a non-empty folder that is not a netkg site, without force."""
+    from netkg.errors import UsageError
+
+    if not outdir.exists():
+        return
+    if not outdir.is_dir():
+        raise UsageError(f"{outdir} exists and is not a folder")
+    if force or (outdir / MARKER).is_file() or not any(outdir.iterdir()):
+        return
+    raise UsageError(
+        f"{outdir} is not empty and is not a netkg site (no {MARKER}); "
+        "use --force to replace its contents"
+    )
+
+
+def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
+    """Every file of the site, into `folder`; returns the number of resource pages."""
+    from netkg.describe import DESCRIPTION_GRAPH
+    from netkg.errors import UsageError
+    from netkg.pages import STATIC, Renderer
+    from netkg.published import index, load_published, write_dumps
+    from netkg.webpaths import RDF_FORMS, local_path
+
+    published = index(load_published(graph_file, endpoint=endpoint))
+    clashes = sorted(iri for iri in published.resources if _reserved(local_path(iri) or ""))
+    if clashes:
+        raise UsageError(f"resource IRIs clash with the site's own files: {', '.join(clashes)}")
+    renderer = Renderer(published, static_site=True, endpoint=endpoint)
+
+    def write(path: str, content: str | bytes) -> None:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            target.write_bytes(content)
+
+    for iri in sorted(published.resources):
+        path = local_path(iri) or ""
+        write(f"{path}.html", renderer.resource_page(iri))
+        graph = renderer.resource_graph(iri)
+        for form in RDF_FORMS:
+            write(f"{path}.{form.suffix}", renderer.rdf(graph, form.suffix))
+    write("ontology.html", renderer.ontology_page())
+    for form in RDF_FORMS:
+        write(f"ontology.{form.suffix}", renderer.rdf(renderer.ontology_graph, form.suffix))
+    write("index.html", renderer.index_page())
+    write("sparql.html", renderer.sparql_page())
+    description = renderer.named_graph(str(DESCRIPTION_GRAPH))
+    write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))
+    shutil.copytree(STATIC, folder / "static")
+    (folder / "dumps").mkdir()
+    write_dumps(published.store, folder / "dumps")
+    htaccess = renderer.env.get_template("htaccess.txt")
+    write(".htaccess", htaccess.render(version=__version__, forms=RDF_FORMS, endpoint=endpoint))
+    count = len(published.resources)
+    marker = {"generator": "netkg site", "version": __version__, "resources": count}
+    write(MARKER, json.dumps(marker, indent=2) + "\n")
+    return count
+
+
+def _reserved(path: str) -> bool:
+    return path in RESERVED or path.startswith(("static/", "dumps/"))
+
+
+def _move_into_place(staging: Path, outdir: Path) -> None:
+    """Rename the finished site to `outdir`; an old site is moved aside first, then removed."""
+    if not outdir.exists():
+        os.rename(staging, outdir)
+        return
+    old = outdir.parent / f".{outdir.name}.old-{uuid.uuid4().hex[:8]}"
+    os.rename(outdir, old)
+    try:
+        os.rename(staging, outdir)
+    except BaseException:
+        os.rename(old, outdir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _site(args: argparse.Namespace) -> int:
+    summary = write_site(args.outdir, args.graph, args.endpoint, args.force)
+    print(summary.text())
+    return 0

@@ -1,0 +1,106 @@
+"""`netkg serve` in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+The test starts the server itself on a free 127.0.0.1 port, runs a catalogue question in the
+SPARQL editor and reads its rows off the page, and opens a resource page. Every request the
+browser makes must go to the server (nothing from a CDN or anywhere else), and no script
+error may occur. Screenshots go to test-artifacts/ for a person to look at.
+Never `playwright install`: Chromium comes from Debian (scripts/install-system-deps.sh).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+from netkg.build import write_dist  # noqa: E402
+from test_serve import Running, serving  # noqa: E402 - after the skip for a missing Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+QUESTION = "Assumptions behind a municipality's network strategy"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
+)
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory) -> Iterator[Running]:
+    out = tmp_path_factory.mktemp("dist")
+    write_dist(built, out)
+    with serving(out / "netkg.trig", tmp_path_factory.mktemp("serve-tmp")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records every request it makes and every script error."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+
+
+def test_a_catalogue_question_runs_in_the_editor(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.get_by_role("button", name=QUESTION).click()
+    expect = playwright.expect
+    active = page.locator(".tabPanel.active")
+    expect(page.locator(".tabName.active, .tab.active")).to_contain_text(QUESTION)
+    expect(active.locator(".CodeMirror")).to_contain_text("nkg:hasAssumption")
+    active.locator(".yasqe_queryButton").click()
+    rows = active.locator(".yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(3)
+    expect(active.locator(".yasr")).to_contain_text("3 results")
+    expect(rows.nth(0)).to_contain_text("Many and different perspectives")
+    expect(rows.nth(0)).to_contain_text("Mange og forskellige perspektiver")
+    page.screenshot(path=str(ARTIFACTS / "sparql-editor.png"))
+    assert page.requests and all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []
+
+
+def test_a_resource_page_shows_its_labels_in_danish_and_english(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto(server.url + "/id/albertslund/network-haervaerk")
+    expect(page.locator('dl.labels dd[lang="da"]')).to_have_text("Hærværk")
+    expect(page.locator('dl.labels dd[lang="en"]')).to_have_text("Hærværk (Vandalism)")
+    expect(page.locator("h1")).to_have_text("Hærværk (Vandalism)")
+    expect(page.get_by_role("link", name="Turtle")).to_have_attribute(
+        "href", "/id/albertslund/network-haervaerk.ttl"
+    )
+    page.screenshot(path=str(ARTIFACTS / "resource-network-haervaerk.png"), full_page=True)
+    # links lead to the other resources' pages on this server
+    page.get_by_role("link", name="Jan Lauge Olsen").first.click()
+    expect(page).to_have_url(server.url + "/id/person/jan-lauge-olsen")
+    expect(page.locator("h1")).to_have_text("Jan Lauge Olsen")
+    assert all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []

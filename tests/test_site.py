@@ -1,0 +1,277 @@
+"""`netkg site OUTDIR`: the static site — completeness, parseable RDF, description, atomicity.
+
+"Resource" is what netkg.webpaths says gets a page: every IRI under https://w3id.org/netkg/
+that is the subject of a triple in the build, without a fragment or query, other than the
+ontology itself (documented by pyLODE at ontology.html). The test derives that set from the
+build with rdflib, independently of the code that writes the site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+
+from netkg import __version__
+from netkg.build import write_dist
+from netkg.describe import DATASET, DUMPS, LICENSE
+from netkg.iris import BASE, ONTOLOGY
+from netkg.site import MARKER, write_site
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module names
+ENDPOINT = "https://example.org/netkg/sparql"
+HAERVAERK = BASE + "id/albertslund/network-haervaerk"
+RDF_FILES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+SITE_PAGES = {"index.html", "sparql.html", "ontology.html"}
+
+
+def netkg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "netkg.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def graph_file(built, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    write_dist(built, out)
+    return out / "netkg.trig"
+
+
+@pytest.fixture(scope="module")
+def site(graph_file, tmp_path_factory) -> Path:
+    """The site as the command writes it."""
+    out = tmp_path_factory.mktemp("web") / "site"
+    done = netkg("site", str(out), "--graph", str(graph_file), "--endpoint", ENDPOINT)
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {out}" in done.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def resources(built) -> set[str]:
+    rows = built.store.select(
+        f"""SELECT DISTINCT ?s WHERE {{
+              GRAPH ?g {{ ?s ?p ?o }}
+              FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{BASE}"))
+            }}"""
+    )
+    return {
+        str(s)
+        for (s,) in rows
+        if "#" not in str(s) and "?" not in str(s) and str(s) != str(ONTOLOGY)
+    }
+
+
+def pages(site: Path) -> set[Path]:
+    return {
+        p
+        for p in site.rglob("*.html")
+        if p.relative_to(site).as_posix() not in SITE_PAGES and "static" not in p.parts
+    }
+
+
+def test_a_page_per_resource(site, resources):
+    expected = {site / f"{iri[len(BASE) :]}.html" for iri in resources}
+    assert pages(site) == expected
+    # in particular every subject under …/id/
+    ids = {iri for iri in resources if iri.startswith(BASE + "id/")}
+    assert len([p for p in pages(site) if p.relative_to(site).parts[0] == "id"]) == len(ids)
+    assert len(ids) > 100
+    assert json.loads((site / MARKER).read_text())["resources"] == len(resources)
+
+
+def test_every_rdf_form_parses_and_describes_its_resource(site, resources):
+    for iri in resources:
+        stem = site / iri[len(BASE) :]
+        sizes = set()
+        for suffix, fmt in RDF_FILES.items():
+            graph = Graph().parse(stem.with_name(f"{stem.name}.{suffix}"), format=fmt)
+            assert (URIRef(iri), None, None) in graph, (iri, suffix)
+            sizes.add(len(graph))
+        assert len(sizes) == 1, (iri, sizes)  # the three forms say the same
+
+
+def test_resource_page_and_rdf_carry_both_labels(site):
+    page = (site / "id/albertslund/network-haervaerk.html").read_text()
+    assert re.search(r'lang="da"[^>]*>Hærværk<', page)
+    assert re.search(r'lang="en"[^>]*>Hærværk \(Vandalism\)<', page)
+    for suffix in ("ttl", "jsonld", "nt"):
+        assert f'href="network-haervaerk.{suffix}"' in page
+    assert 'href="../person/jan-lauge-olsen.html"' in page
+    turtle = Graph().parse(site / "id/albertslund/network-haervaerk.ttl")
+    assert (URIRef(HAERVAERK), RDFS.label, Literal("Hærværk", lang="da")) in turtle
+    assert (URIRef(HAERVAERK), RDFS.label, Literal("Hærværk (Vandalism)", lang="en")) in turtle
+
+
+def test_relative_links_resolve_and_nothing_loads_from_elsewhere(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//', text), page
+        for href in re.findall(r'(?:href|src)="([^"]+)"', text):
+            if re.match(r"^(https?:|data:|mailto:|#)", href):
+                continue
+            target = (page.parent / unquote(href.split("#")[0])).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {href}"
+
+
+def test_void_and_dcat_description(site):
+    void = Graph().parse(site / "void.ttl")
+    assert (DATASET, RDF.type, URIRef(VOID + "Dataset")) in void
+    assert (DATASET, RDF.type, DCAT.Dataset) in void
+    assert (DATASET, DCTERMS.license, LICENSE) in void
+    assert (DATASET, DCAT.version, Literal(__version__)) in void
+    assert (DATASET, URIRef(VOID + "sparqlEndpoint"), URIRef(ENDPOINT)) in void
+    service = void.value(None, DCAT.endpointURL, URIRef(ENDPOINT))
+    assert (service, DCAT.servesDataset, DATASET) in void
+    dumps = set(void.objects(DATASET, URIRef(VOID + "dataDump")))
+    assert dumps == {URIRef(f"{BASE}dumps/{name}") for name in DUMPS}
+    media = {
+        str(void.value(d, DCAT.mediaType)).rsplit("media-types/", 1)[1]
+        for d in void.objects(DATASET, DCAT.distribution)
+        if void.value(d, DCAT.downloadURL) is not None
+    }
+    assert {"text/turtle", "application/n-triples", "application/ld+json"} <= media
+    # the dataset resource's own page and RDF say the same
+    assert (DATASET, URIRef(VOID + "dataDump"), URIRef(BASE + "dumps/netkg.ttl")) in Graph().parse(
+        site / "dataset.ttl"
+    )
+
+
+def test_dumps_are_there_and_parse(site, built):
+    dataset = Dataset().parse(site / "dumps/netkg.trig", format="trig")
+    assert {g.identifier for g in dataset.graphs()} >= set(built.store.graph_names())
+    union = {"netkg.ttl": "turtle", "netkg.nt": "nt", "netkg.jsonld": "json-ld"}
+    sizes = {len(Graph().parse(site / "dumps" / name, format=fmt)) for name, fmt in union.items()}
+    assert len(sizes) == 1 and sizes.pop() > 3000
+    assert set(p.name for p in (site / "dumps").iterdir()) == set(DUMPS)
+
+
+def test_htaccess_negotiates_every_form(site, resources):
+    rules = (site / ".htaccess").read_text()
+    assert "RewriteEngine On" in rules
+    for media, suffix in (
+        (r"text/turtle", "ttl"),
+        (r"application/ld\+json", "jsonld"),
+        (r"application/n-triples", "nt"),
+    ):
+        assert re.search(
+            rf"RewriteCond %{{HTTP_ACCEPT}} {re.escape(media)}\n"
+            rf"RewriteCond %{{REQUEST_FILENAME}}\.{suffix} -f\n"
+            rf"RewriteRule \^\(\.\+\)\$ \$1\.{suffix} \[END\]",
+            rules,
+        ), suffix
+        for iri in resources:  # the files the rules rewrite to are there
+            assert (site / f"{iri[len(BASE) :]}.{suffix}").is_file()
+    assert "RewriteRule ^(.+)$ $1.html [END]" in rules
+    assert "AddType text/turtle .ttl" in rules
+
+
+def test_ontology_documentation(site):
+    page = (site / "ontology.html").read_text()
+    assert "Network-based organisation" in page
+    assert 'id="Network"' in page and 'id="ledBy"' in page  # w3id fragments land on terms
+    assert "NetværkNetwork" not in page  # labels are not run together
+    assert 'href="index.html"' in page
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in Graph().parse(site / "ontology.ttl")
+
+
+def test_pylode_makes_no_network_access(tmp_path):
+    """The documentation is made with every socket connection and name lookup refused."""
+    script = """
+import socket, sys
+tried = []
+def refuse(*args, **kwargs):
+    tried.append(args)
+    raise OSError("network refused in test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from rdflib import Graph
+from netkg.layout import root
+from netkg.ontodoc import ontology_html
+page = ontology_html(Graph().parse(root() / "ontology" / "netkg.ttl"), lambda iri: None)
+assert "Network-based organisation" in page, "no documentation"
+print("attempts:", len(tried))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "attempts: 0" in done.stdout
+
+
+def test_refuses_a_folder_that_is_not_a_site(graph_file, tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("do not delete")
+    refused = netkg("site", str(out), "--graph", str(graph_file))
+    assert refused.returncode == 2
+    assert "--force" in refused.stderr
+    assert (out / "thesis.tex").read_text() == "do not delete"
+    forced = netkg("site", str(out), "--graph", str(graph_file), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not (out / "thesis.tex").exists() and (out / "index.html").is_file()
+    again = netkg("site", str(out), "--graph", str(graph_file))  # a netkg site: replaced
+    assert again.returncode == 0, again.stderr
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_failure_mid_write_leaves_the_old_site(graph_file, tmp_path, monkeypatch):
+    from netkg.pages import Renderer
+
+    out = tmp_path / "site"
+    write_site(out, graph_file)
+    before = _snapshot(out)
+    calls = {"n": 0}
+    real = Renderer.resource_page
+
+    def failing(self, iri):
+        calls["n"] += 1
+        if calls["n"] == 50:
+            raise RuntimeError("disk full (simulated)")
+        return real(self, iri)
+
+    monkeypatch.setattr(Renderer, "resource_page", failing)
+    with pytest.raises(RuntimeError, match="simulated"):
+        write_site(out, graph_file)
+    assert calls["n"] == 50  # it failed with pages already written
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-built leftovers
+
+
+def test_failure_while_moving_into_place_restores_the_old_site(graph_file, tmp_path, monkeypatch):
+    import netkg.site
+
+    out = tmp_path / "site"
+    write_site(out, graph_file)
+    before = _snapshot(out)
+    real = netkg.site.os.rename
+
+    def rename(src, dst):
+        if Path(src).name.endswith(".partial"):
+            raise OSError("device busy (simulated)")
+        return real(src, dst)
+
+    monkeypatch.setattr(netkg.site.os, "rename", rename)
+    with pytest.raises(OSError, match="simulated"):
+        write_site(out, graph_file)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
