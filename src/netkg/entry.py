@@ -1,354 +1,46 @@
 """Importing a municipality from a data-entry workbook (.xlsx) or CSV folder.
 
-The workbook's layout and its meaning are declared in entry_mapping.toml; this module only
-interprets that mapping. Every triple it makes remembers the sheet, row and column it came
-from, so that SHACL findings can be reported where the researcher can fix them. Nothing is
-written unless the whole workbook converts and validates; the output replaces an existing file
-atomically.
+The workbook's layout and its meaning are declared in entry_mapping.toml (read by
+netkg.workbook); this module only interprets that mapping. Every triple it makes remembers
+the sheet, row and column it came from, so that SHACL findings can be reported where the
+researcher can fix them. Nothing is written unless the whole workbook converts and validates;
+the output replaces an existing file atomically.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import difflib
 import re
-import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from netkg.errors import InputError, NetkgError, UsageError
 from netkg.iris import ID, MUN, PREFIXES, TIME
 from netkg.validate import Finding, Report
-
-GUIDANCE_ROW = 2  # row 1: headers; row 2: guidance; data from row 3
-FIRST_DATA_ROW = 3
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_TEMPLATE = re.compile(r"\{([a-z_]+)(?::([a-z_]+))?\}")
-_YES = {"ja", "yes", "true", "1", "x", "sand"}
-_NO = {"nej", "no", "false", "0", "falsk"}
-
-
-# --- the mapping ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a sheet and what its cells become."""
-
-    key: str
-    kind: str
-    header_da: str
-    header_en: str
-    guide_da: str = ""
-    guide_en: str = ""
-    node: str | None = None
-    prop: str | None = None
-    required: bool = False
-    spec: dict = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def header(self) -> str:
-        """The header as written in row 1: 'Dansk / English'."""
-        if self.header_da == self.header_en:
-            return self.header_da
-        return f"{self.header_da} / {self.header_en}"
-
-    @property
-    def guide(self) -> str:
-        return f"{self.guide_da} / {self.guide_en}" if self.guide_da else self.guide_en
-
-
-@dataclass(frozen=True)
-class Sheet:
-    key: str
-    title_da: str
-    title_en: str
-    guide_da: str
-    guide_en: str
-    nodes: tuple[dict, ...]
-    columns: tuple[Column, ...]
-    one_row: bool = False
-
-    def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
-
-
-def load_mapping() -> list[Sheet]:
-    """The declared mapping, from the package's entry_mapping.toml."""
-    text = resources.files("netkg").joinpath("entry_mapping.toml").read_text(encoding="utf-8")
-    doc = tomllib.loads(text)
-    sheets = []
-    for raw in doc["sheets"]:
-        columns = tuple(
-            Column(
-                key=c["key"],
-                kind=c["kind"],
-                header_da=c["header"]["da"],
-                header_en=c["header"]["en"],
-                guide_da=c.get("guide", {}).get("da", ""),
-                guide_en=c.get("guide", {}).get("en", ""),
-                node=c.get("node"),
-                prop=c.get("property"),
-                required=c.get("required", False),
-                spec=c,
-            )
-            for c in raw["columns"]
-        )
-        sheets.append(
-            Sheet(
-                key=raw["key"],
-                title_da=raw["title"]["da"],
-                title_en=raw["title"]["en"],
-                guide_da=raw["guide"]["da"],
-                guide_en=raw["guide"]["en"],
-                nodes=tuple(raw.get("nodes", [])),
-                columns=columns,
-                one_row=raw.get("rows") == "one",
-            )
-        )
-    return sheets
-
-
-def curie(text: str) -> URIRef:
-    """A prefixed name from the mapping as an IRI (prefixes from netkg.iris)."""
-    prefix, local = text.split(":", 1)
-    return URIRef(PREFIXES[prefix] + local)
-
-
-# --- controlled values --------------------------------------------------------------------------
-
-
-@dataclass
-class Choice:
-    """One allowed value of a concept or choice column."""
-
-    display: str
-    iri: URIRef | None
-    spec: dict
-    accepts: set[str]
-
-
-def controlled_values(column: Column, context: Graph) -> list[Choice]:
-    """The drop-down values of a concept or choice column, with every spelling accepted."""
-    if column.kind == "choice":
-        return [
-            Choice(c["value"], curie(c["iri"]) if "iri" in c else None, c, {c["value"].lower()})
-            for c in column.spec["choices"]
-        ]
-    if column.kind == "boolean":
-        return [Choice("ja", None, {}, _YES), Choice("nej", None, {}, _NO)]
-    if column.kind != "concept":
-        return []
-    schemes = [curie(s) for s in column.spec["schemes"]]
-    excluded = {curie(e) for e in column.spec.get("exclude", [])}
-    found = []
-    for scheme in schemes:
-        scheme_key = str(scheme).rsplit("/", 1)[-1]
-        concepts = sorted(set(context.subjects(SKOS.inScheme, scheme)), key=str)
-        for concept in concepts:
-            if concept in excluded:
-                continue
-            local = str(concept).rsplit("/", 1)[-1]
-            labels = {lit.language: str(lit) for lit in context.objects(concept, SKOS.prefLabel)}
-            notation = context.value(concept, SKOS.notation)
-            da = labels.get("da") or labels.get("en") or local
-            display = f"{da} ({local})" if len(schemes) == 1 else f"{scheme_key}: {da} ({local})"
-            accepts = {display.lower(), f"{scheme_key}:{local}".lower(), f"{scheme_key}: {local}"}
-            if len(schemes) == 1:
-                accepts |= {local.lower(), *(v.lower() for v in labels.values())}
-                if notation is not None:
-                    accepts.add(str(notation).lower())
-            found.append(Choice(display, concept, {}, accepts))
-    return found
-
-
-# --- problems -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something the researcher must fix, located in the workbook."""
-
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    what: str
-    fix: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = [self.sheet]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f'column "{self.column}"')
-        value = f', value "{self.value}"' if self.value else ""
-        fix = f" Fix: {_sentence(self.fix)}" if self.fix else ""
-        return f"{', '.join(where)}{value}: {_sentence(self.what)}{fix}"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-class ImportFailed(NetkgError):
-    """The workbook has problems; nothing was written."""
-
-    exit_code = 1
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        count = sum(1 for p in problems if p.severity == "error")
-        super().__init__(f"{count} problem(s) in the workbook; nothing was written")
-
-
-# --- reading sheets -----------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int  # the spreadsheet row number, as the researcher sees it
-    cells: dict[str, str]
-    absent: set[str] = field(default_factory=set)  # columns the sheet lacks (reported once)
-
-
-def read_workbook(path: Path, mapping: list[Sheet]) -> tuple[dict[str, list[Row]], list[Problem]]:
-    """The data rows of every sheet (an .xlsx file or a folder of <sheet>.csv files)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "no such workbook or folder")
-    tables: dict[str, list[list[str]]] = {}
-    if path.is_dir():
-        for sheet in mapping:
-            file = path / f"{sheet.key}.csv"
-            if file.is_file():
-                with file.open(encoding="utf-8-sig", newline="") as handle:
-                    tables[sheet.key] = [list(r) for r in csv.reader(handle)]
-    elif path.suffix.lower() == ".xlsx":
-        tables = _read_xlsx(path)
-    else:
-        raise InputError(path, "expected an .xlsx workbook or a folder of CSV files")
-    rows: dict[str, list[Row]] = {}
-    problems: list[Problem] = []
-    for sheet in mapping:
-        table = tables.get(sheet.key)
-        if table is None:
-            if sheet.one_row:
-                problems.append(
-                    Problem(
-                        sheet.key,
-                        None,
-                        "",
-                        "",
-                        "the sheet is missing",
-                        "start from `netkg template`",
-                    )
-                )
-            rows[sheet.key] = []
-            continue
-        rows[sheet.key], found = _rows_of(sheet, table)
-        problems += found
-    return rows, problems
-
-
-def _read_xlsx(path: Path) -> dict[str, list[list[str]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/xml errors of many types
-        raise InputError(path, f"cannot read the workbook: {exc}") from None
-    tables = {}
-    for ws in book.worksheets:
-        tables[ws.title] = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    book.close()
-    return tables
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _closest_header(text: str, sheet: Sheet) -> str | None:
-    """The template header most like `text`, comparing with its Danish and English halves."""
-    names = {}
-    for c in sheet.columns:
-        for part in (c.header, c.header_da, c.header_en, c.key):
-            names[part.lower()] = c.header
-    close = difflib.get_close_matches(text.lower(), list(names), n=1, cutoff=0.6)
-    return names[close[0]] if close else None
-
-
-def _rows_of(sheet: Sheet, table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
-    problems: list[Problem] = []
-    if not table:
-        return [], problems
-    by_header = {}
-    for c in sheet.columns:
-        for name in (c.header, c.key, c.header_da, c.header_en):
-            by_header[name.strip().lower()] = c.key
-    keys: list[str | None] = []
-    for header in table[0]:
-        text = (header or "").strip()
-        key = by_header.get(text.lower())
-        if text and key is None:
-            close = _closest_header(text, sheet)
-            hint = f'did you mean "{close}"?' if close else "use the headers of `netkg template`"
-            problems.append(Problem(sheet.key, 1, text, "", "unknown column", hint))
-        keys.append(key)
-    present = {k for k in keys if k}
-    for c in sheet.columns:
-        if c.required and c.key not in present:
-            problems.append(
-                Problem(
-                    sheet.key,
-                    1,
-                    c.header,
-                    "",
-                    "required column is missing",
-                    "add the column (see `netkg template`)",
-                )
-            )
-    rows = []
-    for number, values in enumerate(table[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW):
-        cells = {k: (v or "").strip() for k, v in zip(keys, values, strict=False) if k}
-        if any(cells.values()):
-            rows.append(Row(number, cells, {c.key for c in sheet.columns} - present))
-    if sheet.one_row and len(rows) != 1:
-        problems.append(
-            Problem(
-                sheet.key,
-                None,
-                "",
-                "",
-                f"needs exactly one row, has {len(rows)}",
-                "describe one municipality per workbook",
-            )
-        )
-    return rows, problems
-
+from netkg.workbook import (
+    NAME_TEMPLATE,
+    NO,
+    SLUG,
+    YES,
+    Choice,
+    Column,
+    ImportFailed,
+    Problem,
+    Row,
+    Sheet,
+    controlled_values,
+    curie,
+    load_mapping,
+    read_workbook,
+)
 
 # --- converting rows to RDF ---------------------------------------------------------------------
 
@@ -388,7 +80,9 @@ def slugify(text: str) -> str:
 class _Converter:
     """Interprets the mapping for one workbook."""
 
-    def __init__(self, mapping: list[Sheet], rows: dict[str, list[Row]], context: Graph) -> None:
+    def __init__(
+        self, mapping: Sequence[Sheet], rows: dict[str, list[Row]], context: Graph
+    ) -> None:
         self.mapping = {s.key: s for s in mapping}
         self.rows = rows
         self.context = context
@@ -420,7 +114,7 @@ class _Converter:
         sheet = self.mapping["municipality"]
         self.slug = head.cells.get("slug", "")
         self.code = head.cells.get("code", "")
-        if not _SLUG.match(self.slug):
+        if not SLUG.match(self.slug):
             self._problem(
                 sheet,
                 head,
@@ -467,7 +161,7 @@ class _Converter:
                 value = row.cells.get(id_column.key, "")
                 if not value:
                     continue  # reported as a missing required value
-                if not _SLUG.match(value):
+                if not SLUG.match(value):
                     self._problem(
                         sheet,
                         row,
@@ -546,7 +240,7 @@ class _Converter:
             empty = empty or not value
             return value
 
-        text = _TEMPLATE.sub(fill, spec["iri"])
+        text = NAME_TEMPLATE.sub(fill, spec["iri"])
         if empty:
             return None  # a part of the name is missing: its required column reports it
         return curie(text) if not text.startswith("http") else URIRef(text)
@@ -562,7 +256,7 @@ class _Converter:
             for key in ("item", "type"):
                 if key in row.cells:
                     values[key] = self._label_of_cell(sheet, row, key, lang)
-            text = _TEMPLATE.sub(lambda m, v=values: v.get(m.group(1), ""), template)
+            text = NAME_TEMPLATE.sub(lambda m, v=values: v.get(m.group(1), ""), template)
             self._add(
                 (node, RDFS.label, Literal(text, lang=lang)), Origin(sheet.key, row.number, "")
             )
@@ -695,9 +389,9 @@ class _Converter:
                     raise ValueError("an address starts with http:// or https:// and has no spaces")
                 yield URIRef(raw)
             elif kind == "boolean":
-                if raw.lower() in _YES:
+                if raw.lower() in YES:
                     yield Literal(True)
-                elif raw.lower() not in _NO:
+                elif raw.lower() not in NO:
                     raise ValueError("write ja/yes or nej/no")
             elif kind in ("concept", "choice"):
                 chosen = self._choice(sheet, row, column)
@@ -847,7 +541,7 @@ def _split(raw: str) -> list[str]:
     return [v.strip() for v in raw.split(";") if v.strip()]
 
 
-def convert(path: Path, context: Graph, mapping: list[Sheet] | None = None) -> Conversion:
+def convert(path: Path, context: Graph, mapping: Sequence[Sheet] | None = None) -> Conversion:
     """Read a workbook and convert it; problems are collected, not raised."""
     mapping = mapping or load_mapping()
     rows, problems = read_workbook(path, mapping)
@@ -977,10 +671,4 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def iter_columns(mapping: Iterable[Sheet]) -> Iterator[tuple[Sheet, Column]]:
-    for sheet in mapping:
-        for column in sheet.columns:
-            yield sheet, column
-
-
-__all__ = ["Conversion", "Problem", "UsageError", "convert", "import_workbook", "load_mapping"]
+__all__ = ["Conversion", "convert", "import_workbook", "locate", "register"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from netkg.entry import FIRST_DATA_ROW, GUIDANCE_ROW, Sheet, controlled_values, load_mapping
+from netkg.workbook import FIRST_DATA_ROW, GUIDANCE_ROW, Sheet, controlled_values, load_mapping
 
 README_TITLE = "vejledning-guide"
 LISTS_TITLE = "lists"
