@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from netkg.build import BuildResult, build
+from netkg.build import BuildResult, build, write_dist
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +19,11 @@ def built() -> BuildResult:
 def built_oxigraph() -> BuildResult:
     """The same build with the Oxigraph engine behind the store seam."""
     return build(engine="oxigraph", validate=False)
+
+
+@pytest.fixture(scope="session")
+def graph_file(built, tmp_path_factory) -> Path:
+    """The build written as `netkg build` writes dist/: the TriG file servers and sites read."""
+    out = tmp_path_factory.mktemp("dist")
+    write_dist(built, out)
+    return out / "netkg.trig"

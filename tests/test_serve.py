@@ -30,7 +30,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from netkg.binding import bind_values
-from netkg.build import write_dist
 from netkg.catalogue import find_query
 from netkg.describe import DATASET, DUMPS
 from netkg.endpoint import uses_service
@@ -153,13 +152,6 @@ def bindings(response: Response) -> list[dict[str, str]]:
     assert response.status == 200, response.text
     rows = json.loads(response.body)["results"]["bindings"]
     return [{k: v["value"] for k, v in row.items()} for row in rows]
-
-
-@pytest.fixture(scope="module")
-def graph_file(built, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    write_dist(built, out)
-    return out / "netkg.trig"
 
 
 @pytest.fixture(scope="module")

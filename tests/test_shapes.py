@@ -122,3 +122,36 @@ def test_valid_fixture_passes(fixture: Path):
     report = validate_inputs([fixture])
     assert report.findings == [], report.text()
     assert report.conforms
+
+
+def test_every_class_the_data_uses_has_a_shape():
+    """Each class used in the shipped data or vocabularies is the target of a shape (itself or
+    a superclass), or only ever occurs as a value that a targeted shape checks with sh:node."""
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    from netkg.layout import default_sources
+    from netkg.load import parse_file
+
+    data, tbox = Graph(), Graph()
+    for source in default_sources():
+        parse_file(source.path, into=tbox if source.role in ("ontology", "imports") else data)
+    shapes = load_shapes()
+    targets = set(shapes.objects(None, SH.targetClass))
+    checked_by_node = {
+        URIRef(PREFIXES["nkg"] + "NetworkCount"),
+        URIRef(PREFIXES["time"] + "Instant"),
+    }
+    for shape in (SHAPES.NetworkCount, SHAPES.Instant):
+        assert (None, SH.node, shape) in shapes
+
+    def with_superclasses(cls: URIRef) -> set:
+        found = {cls}
+        for parent in tbox.objects(cls, RDFS.subClassOf):
+            if isinstance(parent, URIRef) and parent not in found:
+                found |= with_superclasses(parent)
+        return found
+
+    used = {c for c in data.objects(None, RDF.type) if isinstance(c, URIRef)}
+    uncovered = sorted(c for c in used - checked_by_node if not with_superclasses(c) & targets)
+    assert not uncovered, f"classes without a shape: {uncovered}"

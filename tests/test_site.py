@@ -20,7 +20,6 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from netkg import __version__
-from netkg.build import write_dist
 from netkg.describe import DATASET, DUMPS, LICENSE
 from netkg.iris import BASE, ONTOLOGY
 from netkg.site import MARKER, write_site
@@ -41,13 +40,6 @@ def netkg(*args: str) -> subprocess.CompletedProcess:
         timeout=300,
         check=False,
     )
-
-
-@pytest.fixture(scope="module")
-def graph_file(built, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    write_dist(built, out)
-    return out / "netkg.trig"
 
 
 @pytest.fixture(scope="module")

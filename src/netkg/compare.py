@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,14 +218,7 @@ def _svg(fig) -> str:
 
 
 def _wrap(text: str, width: int = 28) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\n".join([*lines, line])
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 # --- the report ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ visible — as in the organisation chart the seed page refers to.
 from __future__ import annotations
 
 import argparse
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -239,14 +240,7 @@ def _fill(kind: object) -> str:
 
 
 def _wrap(text: str, width: int = 24) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) > width and line:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "\\n".join([*lines, line])
+    return "\\n".join(textwrap.wrap(text, width)) or text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
