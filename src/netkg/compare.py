@@ -14,10 +14,13 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netkg.api import KnowledgeGraph
 from netkg.catalogue import find_query
 from netkg.errors import UsageError
+
+if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
+    from netkg.api import KnowledgeGraph
 
 TABLES = ("matrix", "models", "timeline", "counts", "instruments")
 
@@ -288,6 +291,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netkg.api import KnowledgeGraph
     from netkg.build import open_store
 
     kg = KnowledgeGraph(open_store(args.engine))

@@ -13,9 +13,12 @@ import argparse
 import textwrap
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netkg.api import KnowledgeGraph
 from netkg.errors import UsageError
+
+if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
+    from netkg.api import KnowledgeGraph
 
 _UNITS = """
 SELECT ?unit ?label ?kind ?parent WHERE {
@@ -255,6 +258,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netkg.api import KnowledgeGraph
     from netkg.build import open_store
 
     kg = KnowledgeGraph(open_store(args.engine))

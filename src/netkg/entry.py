@@ -18,13 +18,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from netkg.iris import ID, MUN, PREFIXES, TIME
-from netkg.validate import Finding, Report
+
+if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
+    from netkg.validate import Finding, Report
+
 from netkg.workbook import (
     NAME_TEMPLATE,
     NO,
