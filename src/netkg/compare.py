@@ -127,9 +127,12 @@ def _resolve(municipalities: Sequence[str]) -> list[str]:
 
 
 def _labels(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
-    table = kg.sparql(
+    from rdflib import Literal
+
+    table = kg.engine.query(
         "SELECT ?m ?label WHERE { ?m a nkg:Municipality ; rdfs:label ?label "
-        f'FILTER (LANG(?label) = "{"da" if lang == "da" else "en"}") }}'
+        "FILTER (LANG(?label) = ?lang) }",
+        {"lang": Literal(lang)},
     ).table
     return {str(m): str(label) for m, label in table.rows}
 

@@ -263,7 +263,13 @@ class _Client:
 
     def count(self, graph: str) -> int:
         """Triples in the named graph, counted by the store."""
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        from rdflib import URIRef
+
+        from netkg.binding import bind_values
+
+        query = bind_values(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": URIRef(graph)}
+        )
         answer = self._json(self.target.endpoint, query)
         try:
             return int(answer["results"]["bindings"][0]["n"]["value"])
