@@ -152,24 +152,24 @@ def main(argv: list[str] | None = None) -> int:
         files = synthetic(folder, args.scale)
         sources = (
             "from pathlib import Path\n"
-            "from netkg.layout import Source, default_sources, municipality_graph\n"
+            "from netkg.pipeline.layout import Source, default_sources, municipality_graph\n"
             f"files = sorted(Path({str(folder)!r}).glob('*.ttl'))\n"
             "sources = default_sources() + [Source(p, municipality_graph(p), 'municipality') "
             "for p in files]\n"
         )
         steps = {
             "build shipped data (load+reason+validate+write)": (
-                "from netkg.build import build, write_dist\n"
+                "from netkg.pipeline.build import build, write_dist\n"
                 f"r = build(); write_dist(r, Path({str(folder)!r}) / 'dist')\n"
                 "print('triples', r.asserted, r.inferred)\n"
             ),
             "load + reason, synthetic": (
-                sources + "from netkg.build import build\n"
+                sources + "from netkg.pipeline.build import build\n"
                 "r = build(sources, validate=False)\n"
                 "print('triples', r.asserted, r.inferred)\n"
             ),
             "validate, synthetic": (
-                sources + "from netkg.build import build\n"
+                sources + "from netkg.pipeline.build import build\n"
                 "r = build(sources, validate=True)\n"
                 "print('conforms', r.report.conforms, r.report.violations)\n"
             ),
@@ -200,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _catalogue(sources: str, engine: str) -> str:
     return (
-        sources + "from netkg.build import build\n"
-        "from netkg.catalogue import load_catalogue\n"
-        "from netkg.query import run\n"
+        sources + "from netkg.pipeline.build import build\n"
+        "from netkg.query.catalogue import load_catalogue\n"
+        "from netkg.query.run import run\n"
         "import time\n"
         f"store = build(sources, engine={engine!r}, validate=False).store\n"
         "start = time.perf_counter()\n"

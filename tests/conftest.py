@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netkg.build import BuildResult, build, write_dist
+from netkg.pipeline.build import BuildResult, build, write_dist
 
 
 @pytest.fixture(scope="session")

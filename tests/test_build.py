@@ -14,11 +14,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from netkg.build import build, load_built, write_dist
-from netkg.describe import DESCRIPTION_GRAPH
 from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
-from netkg.layout import default_sources, root
-from netkg.reason import infer
+from netkg.pipeline.build import build, load_built, write_dist
+from netkg.pipeline.describe import DESCRIPTION_GRAPH
+from netkg.pipeline.layout import default_sources, root
+from netkg.pipeline.reason import infer
 
 ALB = "https://w3id.org/netkg/id/albertslund/"
 DOC = PREFIXES["doc"]
@@ -77,7 +77,7 @@ def test_domain_and_range_do_not_infer_types(built):
 
 def test_pruning_leaves_the_closure_unchanged():
     """reason.py leaves axiom-free predicates out of the closure; the result must not change."""
-    from netkg.load import load_dataset
+    from netkg.pipeline.load import load_dataset
 
     sources = default_sources()
     dataset = load_dataset(sources)
@@ -235,7 +235,7 @@ def test_missing_input_file_is_exit_2(data_root, tmp_path):
 
 def test_remote_jsonld_context_is_refused(tmp_path):
     from netkg.errors import InputError
-    from netkg.load import parse_file
+    from netkg.pipeline.load import parse_file
 
     doc = tmp_path / "remote.jsonld"
     doc.write_text('{"@context": "https://schema.org/", "@id": "urn:x", "name": "x"}')

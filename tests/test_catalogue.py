@@ -10,10 +10,10 @@ import pytest
 from rdflib import Literal
 
 from netkg.api import KnowledgeGraph
-from netkg.catalogue import CatalogueQuery, load_catalogue
+from netkg.engine.results import short
 from netkg.errors import UsageError
-from netkg.query import run
-from netkg.results import short
+from netkg.query.catalogue import CatalogueQuery, load_catalogue
+from netkg.query.run import run
 
 CATALOGUE = load_catalogue()
 QUESTIONS = [q for q in CATALOGUE.values() if q.kind == "question"]

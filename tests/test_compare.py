@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from netkg.api import KnowledgeGraph
-from netkg.compare import compare, write_report
-from netkg.diagram import dot_source, render
+from netkg.report.compare import compare, write_report
+from netkg.report.diagram import dot_source, render
 from test_catalogue import rows
 
 S17 = "Section 17(4) of the Danish Local Government Act (Styrelsesloven)"
@@ -197,8 +197,8 @@ def test_albertslund_diagram(kg, tmp_path):
 
 
 def test_diagram_draws_networks_across_pillars(tmp_path):
-    from netkg.build import build
-    from netkg.layout import Source, default_sources, municipality_graph
+    from netkg.pipeline.build import build
+    from netkg.pipeline.layout import Source, default_sources, municipality_graph
 
     fixture = Path(__file__).parent / "entry" / "synthetic.ttl"
     graph = Source(fixture, municipality_graph(Path("9901-proevekommune.ttl")), "municipality")

@@ -15,11 +15,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from netkg.api import KnowledgeGraph
-from netkg.build import build, context_graph
-from netkg.entry import convert, import_workbook
-from netkg.layout import Source, default_sources, municipality_graph, root
-from netkg.template import LISTS_TITLE, write_csv_folder, write_xlsx
-from netkg.workbook import ImportFailed, load_mapping
+from netkg.entry.importer import convert, import_workbook
+from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
+from netkg.entry.workbook import ImportFailed, load_mapping
+from netkg.pipeline.build import build, context_graph
+from netkg.pipeline.layout import Source, default_sources, municipality_graph, root
 from test_catalogue import rows
 
 HERE = Path(__file__).parent / "entry"

@@ -26,13 +26,13 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from netkg import publish as publish_module
 from netkg.api import KnowledgeGraph
-from netkg.build import BuildResult, write_dist
-from netkg.catalogue import load_catalogue
+from netkg.engine.http import RemoteEndpoint
 from netkg.errors import EndpointError
-from netkg.publish import GraphOutcome, Target, publish
-from netkg.remote import RemoteEndpoint
+from netkg.pipeline.build import BuildResult, write_dist
+from netkg.publish import graphstore as publish_module
+from netkg.publish.graphstore import GraphOutcome, Target, publish
+from netkg.query.catalogue import load_catalogue
 from support.triplestores import (
     OxigraphServer,
     VirtuosoServer,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from netkg.api import KnowledgeGraph
-from netkg.build import build
-from netkg.catalogue import load_catalogue
-from netkg.layout import Source, default_sources, municipality_graph
+from netkg.pipeline.build import build
+from netkg.pipeline.layout import Source, default_sources, municipality_graph
+from netkg.query.catalogue import load_catalogue
 from test_catalogue import rows
 
 FIXTURES = sorted((Path(__file__).parent / "quality").glob("*.ttl"))

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 import pytest
 
 from netkg.api import KnowledgeGraph
-from netkg.build import write_dist
-from netkg.catalogue import load_catalogue
+from netkg.engine.http import RemoteEndpoint
 from netkg.errors import EndpointError
-from netkg.remote import RemoteEndpoint
+from netkg.pipeline.build import write_dist
+from netkg.query.catalogue import load_catalogue
 from support.triplestores import oxigraph_binary, oxigraph_server
 from test_catalogue import HOSTILE, rows
 

@@ -21,10 +21,10 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
-from netkg.build import validate_inputs
+from netkg.engine.results import short
 from netkg.iris import PREFIXES, SHAPES
-from netkg.results import short
-from netkg.validate import load_shapes
+from netkg.pipeline.build import validate_inputs
+from netkg.pipeline.validate import load_shapes
 
 HERE = Path(__file__).parent / "shapes"
 INVALID = sorted((HERE / "invalid").glob("*.ttl"))
@@ -130,8 +130,8 @@ def test_every_class_the_data_uses_has_a_shape():
     from rdflib import Graph
     from rdflib.namespace import RDFS
 
-    from netkg.layout import default_sources
-    from netkg.load import parse_file
+    from netkg.pipeline.layout import default_sources
+    from netkg.pipeline.load import parse_file
 
     data, tbox = Graph(), Graph()
     for source in default_sources():

@@ -1,6 +1,6 @@
 """`netkg site OUTDIR`: the static site — completeness, parseable RDF, description, atomicity.
 
-"Resource" is what netkg.webpaths says gets a page: every IRI under https://w3id.org/netkg/
+"Resource" is what netkg.web.paths says gets a page: every IRI under https://w3id.org/netkg/
 that is the subject of a triple in the build, without a fragment or query, other than the
 ontology itself (documented by pyLODE at ontology.html). The test derives that set from the
 build with rdflib, independently of the code that writes the site.
@@ -20,9 +20,9 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from netkg import __version__
-from netkg.describe import DATASET, DUMPS, LICENSE
 from netkg.iris import BASE, ONTOLOGY
-from netkg.site import MARKER, write_site
+from netkg.pipeline.describe import DATASET, DUMPS, LICENSE
+from netkg.web.site import MARKER, write_site
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module names
@@ -192,8 +192,8 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from rdflib import Graph
-from netkg.layout import root
-from netkg.ontodoc import ontology_html
+from netkg.pipeline.layout import root
+from netkg.web.ontodoc import ontology_html
 page = ontology_html(Graph().parse(root() / "ontology" / "netkg.ttl"), lambda iri: None)
 assert "Network-based organisation" in page, "no documentation"
 print("attempts:", len(tried))
@@ -227,7 +227,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_failure_mid_write_leaves_the_old_site(graph_file, tmp_path, monkeypatch):
-    from netkg.pages import Renderer
+    from netkg.web.pages import Renderer
 
     out = tmp_path / "site"
     write_site(out, graph_file)
@@ -250,19 +250,19 @@ def test_failure_mid_write_leaves_the_old_site(graph_file, tmp_path, monkeypatch
 
 
 def test_failure_while_moving_into_place_restores_the_old_site(graph_file, tmp_path, monkeypatch):
-    import netkg.site
+    import netkg.web.site
 
     out = tmp_path / "site"
     write_site(out, graph_file)
     before = _snapshot(out)
-    real = netkg.site.os.rename
+    real = netkg.web.site.os.rename
 
     def rename(src, dst):
         if Path(src).name.endswith(".partial"):
             raise OSError("device busy (simulated)")
         return real(src, dst)
 
-    monkeypatch.setattr(netkg.site.os, "rename", rename)
+    monkeypatch.setattr(netkg.web.site.os, "rename", rename)
     with pytest.raises(OSError, match="simulated"):
         write_site(out, graph_file)
     assert _snapshot(out) == before

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from netkg.build import build, open_store, validate_inputs
-from netkg.catalogue import CatalogueQuery, find_query, load_catalogue
-from netkg.layout import Source, input_graph, ontology_sources
-from netkg.load import expand_paths
-from netkg.query import Engine, run
-from netkg.remote import RemoteEndpoint
-from netkg.results import ResultTable
-from netkg.store import QueryAnswer
-from netkg.validate import Report
+from netkg.engine.http import RemoteEndpoint
+from netkg.engine.results import ResultTable
+from netkg.engine.store import QueryAnswer
+from netkg.pipeline.build import build, open_store, validate_inputs
+from netkg.pipeline.layout import Source, input_graph, ontology_sources
+from netkg.pipeline.load import expand_paths
+from netkg.pipeline.validate import Report
+from netkg.query.catalogue import CatalogueQuery, find_query, load_catalogue
+from netkg.query.run import Engine, run
 
 
 class KnowledgeGraph:

@@ -23,13 +23,13 @@ from netkg.errors import NetkgError, UsageError
 # top-level imports light (heavy libraries are imported inside the command), so `netkg --help`
 # stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
-    "netkg.template",
-    "netkg.entry",
-    "netkg.compare",
-    "netkg.diagram",
-    "netkg.serve",
-    "netkg.site",
-    "netkg.publish",
+    "netkg.entry.template",
+    "netkg.entry.importer",
+    "netkg.report.compare",
+    "netkg.report.diagram",
+    "netkg.web.serve",
+    "netkg.web.site",
+    "netkg.publish.graphstore",
 )
 
 
@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from netkg.build import build, write_dist
+    from netkg.pipeline.build import build, write_dist
 
     result = build(engine=args.engine, validate=not args.no_validate)
     write_dist(result, args.out)
@@ -114,9 +114,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from netkg.build import validate_inputs
-    from netkg.load import expand_paths
-    from netkg.validate import load_shapes
+    from netkg.pipeline.build import validate_inputs
+    from netkg.pipeline.load import expand_paths
+    from netkg.pipeline.validate import load_shapes
 
     shapes = load_shapes(args.shapes) if args.shapes else None
     files = expand_paths(args.files)
@@ -128,7 +128,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _queries(args: argparse.Namespace) -> int:
-    from netkg.catalogue import load_catalogue
+    from netkg.query.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     shown = [q for q in catalogue.values() if args.kind in (None, q.kind)]
@@ -147,15 +147,15 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from netkg.build import load_built, open_store
-    from netkg.catalogue import find_query
-    from netkg.query import run
+    from netkg.pipeline.build import load_built, open_store
+    from netkg.query.catalogue import find_query
+    from netkg.query.run import run
 
     query = find_query(args.query)
     params = dict(_split_param(raw) for raw in args.param)
     query.bindings(params)  # check parameters before loading anything
     if args.endpoint:
-        from netkg.remote import RemoteEndpoint
+        from netkg.engine.http import RemoteEndpoint
 
         engine = RemoteEndpoint(args.endpoint, timeout=args.timeout)
     elif args.graph:

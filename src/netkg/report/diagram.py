@@ -73,7 +73,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     """The municipality's organisation as a graphviz dot description."""
     import graphviz
 
-    from netkg.catalogue import find_query
+    from netkg.query.catalogue import find_query
 
     param = next(p for p in find_query("networks").params if p.name == "municipality")
     m = param.to_term(municipality)
@@ -259,7 +259,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from netkg.api import KnowledgeGraph
-    from netkg.build import open_store
+    from netkg.pipeline.build import open_store
 
     kg = KnowledgeGraph(open_store(args.engine))
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")

@@ -1,7 +1,7 @@
 """Running a query against a remote SPARQL 1.1 endpoint with SPARQLWrapper.
 
 The SPARQL protocol has no parameter binding, so bound parameters travel as a VALUES block
-(netkg.binding). Failures become one-line EndpointErrors.
+(netkg.engine.binding). Failures become one-line EndpointErrors.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from netkg.binding import bind_values, query_form, strip_comments
+from netkg.engine.binding import bind_values, query_form, strip_comments
+from netkg.engine.results import ResultTable
+from netkg.engine.store import QueryAnswer
 from netkg.errors import EndpointError, UsageError
-from netkg.results import ResultTable
-from netkg.store import QueryAnswer
 
 
 class RemoteEndpoint:

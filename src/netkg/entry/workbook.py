@@ -1,9 +1,9 @@
 """The data-entry workbook: its declared mapping, its controlled values, reading it, problems.
 
-The workbook's layout and meaning are declared in entry_mapping.toml; this module loads that
+The workbook's layout and meaning are declared in entry/mapping.toml; this module loads that
 declaration and reads a workbook (.xlsx) or CSV folder into rows, reporting malformed sheets
-as Problems located by sheet, row and column. netkg.entry turns the rows into RDF;
-netkg.template writes the empty workbook from the same declaration.
+as Problems located by sheet, row and column. netkg.entry.importer turns the rows into RDF;
+netkg.entry.template writes the empty workbook from the same declaration.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ class Sheet:
 
 @cache
 def load_mapping() -> tuple[Sheet, ...]:
-    """The declared mapping, from the package's entry_mapping.toml (read once)."""
-    text = resources.files("netkg").joinpath("entry_mapping.toml").read_text(encoding="utf-8")
+    """The declared mapping, from the package's entry/mapping.toml (read once)."""
+    text = resources.files("netkg.entry").joinpath("mapping.toml").read_text(encoding="utf-8")
     doc = tomllib.loads(text)
     sheets = []
     for raw in doc["sheets"]:

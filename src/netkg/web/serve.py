@@ -13,8 +13,8 @@ One process serves, over the standard library's threading HTTP server:
     /dumps/netkg.{trig,nq,ttl,nt,jsonld}   the whole dataset
     /static/…                the page's own styles and scripts (YASGUI is vendored)
 
-`https://w3id.org/netkg/X` is served at `/X` (netkg.webpaths), and pages link locally. Queries
-run in killable worker processes (netkg.endpoint), so the timeout holds; updates and SERVICE
+`https://w3id.org/netkg/X` is served at `/X` (netkg.web.paths), and pages link locally. Queries
+run in killable worker processes (netkg.web.endpoint), so the timeout holds; updates and SERVICE
 are refused. It binds 127.0.0.1 unless told otherwise, and fetches nothing from anywhere.
 """
 
@@ -37,8 +37,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from netkg import __version__
 
 if TYPE_CHECKING:
-    from netkg.endpoint import QueryPool
-    from netkg.pages import Renderer
+    from netkg.web.endpoint import QueryPool
+    from netkg.web.pages import Renderer
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -139,7 +139,7 @@ class WebApp:
 
     def resource(self, path: str, format_name: str | None, headers: Message) -> Reply:
         from netkg.iris import ONTOLOGY
-        from netkg.webpaths import form_named, iri_at, negotiate_form
+        from netkg.web.paths import form_named, iri_at, negotiate_form
 
         published = self.renderer.published
         target, suffix = iri_at(path), None
@@ -187,8 +187,8 @@ class WebApp:
     def sparql(
         self, method: str, params: dict[str, list[str]], headers: Message, body: bytes
     ) -> Reply:
-        from netkg.endpoint import FORMAT_NAMES, RESULT_TYPES
-        from netkg.webpaths import HTML, negotiate
+        from netkg.web.endpoint import FORMAT_NAMES, RESULT_TYPES
+        from netkg.web.paths import HTML, negotiate
 
         if method in ("GET", "HEAD"):
             fields = params
@@ -240,7 +240,7 @@ class WebApp:
     # files and errors ------------------------------------------------------------------------
 
     def _static(self, name: str) -> Reply:
-        from netkg.pages import STATIC
+        from netkg.web.pages import STATIC
 
         root = STATIC.resolve()
         path = (root / name).resolve()
@@ -252,7 +252,7 @@ class WebApp:
         return Reply(200, media, path.read_bytes(), {"Cache-Control": "max-age=3600"})
 
     def _dump(self, name: str) -> Reply:
-        from netkg.describe import DUMPS
+        from netkg.pipeline.describe import DUMPS
 
         if name not in DUMPS:
             return self._not_found("dumps/" + name)
@@ -366,10 +366,10 @@ class _Stop(Exception):
 def _serve(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from netkg.endpoint import QueryPool
     from netkg.errors import UsageError
-    from netkg.pages import Renderer
-    from netkg.published import index, load_published, write_dumps
+    from netkg.web.endpoint import QueryPool
+    from netkg.web.pages import Renderer
+    from netkg.web.published import index, load_published, write_dumps
 
     if args.timeout <= 0 or args.limit < 1 or args.workers < 1:
         raise UsageError("--timeout must be > 0, --limit and --workers at least 1")

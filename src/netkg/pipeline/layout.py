@@ -50,7 +50,7 @@ def root() -> Path:
     packed = Path(str(resources.files("netkg"))) / "_resources"
     if (packed / "ontology").is_dir():
         return packed
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 def ontology_sources(base: Path | None = None) -> list[Source]:

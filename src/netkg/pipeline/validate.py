@@ -2,7 +2,8 @@
 
 Shapes state mandatory rules as sh:Violation and recommendations as sh:Warning, each with
 sh:name and sh:message in Danish and English. The data graph handed to pyshacl already holds
-the OWL-RL inferences (netkg.reason), so pyshacl runs with inference off. Warnings do not break
+the OWL-RL inferences (netkg.pipeline.reason), so pyshacl runs with inference off.
+Warnings do not break
 conformance (pyshacl's allow_warnings); the exit code contract is pySHACL's: 0 conforms,
 1 violations, 2 could not load.
 """
@@ -19,10 +20,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from netkg.engine.results import short
 from netkg.iris import PREFIXES
-from netkg.layout import shape_files
-from netkg.load import parse_file
-from netkg.results import short
+from netkg.pipeline.layout import shape_files
+from netkg.pipeline.load import parse_file
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 REPORT_FORMATS = ("text", "turtle", "json-ld")

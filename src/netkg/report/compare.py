@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netkg.catalogue import find_query
 from netkg.errors import UsageError
+from netkg.query.catalogue import find_query
 
 if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
     from netkg.api import KnowledgeGraph
@@ -295,7 +295,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from netkg.api import KnowledgeGraph
-    from netkg.build import open_store
+    from netkg.pipeline.build import open_store
 
     kg = KnowledgeGraph(open_store(args.engine))
     comparison = compare(kg, args.municipalities, args.typology, args.lang)

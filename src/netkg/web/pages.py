@@ -27,14 +27,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from netkg import __version__
-from netkg.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.engine.results import short
+from netkg.engine.terms import from_ox
 from netkg.iris import BASE, GRAPH, INFERRED_GRAPH, ONTOLOGY, PREFIXES
-from netkg.published import Published
-from netkg.results import short
-from netkg.terms import from_ox
-from netkg.webpaths import FORM_BY_SUFFIX, RDF_FORMS, local_path
+from netkg.pipeline.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.web.paths import FORM_BY_SUFFIX, RDF_FORMS, local_path
+from netkg.web.published import Published
 
-WEB = Path(__file__).parent / "web"
+WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
 STATIC = WEB / "static"
 
@@ -260,7 +260,7 @@ class Renderer:
     def ontology_page(self) -> str:
         """pyLODE's documentation of graph/ontology, made once."""
         if self._ontology_html is None:
-            from netkg.ontodoc import ontology_html
+            from netkg.web.ontodoc import ontology_html
 
             links = self.links.at("ontology.html")
             nav = self.env.get_template("nav.html").render(
@@ -465,9 +465,9 @@ def short_iri(iri: str) -> str:
 
 def catalogue_entries() -> list[dict[str, str]]:
     """The catalogue's queries for the SPARQL editor, with their default parameters bound."""
-    from netkg.binding import bind_values
-    from netkg.catalogue import load_catalogue
+    from netkg.engine.binding import bind_values
     from netkg.errors import NetkgError
+    from netkg.query.catalogue import load_catalogue
 
     entries = []
     for query in load_catalogue().values():

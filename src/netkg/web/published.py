@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from netkg.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
 from netkg.errors import InputError
 from netkg.iris import BASE, ONTOLOGY, PREFIXES
-from netkg.webpaths import is_resource_iri
+from netkg.pipeline.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
+from netkg.web.paths import is_resource_iri
 
 _OX_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 _DUMP_FORMATS = {
@@ -56,14 +56,14 @@ def load_published(
     location: Path | None = None,
 ) -> ox.Store:
     """The published dataset in a new Oxigraph store (on disk at `location` if given)."""
-    from netkg.build import built_graph_path
+    from netkg.pipeline.build import built_graph_path
 
     store = ox.Store(str(location)) if location is not None else ox.Store()
     source = graph_file or built_graph_path()
     if source is not None:
         _load_file(store, Path(source))
     else:
-        from netkg.build import open_store
+        from netkg.pipeline.build import open_store
 
         built = open_store("oxigraph")  # prints why it builds in memory
         data = built.store.dump(format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
@@ -77,7 +77,7 @@ def load_published(
 
 
 def index(store: ox.Store) -> Published:
-    """Which IRIs get a page (see netkg.webpaths) and which hash IRIs belong to which page."""
+    """Which IRIs get a page (see netkg.web.paths) and which hash IRIs belong to which page."""
     subjects = [s[0].value for s in store.query(_SUBJECTS)]  # type: ignore[index]
     resources = {s for s in subjects if is_resource_iri(s) and s != str(ONTOLOGY)}
     fragments: dict[str, list[str]] = {}

@@ -1,7 +1,7 @@
 """Importing a municipality from a data-entry workbook (.xlsx) or CSV folder.
 
-The workbook's layout and its meaning are declared in entry_mapping.toml (read by
-netkg.workbook); this module only interprets that mapping. Every triple it makes remembers
+The workbook's layout and its meaning are declared in entry/mapping.toml (read by
+netkg.entry.workbook); this module only interprets that mapping. Every triple it makes remembers
 the sheet, row and column it came from, so that SHACL findings can be reported where the
 researcher can fix them. Nothing is written unless the whole workbook converts and validates;
 the output replaces an existing file atomically.
@@ -27,9 +27,9 @@ from rdflib.term import Node
 from netkg.iris import ID, MUN, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
-    from netkg.validate import Finding, Report
+    from netkg.pipeline.validate import Finding, Report
 
-from netkg.workbook import (
+from netkg.entry.workbook import (
     NAME_TEMPLATE,
     NO,
     SLUG,
@@ -595,7 +595,7 @@ def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Proble
 
 def _shown(term: Node) -> str:
     if isinstance(term, URIRef):
-        from netkg.results import short
+        from netkg.engine.results import short
 
         return short(term)
     return str(term)
@@ -609,8 +609,8 @@ def import_workbook(
 ) -> tuple[Path, Report, list[Problem]]:
     """Convert, validate and (only if everything is right) write the municipality's Turtle."""
     from netkg.atomic import write_atomic
-    from netkg.build import context_graph, validate_graphs
-    from netkg.layout import writable_data_dir
+    from netkg.pipeline.build import context_graph, validate_graphs
+    from netkg.pipeline.layout import writable_data_dir
 
     conversion = convert(path, context_graph())
     target = out or writable_data_dir() / "municipalities" / conversion.file_name

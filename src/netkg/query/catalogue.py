@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
-from netkg.layout import query_dir
+from netkg.pipeline.layout import query_dir
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality")

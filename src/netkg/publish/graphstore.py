@@ -265,7 +265,7 @@ class _Client:
         """Triples in the named graph, counted by the store."""
         from rdflib import URIRef
 
-        from netkg.binding import bind_values
+        from netkg.engine.binding import bind_values
 
         query = bind_values(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": URIRef(graph)}
@@ -481,7 +481,7 @@ def command(
     if args.retries < 0 or args.retry_delay < 0 or args.timeout <= 0:
         raise UsageError("--retries and --retry-delay must be >= 0, --timeout > 0")
     check_store(target, retries=args.retries, retry_delay=args.retry_delay, timeout=args.timeout)
-    from netkg.build import built_graph_path, open_store
+    from netkg.pipeline.build import built_graph_path, open_store
 
     path = args.graph or built_graph_path()
     store = open_store("rdflib", graph_file=path)

@@ -1,6 +1,6 @@
 """`netkg site OUTDIR`: the linked-data site as static files, for any static web host.
 
-It writes what `netkg serve` shows, from the same renderer (netkg.pages): a page per resource
+It writes what `netkg serve` shows, from the same renderer (netkg.web.pages): a page per resource
 (`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`), the
 ontology documentation (`ontology.html`, pyLODE) and RDF, the home and SPARQL-editor pages, the
 VoID/DCAT description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an
@@ -71,7 +71,7 @@ def write_site(
     outdir: Path, graph_file: Path | None = None, endpoint: str | None = None, force: bool = False
 ) -> SiteSummary:
     """Write the site into `outdir` atomically (see the module docstring)."""
-    from netkg.describe import ENDPOINT
+    from netkg.pipeline.describe import ENDPOINT
 
     outdir = Path(outdir)
     check_target(outdir, force)
@@ -108,11 +108,11 @@ def check_target(outdir: Path, force: bool) -> None:
 
 def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     """Every file of the site, into `folder`; returns the number of resource pages."""
-    from netkg.describe import DESCRIPTION_GRAPH
     from netkg.errors import UsageError
-    from netkg.pages import STATIC, Renderer
-    from netkg.published import index, load_published, write_dumps
-    from netkg.webpaths import RDF_FORMS, local_path
+    from netkg.pipeline.describe import DESCRIPTION_GRAPH
+    from netkg.web.pages import STATIC, Renderer
+    from netkg.web.paths import RDF_FORMS, local_path
+    from netkg.web.published import index, load_published, write_dumps
 
     published = index(load_published(graph_file, endpoint=endpoint))
     clashes = sorted(iri for iri in published.resources if _reserved(local_path(iri) or ""))

@@ -6,8 +6,8 @@ from typing import Protocol
 
 from rdflib.term import Node
 
-from netkg.catalogue import CatalogueQuery
-from netkg.store import QueryAnswer
+from netkg.engine.store import QueryAnswer
+from netkg.query.catalogue import CatalogueQuery
 
 
 class Engine(Protocol):

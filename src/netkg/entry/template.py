@@ -1,7 +1,7 @@
 """The empty data-entry workbook (.xlsx) and its CSV-folder twin, written from the mapping.
 
 Headers (Danish / English), the guidance row and the drop-down lists all come from
-entry_mapping.toml and the SKOS vocabularies, so the template and `netkg import` agree by
+entry/mapping.toml and the SKOS vocabularies, so the template and `netkg import` agree by
 construction.
 """
 
@@ -14,7 +14,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from netkg.workbook import FIRST_DATA_ROW, GUIDANCE_ROW, Sheet, controlled_values, load_mapping
+from netkg.entry.workbook import (
+    FIRST_DATA_ROW,
+    GUIDANCE_ROW,
+    Sheet,
+    controlled_values,
+    load_mapping,
+)
 
 README_TITLE = "vejledning-guide"
 LISTS_TITLE = "lists"
@@ -146,7 +152,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from netkg.build import context_graph
+    from netkg.pipeline.build import context_graph
 
     context = context_graph()
     out: Path = args.out

@@ -19,9 +19,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg import __version__
 from netkg.atomic import write_all
-from netkg.describe import DESCRIPTION_GRAPH, describe
+from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH, PREFIXES
-from netkg.layout import (
+from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.layout import (
     Source,
     data_sources,
     default_sources,
@@ -29,10 +30,9 @@ from netkg.layout import (
     ontology_sources,
     root,
 )
-from netkg.load import load_dataset, parse_dataset, parse_file
-from netkg.reason import infer
-from netkg.store import Store, new_store
-from netkg.validate import Report, validate_graph
+from netkg.pipeline.load import load_dataset, parse_dataset, parse_file
+from netkg.pipeline.reason import infer
+from netkg.pipeline.validate import Report, validate_graph
 
 GRAPH_FILE = "netkg.trig"
 

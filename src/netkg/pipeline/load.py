@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
-from netkg.layout import RDF_SUFFIXES, Source
+from netkg.pipeline.layout import RDF_SUFFIXES, Source
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",

@@ -4,7 +4,7 @@ Callers see `Store` only: add named graphs, run a query with bound parameters, c
 Two engines sit behind it — rdflib's in-memory Dataset (the default; pyshacl and owlrl work on
 rdflib graphs anyway) and Oxigraph (pyoxigraph, much faster on large graphs). In both the
 default graph of a query is the union of all named graphs, so queries need no GRAPH clauses.
-A remote endpoint (netkg.remote) offers the same `query` method.
+A remote endpoint (netkg.engine.http) offers the same `query` method.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from netkg.binding import bind_values
+from netkg.engine.binding import bind_values
+from netkg.engine.results import ResultTable
+from netkg.engine.terms import from_ox
 from netkg.errors import QueryError
 from netkg.iris import PREFIXES
-from netkg.results import ResultTable
-from netkg.terms import from_ox
 
 ENGINES = ("rdflib", "oxigraph")
 
@@ -57,7 +57,7 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        """Run SPARQL with each binding bound as an RDF term (see netkg.binding)."""
+        """Run SPARQL with each binding bound as an RDF term (see netkg.engine.binding)."""
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:
         answer = self.query(sparql, bindings)

@@ -1,0 +1,1 @@
+"""Data entry without Turtle: the declared mapping, workbook reader, importer and template."""

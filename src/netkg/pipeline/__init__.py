@@ -1,0 +1,1 @@
+"""The build pipeline: where inputs live, load, reason, validate, describe, build."""

@@ -1,0 +1,1 @@
+"""Publishing to SPARQL stores over the Graph Store Protocol."""

@@ -1,0 +1,1 @@
+"""The query catalogue, running a query with bound parameters, and opening the graph."""

@@ -1,0 +1,1 @@
+"""Reports over the graph: the comparison report and the organisation diagram."""

@@ -1,0 +1,1 @@
+"""Publishing on the web: paths, the published store, pages, docs, endpoint, serve and site."""
