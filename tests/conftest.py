@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from netkg.pipeline.build import BuildResult, build, write_dist
+from netkg.query.graph import KnowledgeGraph
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,15 @@ def graph_file(built, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     write_dist(built, out)
     return out / "netkg.trig"
+
+
+@pytest.fixture(scope="session")
+def kg(built) -> KnowledgeGraph:
+    """The shipped build, opened as every command opens it (rdflib engine)."""
+    return KnowledgeGraph(built.store)
+
+
+@pytest.fixture(scope="session")
+def kg_oxigraph(built_oxigraph) -> KnowledgeGraph:
+    """The same, on Oxigraph."""
+    return KnowledgeGraph(built_oxigraph.store)

@@ -15,10 +15,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
-from netkg.pipeline.build import build, load_built, write_dist
+from netkg.pipeline.build import build, write_dist
 from netkg.pipeline.describe import DESCRIPTION_GRAPH
 from netkg.pipeline.layout import default_sources, root
 from netkg.pipeline.reason import infer
+from netkg.query.graph import load_built
 
 ALB = "https://w3id.org/netkg/id/albertslund/"
 DOC = PREFIXES["doc"]

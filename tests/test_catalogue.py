@@ -55,16 +55,6 @@ def _norm(column: str, value: str) -> str:
     return value
 
 
-@pytest.fixture(scope="module")
-def kg(built) -> KnowledgeGraph:
-    return KnowledgeGraph(built.store)
-
-
-@pytest.fixture(scope="module")
-def kg_oxigraph(built_oxigraph) -> KnowledgeGraph:
-    return KnowledgeGraph(built_oxigraph.store)
-
-
 # --- headers ------------------------------------------------------------------------------------
 
 

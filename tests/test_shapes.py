@@ -23,8 +23,7 @@ from rdflib.namespace import RDF, SH
 
 from netkg.engine.results import short
 from netkg.iris import PREFIXES, SHAPES
-from netkg.pipeline.build import validate_inputs
-from netkg.pipeline.validate import load_shapes
+from netkg.pipeline.validate import load_shapes, validate_inputs
 
 HERE = Path(__file__).parent / "shapes"
 INVALID = sorted((HERE / "invalid").glob("*.ttl"))

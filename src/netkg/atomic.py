@@ -34,8 +34,11 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
     try:
         for target, content in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((Path(tmp), target))
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            tmp = Path(tmp_name)
+            staged.append((tmp, target))
             data = content.encode("utf-8") if isinstance(content, str) else content
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

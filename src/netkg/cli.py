@@ -1,11 +1,16 @@
-"""The `netkg` command line.
+"""The `netkg` command line: build, validate and query here; the rest registers itself.
 
     netkg build                     load, reason, validate, write dist/, print a summary
     netkg validate FILE...          SHACL-validate data files (exit 0 ok, 1 violations, 2 unusable)
-    netkg queries                   list the query catalogue
+    netkg queries                   list the query catalogue (--all: netkg's internal ones too)
     netkg query NAME|FILE.rq        answer one question (--param, --format, --endpoint)
+    netkg template | import         data entry without Turtle (netkg.entry)
+    netkg compare | diagram         the comparison report and organisation drawing (netkg.report)
+    netkg serve | site              linked-data pages and SPARQL, live or static (netkg.web)
+    netkg publish                   upload to a SPARQL store (netkg.publish)
 
-Errors are one line on stderr and an exit code (see netkg.errors); no tracebacks.
+`netkg COMMAND --help` shows each command's options. Errors are one line on stderr and an exit
+code (see netkg.errors); no tracebacks.
 """
 
 from __future__ import annotations
@@ -74,7 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("queries", help="list the query catalogue")
-    p.add_argument("--kind", choices=("question", "quality"), help="only this kind of query")
+    p.add_argument(
+        "--kind", choices=("question", "quality", "internal"), help="only this kind of query"
+    )
+    p.add_argument("--all", action="store_true", help="also the queries netkg runs internally")
     p.add_argument("-v", "--verbose", action="store_true", help="show questions and parameters")
     p.set_defaults(func=_queries)
 
@@ -114,9 +122,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from netkg.pipeline.build import validate_inputs
     from netkg.pipeline.load import expand_paths
-    from netkg.pipeline.validate import load_shapes
+    from netkg.pipeline.validate import load_shapes, validate_inputs
 
     shapes = load_shapes(args.shapes) if args.shapes else None
     files = expand_paths(args.files)
@@ -130,7 +137,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _queries(args: argparse.Namespace) -> int:
     from netkg.query.catalogue import load_catalogue
 
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(internal=args.all or args.kind == "internal")
     shown = [q for q in catalogue.values() if args.kind in (None, q.kind)]
     width = max((len(q.name) for q in shown), default=4)
     print(f"{'NAME'.ljust(width)}  KIND      TITLE")
@@ -147,22 +154,14 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from netkg.pipeline.build import load_built, open_store
     from netkg.query.catalogue import find_query
-    from netkg.query.run import run
+    from netkg.query.graph import open_graph
 
     query = find_query(args.query)
     params = dict(_split_param(raw) for raw in args.param)
     query.bindings(params)  # check parameters before loading anything
-    if args.endpoint:
-        from netkg.engine.http import RemoteEndpoint
-
-        engine = RemoteEndpoint(args.endpoint, timeout=args.timeout)
-    elif args.graph:
-        engine = load_built(args.graph, args.engine)
-    else:
-        engine = open_store(args.engine)
-    answer = run(engine, query, params)
+    kg = open_graph(args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout)
+    answer = kg.answer(query, **params)
     if answer.table is not None:
         sys.stdout.write(answer.table.serialize(args.format))
     elif answer.boolean is not None:

@@ -25,6 +25,10 @@ CPOV = Namespace("http://data.europa.eu/m8g/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 SCHEMA = Namespace("https://schema.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+# owlrl reports an inconsistency as a triple in its own error vocabulary
+OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 # Prefixes offered to every query and used when writing Turtle. A catalogue query declares its
 # own PREFIX lines as well, so it runs unchanged in any SPARQL client.
@@ -65,3 +69,5 @@ PREFIXES: dict[str, str] = {
 }
 
 INFERRED_GRAPH = GRAPH["inferred"]
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"

@@ -50,7 +50,11 @@ class ResultTable:
         result = Result("SELECT")
         result.vars = [Variable(c) for c in self.columns]
         result.bindings = [
-            {Variable(c): t for c, t in zip(self.columns, row, strict=True) if t is not None}
+            {
+                Variable(c): t  # type: ignore[misc]
+                for c, t in zip(self.columns, row, strict=True)
+                if t is not None
+            }
             for row in self.rows
         ]
         return result

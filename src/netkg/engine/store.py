@@ -9,8 +9,9 @@ A remote endpoint (netkg.engine.http) offers the same `query` method.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,106 @@ from rdflib.term import Node
 
 from netkg.engine.binding import bind_values
 from netkg.engine.results import ResultTable
-from netkg.engine.terms import from_ox
-from netkg.errors import QueryError
+from netkg.engine.terms import from_ox, to_ox
+from netkg.errors import InputError, QueryError
 from netkg.iris import PREFIXES
 
 ENGINES = ("rdflib", "oxigraph")
+# file suffix -> what it holds; trig and nq keep the named graphs, the others hold their union
+DUMP_FORMATS = ("trig", "nq", "ttl", "nt", "jsonld")
+_RDFLIB_FORMATS = {
+    "trig": "trig",
+    "nq": "nquads",
+    "ttl": "turtle",
+    "nt": "nt",
+    "jsonld": "json-ld",
+}
+_OX_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+Quad = tuple[Node, Node, Node, URIRef]
+
+
+def dump_format(path: Path) -> str:
+    """The dump format a file suffix names; ValueError for any other suffix."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in DUMP_FORMATS:
+        raise ValueError(f"{path}: a dump is one of .{', .'.join(DUMP_FORMATS)}")
+    return fmt
+
+
+def serialize_canonical(quads: Iterable[ox.Quad], fmt: str) -> bytes:
+    """Quads in one of DUMP_FORMATS, byte-identical for the same RDF: blank nodes get canonical
+    labels (RDFC-1.0, by Oxigraph) and statements are written in sorted order."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    if fmt in ("trig", "nq"):
+        ordered: list[ox.Quad] | list[ox.Triple] = sorted(dataset, key=_quad_key)
+    else:
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in dataset}
+        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return ox.serialize(ordered, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """An rdflib graph as ttl, nt or jsonld, byte-identical for the same RDF (see
+    serialize_canonical); JSON-LD is compacted with netkg's prefixes."""
+    if fmt == "jsonld":
+        return _stable_jsonld(graph)
+    default = ox.DefaultGraph()
+    return serialize_canonical(
+        (ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in graph),  # type: ignore[arg-type]
+        fmt,
+    )
+
+
+def _stable_jsonld(graph: Graph) -> bytes:
+    """rdflib's compacted JSON-LD, with nodes and values in a fixed order."""
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    context = {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    text = canonical_graph(graph).serialize(format="json-ld", context=context, auto_compact=True)
+    return (json.dumps(_ordered(json.loads(text)), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _ordered(node: object, key: str = "") -> object:
+    """JSON with object keys sorted and unordered arrays sorted (an @list keeps its order)."""
+    if isinstance(node, dict):
+        return {k: _ordered(node[k], k) for k in sorted(node)}
+    if isinstance(node, list):
+        items = [_ordered(item) for item in node]
+        return items if key == "@list" else sorted(items, key=lambda i: json.dumps(i))
+    return node
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """A copy of an rdflib graph with canonical blank node labels and triples added in sorted
+    order, so that serialising it gives the same bytes in every run."""
+    default = ox.DefaultGraph()
+    dataset = ox.Dataset(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), default)  # type: ignore[arg-type]
+        for s, p, o in graph
+    )
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    copy = Graph()
+    for prefix, ns in graph.namespaces():
+        copy.bind(prefix, ns, override=True, replace=True)
+    for q in sorted(dataset, key=_quad_key):
+        copy.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return copy
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """netkg's prefixes on an rdflib graph or dataset, replacing rdflib's defaults."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
 
 
 @dataclass
@@ -65,16 +161,29 @@ class Store(ABC):
             raise ValueError("not a SELECT query")
         return answer.table
 
+    @abstractmethod
+    def quads(
+        self,
+        subject: Node | None = None,
+        predicate: Node | None = None,
+        obj: Node | None = None,
+        graph: URIRef | None = None,
+    ) -> Iterator[Quad]:
+        """The quads matching a pattern (None matches anything), in the named graphs only."""
+
+    def serialize(self, fmt: str, graph: URIRef | None = None) -> bytes:
+        """The store (or one named graph) in one of DUMP_FORMATS, the same bytes for the same
+        content: blank nodes canonicalised, statements sorted. trig and nq keep the named
+        graphs; the other formats hold their union."""
+        return serialize_canonical(self._ox_quads(graph), fmt)
+
+    def _ox_quads(self, graph: URIRef | None) -> Iterator[ox.Quad]:
+        for s, p, o, g in self.quads(graph=graph):
+            yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+
     def dump(self, path: Path) -> None:
-        """Write all named graphs as TriG (N-Quads when the suffix is .nq)."""
-        ds = Dataset()
-        for prefix, ns in PREFIXES.items():
-            ds.bind(prefix, ns, override=True, replace=True)
-        for name in self.graph_names():
-            target = ds.graph(name)
-            for triple in self.graph(name):
-                target.add(triple)
-        ds.serialize(destination=str(path), format="nquads" if path.suffix == ".nq" else "trig")
+        """Write the store to `path` in the format its suffix names (see DUMP_FORMATS)."""
+        path.write_bytes(self.serialize(dump_format(path)))
 
 
 class RdflibStore(Store):
@@ -109,12 +218,29 @@ class RdflibStore(Store):
             return len(self.dataset.graph(name))
         return sum(len(self.dataset.graph(n)) for n in self.graph_names())
 
+    def quads(
+        self,
+        subject: Node | None = None,
+        predicate: Node | None = None,
+        obj: Node | None = None,
+        graph: URIRef | None = None,
+    ) -> Iterator[Quad]:
+        names = [graph] if graph is not None else self.graph_names()
+        for name in names:
+            for s, p, o in self.dataset.graph(name).triples((subject, predicate, obj)):
+                yield s, p, o, name
+
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
         try:
-            result = self.dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+            result = self.dataset.query(
+                sparql,
+                initNs=PREFIXES,
+                initBindings=dict(bindings or {}),  # type: ignore[arg-type]
+            )
             if result.type == "SELECT":
-                columns = [str(v) for v in result.vars]
-                rows = [tuple(row[v] for v in result.vars) for row in result]
+                variables = list(result.vars or [])
+                columns = [str(v) for v in variables]
+                rows = [tuple(row[v] for v in variables) for row in result]  # type: ignore[index,call-overload]
                 return QueryAnswer(table=ResultTable(columns, rows))
         except Exception as exc:  # rdflib raises parse and evaluation errors of many types
             raise QueryError(f"query failed (rdflib): {_first_line(exc)}") from None
@@ -124,15 +250,70 @@ class RdflibStore(Store):
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns)
         for triple in result:
-            graph.add(triple)
+            graph.add(triple)  # type: ignore[arg-type]
         return QueryAnswer(graph=graph)
 
 
 class OxigraphStore(Store):
-    """An in-memory Oxigraph store (pyoxigraph); fast for large graphs."""
+    """An Oxigraph store (pyoxigraph), in memory or on disk; fast for large graphs.
 
-    def __init__(self) -> None:
-        self.store = ox.Store()
+    On disk (`location`) it can be opened read-only by other processes (see netkg.engine.endpoint).
+    """
+
+    def __init__(self, location: Path | None = None, read_only: bool = False) -> None:
+        if location is None:
+            self.store = ox.Store()
+        elif read_only:
+            self.store = ox.Store.read_only(str(location))
+        else:
+            self.store = ox.Store(str(location))
+
+    def load_file(self, path: Path) -> None:
+        """Bulk-load a TriG or N-Quads file's named graphs; InputError naming the file."""
+        fmt = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(path, "a built graph is a .trig or .nq file")
+        if not path.is_file():
+            raise InputError(path, "no such file")
+        try:
+            self.store.bulk_load(path=str(path), format=fmt)
+        except SyntaxError as exc:
+            raise InputError(path, f"syntax error: {exc}") from None
+
+    def load_quads(self, data: bytes) -> None:
+        """Bulk-load an N-Quads document (e.g. another store's serialize("nq"))."""
+        self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+
+    def flush(self) -> None:
+        """Make what was loaded durable on disk, for readers in other processes."""
+        self.store.flush()
+
+    def quads(
+        self,
+        subject: Node | None = None,
+        predicate: Node | None = None,
+        obj: Node | None = None,
+        graph: URIRef | None = None,
+    ) -> Iterator[Quad]:
+        pattern = [None if t is None else to_ox(t) for t in (subject, predicate, obj, graph)]
+        if graph is None:
+            found = self.store.quads_for_pattern(*pattern[:3], None)  # type: ignore[arg-type,call-arg]
+        else:
+            found = self.store.quads_for_pattern(*pattern)  # type: ignore[arg-type]
+        for q in found:
+            if isinstance(q.graph_name, ox.NamedNode):
+                yield (
+                    from_ox(q.subject),  # type: ignore[arg-type]
+                    from_ox(q.predicate),
+                    from_ox(q.object),  # type: ignore[arg-type]
+                    URIRef(q.graph_name.value),
+                )
+
+    def _ox_quads(self, graph: URIRef | None) -> Iterator[ox.Quad]:
+        name = ox.NamedNode(str(graph)) if graph is not None else None
+        for q in self.store.quads_for_pattern(None, None, None, name):
+            if isinstance(q.graph_name, ox.NamedNode):
+                yield q
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
         data = graph.serialize(format="nt", encoding="utf-8")
@@ -146,7 +327,7 @@ class OxigraphStore(Store):
     def graph(self, name: URIRef) -> Graph:
         copy = Graph()
         for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            copy.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+            copy.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
         return copy
 
     def count(self, name: URIRef | None = None) -> int:

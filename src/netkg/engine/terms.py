@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
-_XSD_STRING = str(XSD.string)
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from netkg.iris import RDF_LANGSTRING as _RDF_LANGSTRING
+from netkg.iris import XSD_STRING as _XSD_STRING
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -49,3 +48,40 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 def to_sparql(term: Node) -> str:
     """The term in N-Triples syntax, which is valid SPARQL; validated and escaped by Oxigraph."""
     return str(to_ox(term))
+
+
+def checked_iri(value: str) -> URIRef:
+    """The value as an IRI, validated by Oxigraph; ValueError if it is not a valid IRI."""
+    return URIRef(ox.NamedNode(value).value)
+
+
+def is_iri(value: str) -> bool:
+    """True if the value is a valid absolute IRI."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+def canonical_ntriples(data: bytes) -> set[str]:
+    """The triples of an N-Triples document with blank nodes canonicalised, as comparable text.
+
+    Two stores may rename blank nodes; after canonicalisation the same graph gives the same set.
+    """
+    dataset = ox.Dataset(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(quad) for quad in dataset}
+
+
+def sparql_syntax_error(text: str, prefixes: dict[str, str]) -> str | None:
+    """Oxigraph's message if the text is not valid SPARQL 1.1 (run on an empty store), else None.
+
+    Only the parser matters here; the empty store answers every valid query at once. A query
+    with SERVICE would still be evaluated, so callers refuse SERVICE before calling this.
+    """
+    try:
+        ox.Store().query(text, prefixes=prefixes)
+    except SyntaxError as exc:
+        return str(exc)
+    return None

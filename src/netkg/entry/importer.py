@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -260,7 +261,7 @@ class _Converter:
             for key in ("item", "type"):
                 if key in row.cells:
                     values[key] = self._label_of_cell(sheet, row, key, lang)
-            text = NAME_TEMPLATE.sub(lambda m, v=values: v.get(m.group(1), ""), template)
+            text = NAME_TEMPLATE.sub(partial(_fill, values), template)
             self._add(
                 (node, RDFS.label, Literal(text, lang=lang)), Origin(sheet.key, row.number, "")
             )
@@ -272,7 +273,9 @@ class _Converter:
             chosen = self._choice(sheet, row, column, report=False)
             if chosen and chosen.iri is not None:
                 labels = {
-                    x.language: str(x) for x in self.context.objects(chosen.iri, SKOS.prefLabel)
+                    x.language: str(x)
+                    for x in self.context.objects(chosen.iri, SKOS.prefLabel)
+                    if isinstance(x, Literal)
                 }
                 return labels.get(lang) or labels.get("en") or raw
         if column.kind == "ref":
@@ -329,7 +332,7 @@ class _Converter:
         if subject is None:
             return
         if column.kind == "period":
-            self._period(subject, spec["period"], value, origin)
+            self._period(subject, spec["period"], Literal(value), origin)
             return
         if column.kind == "boolean" and "when_true" in spec:
             if value == Literal(True):
@@ -460,7 +463,7 @@ class _Converter:
     def _ref(
         self, sheet: Sheet, row: Row, column: Column, value: str, report: bool = True
     ) -> URIRef | None:
-        target = column.spec.get("target")
+        target = str(column.spec.get("target"))
         if value == "municipality":
             return self.municipality
         if ":" in value:  # a shipped resource, e.g. doc:netkg-domain-brief
@@ -512,7 +515,7 @@ class _Converter:
             self._add((iri, URIRef(PREFIXES["foaf"] + "name"), Literal(name)), origin)
         sources = self._sources(sheet, row)
         if sheet.key == "documents":
-            sources = [self._iri_of(sheet, row)]
+            sources = [s for s in [self._iri_of(sheet, row)] if s is not None]
         for source in sources:
             self._add((iri, URIRef(PREFIXES["dct"] + "source"), source), origin)
         return iri
@@ -587,7 +590,7 @@ def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Proble
         # several columns can fill one property (name_da, name_en): the finding is about a
         # missing value, so point at the column left empty in that row
         empty = [c for c in candidates if not conversion.cells.get((sheet_key, row, c.key))]
-        chosen = (empty or candidates or [None])[0]
+        chosen = next(iter(empty or candidates), None)
         if chosen is not None:
             return Problem(sheet_key, row, chosen.header, value, message, chosen.guide, severity)
     return Problem(sheet_key, row, header, value, message, "", severity)
@@ -609,8 +612,8 @@ def import_workbook(
 ) -> tuple[Path, Report, list[Problem]]:
     """Convert, validate and (only if everything is right) write the municipality's Turtle."""
     from netkg.atomic import write_atomic
-    from netkg.pipeline.build import context_graph, validate_graphs
     from netkg.pipeline.layout import writable_data_dir
+    from netkg.pipeline.validate import context_graph, validate_graphs
 
     conversion = convert(path, context_graph())
     target = out or writable_data_dir() / "municipalities" / conversion.file_name
@@ -676,3 +679,8 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 __all__ = ["Conversion", "convert", "import_workbook", "locate", "register"]
+
+
+def _fill(values: dict[str, str], match: re.Match[str]) -> str:
+    """A name template's placeholder filled from the row's values ('' when missing)."""
+    return values.get(match.group(1), "")

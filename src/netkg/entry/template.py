@@ -17,7 +17,6 @@ from rdflib import Graph
 from netkg.entry.workbook import (
     FIRST_DATA_ROW,
     GUIDANCE_ROW,
-    Sheet,
     controlled_values,
     load_mapping,
 )
@@ -134,10 +133,6 @@ def write_csv_folder(folder: Path, context: Graph) -> list[Path]:
     return write_all(files)
 
 
-def sheets() -> list[Sheet]:
-    return load_mapping()
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="write an empty data-entry workbook and CSV folder")
     p.add_argument(
@@ -152,7 +147,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from netkg.pipeline.build import context_graph
+    from netkg.pipeline.validate import context_graph
 
     context = context_graph()
     out: Path = args.out

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from netkg.errors import InputError, NetkgError
@@ -155,7 +155,11 @@ def controlled_values(column: Column, context: Graph) -> list[Choice]:
             if concept in excluded:
                 continue
             local = str(concept).rsplit("/", 1)[-1]
-            labels = {lit.language: str(lit) for lit in context.objects(concept, SKOS.prefLabel)}
+            labels = {
+                lit.language: str(lit)
+                for lit in context.objects(concept, SKOS.prefLabel)
+                if isinstance(lit, Literal)
+            }
             notation = context.value(concept, SKOS.notation)
             da = labels.get("da") or labels.get("en") or local
             display = f"{da} ({local})" if len(schemes) == 1 else f"{scheme_key}: {da} ({local})"
@@ -164,7 +168,7 @@ def controlled_values(column: Column, context: Graph) -> list[Choice]:
                 accepts |= {local.lower(), *(v.lower() for v in labels.values())}
                 if notation is not None:
                     accepts.add(str(notation).lower())
-            found.append(Choice(display, concept, {}, accepts))
+            found.append(Choice(display, URIRef(str(concept)), {}, accepts))
     return found
 
 

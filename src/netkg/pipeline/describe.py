@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 
-from netkg import __version__
+from netkg import __version__, iris
 from netkg.iris import BASE, GRAPH, NKG
 
-VOID = Namespace("http://rdfs.org/ns/void#")
+VOID = iris.VOID
 DATASET = URIRef(BASE + "dataset")
 DESCRIPTION_GRAPH = GRAPH["dataset"]
-DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT
+DCAT_VERSION = iris.DCAT["version"]  # DCAT 3; not in rdflib's DCAT
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 ENDPOINT = URIRef(BASE + "sparql")
 DUMPS_PATH = "dumps/"

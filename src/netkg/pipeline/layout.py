@@ -26,6 +26,7 @@ from rdflib import URIRef
 
 from netkg.iris import GRAPH
 
+GRAPH_FILE = "netkg.trig"  # the built graph, in dist/
 RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json", ".rdf", ".owl", ".xml"}
 
 
@@ -107,7 +108,17 @@ def writable_data_dir() -> Path:
 
 
 def shape_files(base: Path | None = None) -> list[Path]:
+    """The SHACL shapes files."""
     return sorted(((base or root()) / "shapes").glob("*.ttl"))
+
+
+def dist_dir() -> Path:
+    """Where `netkg build` writes and every command looks for the built graph: ./dist.
+
+    Relative to the working directory, like any build output, so a researcher's build never
+    lands inside an installed package.
+    """
+    return Path("dist")
 
 
 def query_dir(base: Path | None = None) -> Path:

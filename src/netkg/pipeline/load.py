@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
@@ -65,7 +66,19 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
 
 def parse_dataset(path: Path) -> Dataset:
     """Parse a TriG or N-Quads file into a Dataset of its named graphs."""
-    return _parse(Path(path), new_dataset())
+    dataset = new_dataset()
+    _parse(Path(path), dataset)
+    return dataset
+
+
+def parse_named_graphs(path: Path) -> dict[URIRef, Graph]:
+    """The non-empty named graphs of a TriG or N-Quads file, by name."""
+    dataset = parse_dataset(path)
+    return {
+        g.identifier: g
+        for g in dataset.graphs()
+        if len(g) and isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+    }
 
 
 def _parse(path: Path, target: Graph) -> Graph:

@@ -8,8 +8,8 @@ Only the axioms the queries need drive the closure:
 * A data triple goes into the closure only if its predicate takes part in some axiom
   (sub-/equivalent/inverse property, property chain, restriction, property characteristic) or is
   part of the RDF/RDFS/OWL vocabulary itself. Labels, definitions, sources and the like can
-  trigger no OWL 2 RL rule, so they only cost time (tests/test_reason.py checks the closure is
-  unchanged by leaving them out).
+  trigger no OWL 2 RL rule, so they only cost time (test_pruning_leaves_the_closure_unchanged
+  in tests/test_build.py checks the closure is unchanged by leaving them out).
 
 The inferred graph is the closure minus everything asserted, minus owlrl's bookkeeping that no
 query needs (reflexive sameAs/sub-class/sub-property links, owl:Thing typing, facts about the
@@ -27,8 +27,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
-_ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+from netkg.iris import OWLRL_ERROR
+
+_ERROR = OWLRL_ERROR["ErrorMessage"]
+_ERROR_TEXT = OWLRL_ERROR["error"]
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _NOT_REASONED = {RDFS.domain, RDFS.range}
 _REFLEXIVE = {

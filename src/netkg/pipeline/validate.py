@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import FOAF, RDF, SH
 from rdflib.term import Node
 
 from netkg.engine.results import short
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import shape_files
-from netkg.pipeline.load import parse_file
+from netkg.pipeline.layout import data_sources, input_graph, ontology_sources, shape_files
+from netkg.pipeline.load import load_dataset, parse_file
+from netkg.pipeline.reason import infer
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 REPORT_FORMATS = ("text", "turtle", "json-ld")
@@ -202,15 +205,17 @@ def _finding(report: Graph, shapes: Graph, result: Node) -> Finding:
         messages.setdefault(lang, str(msg))
     name = shapes.value(shape, SH.name) if shape is not None else None
     names = (
-        {n.language: str(n) for n in shapes.objects(shape, SH.name)} if shape is not None else {}
+        {n.language: str(n) for n in shapes.objects(shape, SH.name) if isinstance(n, Literal)}
+        if shape is not None
+        else {}
     )
     return Finding(
-        focus=report.value(result, SH.focusNode),
+        focus=report.value(result, SH.focusNode),  # type: ignore[arg-type]
         path=_path(report, report.value(result, SH.resultPath)),
         value=report.value(result, SH.value),
-        severity=report.value(result, SH.resultSeverity),
-        component=report.value(result, SH.sourceConstraintComponent),
-        shape=shape,
+        severity=report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
+        component=report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+        shape=shape,  # type: ignore[arg-type]
         name=names.get("en") or (str(name) if name is not None else short(shape)),
         messages=messages,
     )
@@ -258,5 +263,82 @@ def _label(graph: Graph, node: Node) -> str:
     }
     if labels:
         return labels.get("en") or labels.get("da") or next(iter(labels.values()))
-    name = graph.value(node, URIRef("http://xmlns.com/foaf/0.1/name"))
+    name = graph.value(node, FOAF.name)
     return str(name) if name is not None else ""
+
+
+# --- validating user files in netkg's context ------------------------------------------------
+
+
+def validate_inputs(paths: list[Path], reason: bool = True, shapes: Graph | None = None) -> Report:
+    """Validate data files in the context of the ontology, vocabularies and shared data.
+
+    A shipped file given as input replaces its shipped copy in the context.
+    """
+    inputs = [Path(p) for p in paths]
+    graphs = [parse_file(p, into=Graph(identifier=input_graph(p))) for p in inputs]
+    return validate_graphs(graphs, replaced=inputs, reason=reason, shapes=shapes)
+
+
+def validate_graphs(
+    graphs: list[Graph],
+    replaced: Iterable[Path] = (),
+    reason: bool = True,
+    shapes: Graph | None = None,
+) -> Report:
+    """Validate graphs (e.g. freshly imported data) against the shapes, in netkg's context.
+
+    Findings are kept only for nodes the graphs mention, so a report speaks about the user's
+    resources. The context (ontology, vocabularies, shared data, minus the `replaced` files) and
+    its inferences are computed once per process; the graphs are reasoned with the ontology's
+    axioms, which is all that can fire on them.
+    """
+    shipped = {str(s.path.resolve()) for s in ontology_sources() + data_sources()}
+    excluded = tuple(sorted(str(p.resolve()) for p in replaced if str(p.resolve()) in shipped))
+    context, context_inferred, axioms = _context(excluded)
+    mentioned: set = set()
+    for g in graphs:
+        for s, _, o in g:
+            mentioned.update((s, o))
+    data = Graph()
+    for g in [context, context_inferred, *graphs]:
+        for triple in g:
+            data.add(triple)
+    inconsistencies: list[str] = []
+    if reason:
+        inference = infer([axioms, *graphs])
+        inconsistencies = inference.inconsistencies
+        for triple in inference.graph:
+            data.add(triple)
+    report = validate_graph(data, shapes, focus_filter=mentioned)
+    report.add_inconsistencies(inconsistencies)
+    return report
+
+
+def context_graph() -> Graph:
+    """The ontology, vocabularies and shared data with their inferences (read-only use)."""
+    context, inferred, _ = _context(())
+    both = Graph()
+    for g in (context, inferred):
+        for triple in g:
+            both.add(triple)
+    return both
+
+
+@lru_cache(maxsize=4)
+def _context(excluded: tuple[str, ...]) -> tuple[Graph, Graph, Graph]:
+    """(context triples, their inferences, the ontology axioms) for validating user files."""
+    sources = [
+        s
+        for s in ontology_sources() + [d for d in data_sources() if d.role == "shared"]
+        if str(s.path.resolve()) not in excluded
+    ]
+    dataset = load_dataset(sources)
+    context = Graph()
+    axioms = Graph()
+    for s in sources:
+        for triple in dataset.graph(s.graph):
+            context.add(triple)
+            if s.role in ("ontology", "imports"):
+                axioms.add(triple)
+    return context, infer([context]).graph, axioms

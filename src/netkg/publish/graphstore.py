@@ -21,11 +21,7 @@ runs (see netkg.cli).
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
-import socket
-import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -40,7 +36,8 @@ from netkg.errors import EndpointError, UsageError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-GRAPH_BASE = "https://w3id.org/netkg/graph/"
+    from netkg.engine.http import SparqlClient
+
 N_TRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
 UPDATED, UNCHANGED, FAILED, NOT_SENT = "updated", "unchanged", "failed", "not sent"
@@ -82,7 +79,7 @@ class GraphOutcome:
     @property
     def name(self) -> str:
         """The graph's name relative to netkg's graph namespace (the full IRI otherwise)."""
-        return self.graph.removeprefix(GRAPH_BASE)
+        return self.graph.removeprefix(_graph_base())
 
 
 @dataclass
@@ -102,14 +99,6 @@ class PublishResult:
     @property
     def failure(self) -> GraphOutcome | None:
         return next((o for o in self.outcomes if o.status == FAILED), None)
-
-
-class _Transient(Exception):
-    """A failure worth retrying: connection refused or reset, timeout, HTTP 5xx."""
-
-
-class _Refused(EndpointError):
-    """The store answered a request with HTTP 4xx: it did not carry it out."""
 
 
 def derive_gsp(endpoint: str, authenticated: bool) -> str | None:
@@ -134,7 +123,8 @@ def publication_order(graphs: Iterable[str]) -> list[str]:
     """Graph IRIs in upload order: ontology, imports, vocabularies, shared, municipalities, …"""
 
     def rank(iri: str) -> tuple[int, str]:
-        name = iri.removeprefix(GRAPH_BASE) if iri.startswith(GRAPH_BASE) else "\0" + iri
+        base = _graph_base()
+        name = iri.removeprefix(base) if iri.startswith(base) else "\0" + iri
         for i, key in enumerate(_ORDER):
             if key and (name == key or (key.endswith("/") and name.startswith(key))):
                 return i, name
@@ -160,31 +150,33 @@ def publish(
     `on_graph` is called after each graph that was handled (progress output; tests use it).
     `check=False` skips the first look at the store (see check_store).
     """
+    from netkg.engine.http import Refused
+
     start = time.monotonic()
-    client = _Client(target, timeout, retries, retry_delay)
+    client = _client(target, timeout, retries, retry_delay)
     order = publication_order(graphs)
     outcomes = [GraphOutcome(iri, len(graphs[iri])) for iri in order]
     result = PublishResult(outcomes)
     if check:
-        client.check(order[0] if order else GRAPH_BASE + "ontology")
+        _check(client, order[0] if order else _graph_base() + "ontology")
     changed = False
     for outcome in outcomes:
         data = graphs[outcome.graph].serialize(format="nt", encoding="utf-8")
         putting = sent = False
         try:
-            remote = client.get(outcome.graph)
+            remote = client.get_graph(outcome.graph)
             if remote is not None and _same_graph(data, *remote):
                 outcome.status = UNCHANGED
             else:
                 putting = True
-                client.put(outcome.graph, data)
+                client.put_graph(outcome.graph, data)
                 sent = changed = True
                 outcome.status = UPDATED
-            outcome.verified = client.count(outcome.graph)
+            outcome.verified = _count(client, outcome.graph)
         except EndpointError as exc:
             # A PUT the store refused was not applied; one that timed out or lost its
             # connection may have been (wholly, as it is one request).
-            unsure = putting and not sent and not isinstance(exc, _Refused)
+            unsure = putting and not sent and not isinstance(exc, Refused)
             if not changed and not unsure:
                 raise EndpointError(f"{exc}; nothing on the store was changed") from None
             outcome.status = FAILED
@@ -212,210 +204,71 @@ def check_store(
     """Raise EndpointError unless the query endpoint answers and the graph store lets the
     credentials read: wrong URLs, refused credentials and a store that is down show before
     anything is loaded or written."""
-    _Client(target, timeout, retries, retry_delay).check(GRAPH_BASE + "ontology")
+    _check(_client(target, timeout, retries, retry_delay), _graph_base() + "ontology")
 
 
-class _Client:
-    """HTTP to one store: Graph Store GET/PUT and SPARQL queries, with retries and auth."""
+def _graph_base() -> str:
+    """netkg's graph namespace (netkg.iris, imported late: it loads rdflib)."""
+    from netkg.iris import GRAPH
 
-    def __init__(self, target: Target, timeout: float, retries: int, retry_delay: float) -> None:
-        self.target = target
-        self.timeout = timeout
-        self.retries = max(0, retries)
-        self.retry_delay = retry_delay
-        handlers: list[urllib.request.BaseHandler] = []
-        if target.user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(
-                None, [target.gsp, target.endpoint], target.user, target.password or ""
-            )
-            handlers += [
-                _PreemptiveDigestAuthHandler(passwords),
-                urllib.request.HTTPBasicAuthHandler(passwords),
-            ]
-        self.opener = urllib.request.build_opener(*handlers)
-
-    def check(self, graph: str) -> None:
-        """Fail early, before anything is written: the query endpoint answers, the store lets
-        these credentials read."""
-        answer = self._json(self.target.endpoint, "ASK {}")
-        if "boolean" not in answer:
-            raise EndpointError(f"{self.target.endpoint} did not answer like a SPARQL endpoint")
-        self.get(graph)
-
-    def get(self, graph: str) -> tuple[bytes, str] | None:
-        """The graph's content and media type on the store, or None if it has no such graph."""
-        url = _with_graph(self.target.gsp, graph)
-        request = urllib.request.Request(url, headers={"Accept": N_TRIPLES})
-        try:
-            body, media_type = self._send(request, self.target.gsp, missing_ok=True)
-        except _Missing:
-            return None
-        return body, media_type
-
-    def put(self, graph: str, data: bytes) -> None:
-        """Replace the graph with `data` (N-Triples) in one request."""
-        url = _with_graph(self.target.gsp, graph)
-        request = urllib.request.Request(
-            url, data=data, method="PUT", headers={"Content-Type": N_TRIPLES}
-        )
-        self._send(request, self.target.gsp)
-
-    def count(self, graph: str) -> int:
-        """Triples in the named graph, counted by the store."""
-        from rdflib import URIRef
-
-        from netkg.engine.binding import bind_values
-
-        query = bind_values(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }", {"graph": URIRef(graph)}
-        )
-        answer = self._json(self.target.endpoint, query)
-        try:
-            return int(answer["results"]["bindings"][0]["n"]["value"])
-        except (KeyError, IndexError, TypeError, ValueError):
-            raise EndpointError(
-                f"{self.target.endpoint} did not answer the COUNT of {graph} with a number"
-            ) from None
-
-    def _json(self, url: str, query: str) -> dict:
-        body = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": SPARQL_JSON},
-        )
-        raw, _ = self._send(request, url)
-        try:
-            answer = json.loads(raw)
-        except ValueError:
-            raise EndpointError(f"{url} did not answer like a SPARQL endpoint") from None
-        if not isinstance(answer, dict):
-            raise EndpointError(f"{url} did not answer like a SPARQL endpoint")
-        return answer
-
-    def _send(
-        self, request: urllib.request.Request, url: str, missing_ok: bool = False
-    ) -> tuple[bytes, str]:
-        """Send with retries; the body and media type of a 2xx answer."""
-        for attempt in range(self.retries + 1):
-            try:
-                return self._once(request, url, missing_ok)
-            except _Transient as exc:
-                if attempt == self.retries:
-                    tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
-                    raise EndpointError(f"{exc} ({tries})") from None
-                time.sleep(self.retry_delay * 2**attempt)
-        raise AssertionError("unreachable")
-
-    def _once(
-        self, request: urllib.request.Request, url: str, missing_ok: bool
-    ) -> tuple[bytes, str]:
-        try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return response.read(), response.headers.get_content_type()
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            raise self._http_error(exc.code, str(exc.reason), url, missing_ok) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise _Transient(f"{url} did not answer within {self.timeout:g} s") from None
-            if isinstance(exc.reason, OSError) and not isinstance(exc.reason, ssl.SSLError):
-                raise _Transient(f"cannot reach {url}: {_reason(exc.reason)}") from None
-            raise EndpointError(f"cannot reach {url}: {_reason(exc.reason)}") from None
-        except TimeoutError:
-            raise _Transient(f"{url} did not answer within {self.timeout:g} s") from None
-        except (ConnectionError, http.client.HTTPException) as exc:
-            raise _Transient(f"{url} broke the connection: {_reason(exc)}") from None
-        except OSError as exc:
-            raise _Transient(f"cannot reach {url}: {_reason(exc)}") from None
-
-    def _http_error(self, code: int, reason: str, url: str, missing_ok: bool) -> Exception:
-        if code == 404 and missing_ok:
-            return _Missing()
-        if code >= 500:
-            return _Transient(f"{url} failed: HTTP {code} {reason}")
-        if code == 401:
-            if self.target.user is None:
-                return _Refused(
-                    f"{url} wants credentials (HTTP 401): give --user U --password-env VAR"
-                )
-            return _Refused(
-                f"{url} refused the credentials of user {self.target.user!r} (HTTP 401)"
-            )
-        if code == 403:
-            return _Refused(
-                f"{url} refused access (HTTP 403): the user may not write there, "
-                "or the store is read-only"
-            )
-        if code == 404:
-            return _Refused(f"{url} answered HTTP 404 Not Found: is the URL right?")
-        return _Refused(f"{url} answered HTTP {code} {reason}")
+    return str(GRAPH)
 
 
-class _PreemptiveDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
-    """Digest authentication that answers the server's last challenge up front.
+def _client(target: Target, timeout: float, retries: int, retry_delay: float) -> SparqlClient:
+    from netkg.engine.http import SparqlClient
 
-    urllib sends each request without credentials first and repeats it when refused; Virtuoso
-    refuses at once and closes the connection, so the body of a large PUT breaks off half-sent
-    ("Broken pipe", seen with a 3.5 MB graph on 127.0.0.1). Once one request has met the
-    challenge (the first look at the store does), every request carries the answer.
-    """
-
-    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
-        super().__init__(passwords)
-        self.challenge: dict[str, str] | None = None
-
-    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
-        scheme, _, challenge = headers.get("www-authenticate", "").partition(" ")
-        if scheme.lower() == "digest":
-            items = urllib.request.parse_http_list(challenge)
-            self.challenge = urllib.request.parse_keqv_list(filter(None, items))
-        return super().http_error_401(req, fp, code, msg, headers)
-
-    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        if self.challenge is not None and not req.has_header(self.auth_header):
-            answer = self.get_authorization(req, self.challenge)  # None for other sites
-            if answer:
-                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
-        return req
-
-    https_request = http_request
+    return SparqlClient(
+        target.endpoint,
+        target.gsp,
+        user=target.user,
+        password=target.password,
+        timeout=timeout,
+        retries=retries,
+        retry_delay=retry_delay,
+    )
 
 
-class _Missing(Exception):
-    """The store has no such graph (a Graph Store GET answered 404)."""
+def _check(client: SparqlClient, graph: str) -> None:
+    """Fail early, before anything is written: the query endpoint answers, the store lets
+    these credentials read."""
+    from netkg.query.catalogue import find_query
+
+    answer = client.sparql_json(find_query("endpoint-alive").text)
+    if "boolean" not in answer:
+        raise EndpointError(f"{client.endpoint} did not answer like a SPARQL endpoint")
+    client.get_graph(graph)
 
 
-def _with_graph(url: str, graph: str) -> str:
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}{urllib.parse.urlencode({'graph': graph})}"
+def _count(client: SparqlClient, graph: str) -> int:
+    """Triples in the named graph, counted by the store."""
+    from rdflib import URIRef
 
+    from netkg.engine.binding import bind_values
+    from netkg.query.catalogue import find_query
 
-def _reason(exc: object) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    query = bind_values(find_query("graph-size").text, {"graph": URIRef(graph)})
+    answer = client.sparql_json(query)
+    try:
+        return int(answer["results"]["bindings"][0]["n"]["value"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise EndpointError(
+            f"{client.endpoint} did not answer the COUNT of {graph} with a number"
+        ) from None
 
 
 def _same_graph(local: bytes, remote: bytes, media_type: str) -> bool:
     """True when both are the same RDF graph: literals normalised (rdflib), blank nodes
     canonicalised (Oxigraph) — a store may rename blank nodes and rewrite `"1"^^xsd:boolean`."""
-    import pyoxigraph as ox
     from rdflib import Graph
+
+    from netkg.engine.terms import canonical_ntriples
 
     try:
         parsed = Graph().parse(data=remote, format="turtle" if "turtle" in media_type else "nt")
     except Exception:  # rdflib raises many types for bad syntax; then simply send the graph
         return False
     remote_nt = parsed.serialize(format="nt", encoding="utf-8")
-
-    def canonical(nt: bytes) -> set[str]:
-        dataset = ox.Dataset(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-        return {str(quad) for quad in dataset}
-
-    return canonical(local) == canonical(remote_nt)
+    return canonical_ntriples(local) == canonical_ntriples(remote_nt)
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -481,13 +334,13 @@ def command(
     if args.retries < 0 or args.retry_delay < 0 or args.timeout <= 0:
         raise UsageError("--retries and --retry-delay must be >= 0, --timeout > 0")
     check_store(target, retries=args.retries, retry_delay=args.retry_delay, timeout=args.timeout)
-    from netkg.pipeline.build import built_graph_path, open_store
+    from netkg.query.graph import open_graph
 
-    path = args.graph or built_graph_path()
-    store = open_store("rdflib", graph_file=path)
-    graphs = {str(name): store.graph(name) for name in store.graph_names()}
+    kg = open_graph(args.graph)
+    graphs = {str(name): kg.named_graph(name) for name in kg.graph_names()}
     if not graphs:
-        raise UsageError(f"{path or 'the build'} holds no named graphs to publish")
+        raise UsageError(f"{kg.origin} holds no named graphs to publish")
+    path = kg.origin if kg.origin != "an in-memory build" else None
     derived = " (derived from --endpoint)" if args.gsp is None else ""
     print(f"netkg publish: {len(graphs)} graphs from {path or 'an in-memory build'}")
     print(f"  graph store  {target.gsp}{derived}")

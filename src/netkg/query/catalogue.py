@@ -7,7 +7,10 @@ Header grammar (the leading '#' lines of the file)::
     # Param:    municipality iri default=albertslund ns=mun  The municipality.
     # Param:    lang string default=en  Language of the labels.
     # Columns:  network, networkLabel, type, since, leader
-    # Kind:     question | quality      (quality queries must return no rows on good data)
+    # Kind:     question | quality | internal
+
+A quality query must return no rows on good data; an internal one is run by netkg's own
+commands, lives in queries/internal/ and is listed only by `netkg queries --all`.
 
 A parameter is `name type [default=V] [ns=PREFIX] [required] description`; types are iri,
 string, integer and date. A parameter without default and not required stays unbound, which in
@@ -21,17 +24,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from netkg.engine.terms import checked_iri, sparql_syntax_error
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
 from netkg.pipeline.layout import query_dir
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
-KINDS = ("question", "quality")
+KINDS = ("question", "quality", "internal")
 _HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
 _KEYS = ("title", "question", "param", "columns", "kind")
 
@@ -52,7 +55,7 @@ class Param:
         value = raw.strip()
         try:
             if self.type == "iri":
-                return URIRef(ox.NamedNode(self._expand(value)).value)
+                return checked_iri(self._expand(value))
             if self.type == "integer":
                 return Literal(int(value), datatype=XSD.integer)
             if self.type == "date":
@@ -197,11 +200,10 @@ def _parse_param(path: Path, raw: str) -> Param:
 
 def check_syntax(query: CatalogueQuery) -> CatalogueQuery:
     """Parse the query with Oxigraph (on an empty store) so a typo fails fast, located."""
-    try:
-        ox.Store().query(query.text, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        message = re.sub(r"^error at [0-9:]+: ", "", str(exc).splitlines()[0])
-        line, column = _position(str(exc))
+    error = sparql_syntax_error(query.text, PREFIXES)
+    if error is not None:
+        message = re.sub(r"^error at [0-9:]+: ", "", error.splitlines()[0])
+        line, column = _position(error)
         raise InputError(query.path, f"SPARQL syntax error: {message}", line, column) from None
     return query
 
@@ -211,10 +213,17 @@ def _position(message: str) -> tuple[int | None, int | None]:
     return (int(m.group(1)), int(m.group(2))) if m else (None, None)
 
 
-def load_catalogue(folder: Path | None = None) -> dict[str, CatalogueQuery]:
-    """All queries in the catalogue folder, by name (file stem), in name order."""
+def load_catalogue(folder: Path | None = None, internal: bool = False) -> dict[str, CatalogueQuery]:
+    """The catalogue's queries by name (file stem), in name order.
+
+    With `internal`, also the queries netkg's own commands run (queries/internal/), which are
+    kept out of the researcher's list but tested like the rest.
+    """
     folder = folder or query_dir()
-    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+    paths = sorted(folder.glob("*.rq"))
+    if internal:
+        paths += sorted((folder / "internal").glob("*.rq"))
+    return {p.stem: parse_query_file(p) for p in paths}
 
 
 def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
@@ -222,12 +231,13 @@ def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" or candidate.is_file():
         return check_syntax(parse_query_file(candidate))
-    catalogue = load_catalogue(folder)
+    catalogue = load_catalogue(folder, internal=True)
     if name_or_path in catalogue:
         return check_syntax(catalogue[name_or_path])
-    close = [n for n in catalogue if name_or_path.lower() in n.lower()]
+    public = [n for n, q in catalogue.items() if q.kind != "internal"]
+    close = [n for n in public if name_or_path.lower() in n.lower()]
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UsageError(
-        f"no query named {name_or_path!r}.{hint} Known queries: {', '.join(catalogue)}"
+        f"no query named {name_or_path!r}.{hint} Known queries: {', '.join(public)}"
         " (or give a path to an .rq file)"
     )

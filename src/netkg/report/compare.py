@@ -20,7 +20,10 @@ from netkg.errors import UsageError
 from netkg.query.catalogue import find_query
 
 if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
-    from netkg.api import KnowledgeGraph
+    import pandas
+    from matplotlib.figure import Figure
+
+    from netkg.query.graph import KnowledgeGraph
 
 TABLES = ("matrix", "models", "timeline", "counts", "instruments")
 
@@ -29,14 +32,14 @@ TABLES = ("matrix", "models", "timeline", "counts", "instruments")
 class Comparison:
     """The comparison tables as pandas DataFrames, for notebooks and for the report."""
 
-    matrix: object  # pandas.DataFrame: municipality × (type | instrument) → items
-    models: object  # municipality, model
-    timeline: object  # municipality, year, endYear, kind, item
-    counts: object  # municipality × measure → count
-    instruments: object  # instrument, municipalities, names
+    matrix: pandas.DataFrame  # municipality × (type | instrument) → items
+    models: pandas.DataFrame  # municipality, model
+    timeline: pandas.DataFrame  # municipality, year, endYear, kind, item
+    counts: pandas.DataFrame  # municipality × measure → count
+    instruments: pandas.DataFrame  # instrument, municipalities, names
     municipalities: list[str]
 
-    def tables(self) -> dict[str, object]:
+    def tables(self) -> dict[str, pandas.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
 
@@ -127,13 +130,7 @@ def _resolve(municipalities: Sequence[str]) -> list[str]:
 
 
 def _labels(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
-    from rdflib import Literal
-
-    table = kg.engine.query(
-        "SELECT ?m ?label WHERE { ?m a nkg:Municipality ; rdfs:label ?label "
-        "FILTER (LANG(?label) = ?lang) }",
-        {"lang": Literal(lang)},
-    ).table
+    table = kg.query("municipality-labels", lang=lang)
     return {str(m): str(label) for m, label in table.rows}
 
 
@@ -212,12 +209,15 @@ def timeline_svg(comparison: Comparison) -> str:
     return _svg(fig)
 
 
-def _svg(fig) -> str:
+def _svg(fig: Figure) -> str:
+    """The figure as SVG text, the same bytes in every run (fixed ids salt, no date)."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
     fig.tight_layout()
-    fig.savefig(buffer, format="svg")
+    with matplotlib.rc_context({"svg.hashsalt": "netkg"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
@@ -294,10 +294,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from netkg.api import KnowledgeGraph
-    from netkg.pipeline.build import open_store
+    from netkg.query.graph import open_graph
 
-    kg = KnowledgeGraph(open_store(args.engine))
+    kg = open_graph(engine=args.engine)
     comparison = compare(kg, args.municipalities, args.typology, args.lang)
     written = write_report(comparison, args.out)
     print(

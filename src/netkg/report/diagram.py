@@ -10,6 +10,7 @@ visible — as in the organisation chart the seed page refers to.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import textwrap
 from collections import defaultdict
 from pathlib import Path
@@ -18,36 +19,8 @@ from typing import TYPE_CHECKING
 from netkg.errors import UsageError
 
 if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
-    from netkg.api import KnowledgeGraph
+    from netkg.query.graph import KnowledgeGraph
 
-_UNITS = """
-SELECT ?unit ?label ?kind ?parent WHERE {
-  ?unit a org:OrganizationalUnit ; org:transitiveSubOrganizationOf ?m ;
-        org:subOrganizationOf ?parent ; org:classification ?k .
-  ?k skos:inScheme <https://w3id.org/netkg/vocab/unit-kind> ; skos:notation ?kind .
-  OPTIONAL { ?unit rdfs:label ?label FILTER (LANG(?label) = ?lang) }
-}"""
-_NETWORKS = """
-SELECT ?network ?label ?type ?parent WHERE {
-  ?m nkg:hasNetworkStructure ?s .
-  ?network a nkg:Network ; org:transitiveSubOrganizationOf ?s .
-  OPTIONAL { ?network rdfs:label ?label FILTER (LANG(?label) = ?lang) }
-  OPTIONAL { ?network org:classification/skos:prefLabel ?type FILTER (LANG(?type) = ?lang) }
-  OPTIONAL { ?network nkg:subNetworkOf ?parent }
-}"""
-_MEMBERS = """
-SELECT ?network ?unit WHERE {
-  ?m nkg:hasNetworkStructure ?s .
-  ?network org:transitiveSubOrganizationOf ?s ; org:hasMember ?unit .
-}"""
-_HEAD = """
-SELECT ?label ?structure ?structureLabel ?secretariat WHERE {
-  ?m rdfs:label ?label FILTER (LANG(?label) = ?lang)
-  OPTIONAL { ?m nkg:hasNetworkStructure ?structure .
-             OPTIONAL { ?structure nkg:hasSecretariat ?secretariat } }
-  OPTIONAL { ?m nkg:hasNetworkStructure/rdfs:label ?structureLabel
-             FILTER (LANG(?structureLabel) = ?lang) }
-}"""
 _TEXT = {
     "da": {
         "unknown": "Søjle ikke oplyst",
@@ -77,14 +50,15 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
 
     param = next(p for p in find_query("networks").params if p.name == "municipality")
     m = param.to_term(municipality)
-    bind = {"m": m, "lang": _lang(lang)}
-    head = kg.engine.query(_HEAD, bind).table.records()
+    bind = {"m": str(m), "lang": lang}
+    head = kg.query("diagram-head", **bind).records()
     if not head:
         raise UsageError(f"no municipality {municipality!r} in the graph")
     text = _TEXT[lang]
-    units = kg.engine.query(_UNITS, bind).table.records()
-    networks = kg.engine.query(_NETWORKS, bind).table.records()
-    members = kg.engine.query(_MEMBERS, bind).table.records()
+    # sorted: the engine's row order may vary from run to run, the drawing must not
+    units = _sorted(kg.query("diagram-units", **bind).records())
+    networks = _sorted(kg.query("diagram-networks", **bind).records())
+    members = _sorted(kg.query("diagram-members", m=str(m)).records())
 
     g = graphviz.Digraph(
         "organisation",
@@ -223,14 +197,13 @@ def render(kg: KnowledgeGraph, municipality: str, out_stem: Path, lang: str = "d
     return write_all({out_stem.with_suffix(".svg"): svg, out_stem.with_suffix(".png"): png})
 
 
-def _lang(lang: str):
-    from rdflib import Literal
-
-    return Literal(lang)
+def _sorted(records: list[dict]) -> list[dict]:
+    return sorted(records, key=lambda r: tuple(str(v) for v in r.values()))
 
 
 def _id(term: object) -> str:
-    return "n" + str(abs(hash(str(term))))
+    """A graphviz node id that is the same in every run (hash() is salted per process)."""
+    return "n" + hashlib.sha1(str(term).encode("utf-8")).hexdigest()[:16]
 
 
 def _fill(kind: object) -> str:
@@ -258,10 +231,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from netkg.api import KnowledgeGraph
-    from netkg.pipeline.build import open_store
+    from netkg.query.graph import open_graph
 
-    kg = KnowledgeGraph(open_store(args.engine))
+    kg = open_graph(engine=args.engine)
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
     written = render(kg, args.municipality, stem, args.lang)
     print("wrote " + ", ".join(str(p) for p in written))

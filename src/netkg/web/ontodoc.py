@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import html as html_lib
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 from rdflib import Graph, Literal
 from rdflib.namespace import DC, DCTERMS, RDFS, SKOS
 
+from netkg.engine.store import serialize_graph
 from netkg.iris import BASE, NKG
 
 _JOINED = (RDFS.label, SKOS.prefLabel, DCTERMS.title, DC.title)
@@ -46,15 +50,46 @@ def ontology_html(
 
 
 def _pylode(graph: Graph) -> str:
-    """OntPub's HTML, keeping pyLODE's import-time logging set-up out of this process."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        from pylode import OntPub  # configures the root logger at DEBUG on import
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-    return OntPub(ontology=graph).make_html()
+    """OntPub's HTML, made in a child process with a fixed hash seed.
+
+    pyLODE walks Python sets, whose order changes with each process's string-hash salt, so the
+    same ontology would give a different page each run; the child's PYTHONHASHSEED=0 fixes the
+    order. The child also keeps pyLODE's import-time logging set-up out of this process.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "netkg.web.ontodoc"],
+        input=serialize_graph(graph, "nt"),
+        capture_output=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"pyLODE failed: {message[-1] if message else done.returncode}")
+    return done.stdout.decode("utf-8")
+
+
+def _pylode_here(ntriples: bytes) -> str:
+    """OntPub's HTML for an N-Triples ontology, in this process."""
+    from pylode import OntPub  # configures the root logger at DEBUG on import
+    from pylode import utils as pylode_utils
+
+    logging.getLogger().setLevel(logging.WARNING)
+    # pyLODE 3.3.4 collects the members of a union/intersection in a set of HTML elements,
+    # which iterates in memory-address order; its one caller hands the set to intersperse()
+    original = pylode_utils.intersperse
+    pylode_utils.intersperse = lambda items, sep: original(sorted(items, key=str), sep)
+    graph = Graph().parse(data=ntriples, format="nt", bnode_context=_SameLabels())
+    return str(OntPub(ontology=graph).make_html())
+
+
+class _SameLabels(dict):
+    """An rdflib bnode_context that keeps each blank node's (canonical) label instead of
+    drawing a random one, so pyLODE meets the same nodes in every run."""
+
+    def get(self, key: str, default: object = None) -> str:
+        return key
 
 
 def _joined_labels(ontology: Graph) -> Graph:
@@ -75,9 +110,10 @@ def _joined_labels(ontology: Graph) -> Graph:
     return copy
 
 
-def _language_rank(value: Literal) -> tuple[int, str]:
+def _language_rank(value: Literal) -> tuple[int, str, str]:
     lang = value.language or ""
-    return (_LANG_ORDER.index(lang) if lang in _LANG_ORDER else len(_LANG_ORDER), lang)
+    rank = _LANG_ORDER.index(lang) if lang in _LANG_ORDER else len(_LANG_ORDER)
+    return (rank, lang, str(value))  # the text breaks ties: graph order varies by run
 
 
 def _term_anchors(page: str) -> str:
@@ -100,3 +136,7 @@ def _term_anchors(page: str) -> str:
 def _local_href(match: re.Match[str], link: Callable[[str], str | None]) -> str:
     href = link(html_lib.unescape(match.group("iri")))
     return f'href="{html_lib.escape(href)}"' if href else match.group(0)
+
+
+if __name__ == "__main__":  # python -m netkg.web.ontodoc < ontology.nt > ontology.html
+    sys.stdout.write(_pylode_here(sys.stdin.buffer.read()))

@@ -21,15 +21,25 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from netkg import __version__
 from netkg.engine.results import short
-from netkg.engine.terms import from_ox
-from netkg.iris import BASE, GRAPH, INFERRED_GRAPH, ONTOLOGY, PREFIXES
+from netkg.engine.store import Quad, bind_prefixes, serialize_graph
+from netkg.iris import (
+    BASE,
+    DCAT,
+    GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY,
+    PREFIXES,
+    RDF_LANGSTRING,
+    VOID,
+    XSD_STRING,
+)
 from netkg.pipeline.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
 from netkg.web.paths import FORM_BY_SUFFIX, RDF_FORMS, local_path
 from netkg.web.published import Published
@@ -44,7 +54,7 @@ LANGUAGES = ("en", "da")
 INCOMING_SHOWN = 300
 _NESTING = 3
 _ONTOLOGY_GRAPH = GRAPH["ontology"]
-_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_INFERRED = INFERRED_GRAPH
 
 
 class Links:
@@ -148,7 +158,7 @@ class Renderer:
 
     def __init__(self, published: Published, static_site: bool, endpoint: str | None) -> None:
         self.published = published
-        self.store = published.store
+        self.graph = published.graph
         self.static_site = static_site
         self.endpoint = endpoint
         self.links = Links(published, static_site)
@@ -172,20 +182,19 @@ class Renderer:
         links = self.links.at(self.page_file(iri))
         path = local_path(iri) or ""
         labels = self._labels_by_language(iri)
-        rows = self._rows(ox.NamedNode(iri), links)
+        rows = self._rows(URIRef(iri), links)
         parts = [
             Part(
                 anchor=h.partition("#")[2],
                 iri=h,
                 title=self.label(h) or short_iri(h),
-                rows=self._rows(ox.NamedNode(h), links),
+                rows=self._rows(URIRef(h), links),
             )
             for h in self.published.fragments.get(iri, [])
         ]
         incoming, total = self._incoming(iri, links)
         types = [
-            self._shown(o, links)
-            for o in self._objects(ox.NamedNode(iri), RDF.type, asserted_only=True)
+            self._shown(o, links) for o in self._objects(URIRef(iri), RDF.type, asserted_only=True)
         ]
         forms = [
             (form.label, links.file(f"{path}.{form.suffix}"), form.media_type) for form in RDF_FORMS
@@ -279,12 +288,12 @@ class Renderer:
 
     def named_graph(self, name: str) -> Graph:
         """One named graph of the published store, as an rdflib Graph."""
-        return self._graph(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        return self._graph(self.graph.quads(graph=URIRef(name)))
 
     def resource_graph(self, iri: str) -> Graph:
         """The concise bounded description of a resource (and its hash IRIs)."""
-        subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        subjects += [ox.NamedNode(h) for h in self.published.fragments.get(iri, [])]
+        subjects: list[Node] = [URIRef(iri)]
+        subjects += [URIRef(h) for h in self.published.fragments.get(iri, [])]
         seen: set = set()
         quads = []
         while subjects:
@@ -292,19 +301,15 @@ class Renderer:
             if subject in seen:
                 continue
             seen.add(subject)
-            for quad in self.store.quads_for_pattern(subject, None, None, None):
+            for quad in self.graph.quads(subject):
                 quads.append(quad)
-                if isinstance(quad.object, ox.BlankNode):
-                    subjects.append(quad.object)
+                if isinstance(quad[2], BNode):
+                    subjects.append(quad[2])
         return self._graph(quads)
 
     def rdf(self, graph: Graph, suffix: str) -> bytes:
         """A graph in one of the RDF forms (by file suffix)."""
-        form = FORM_BY_SUFFIX[suffix]
-        if form.suffix == "jsonld":
-            context = _used_prefixes(graph)
-            return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
-        return graph.serialize(format=form.rdflib_format, encoding="utf-8")
+        return serialize_graph(graph, FORM_BY_SUFFIX[suffix].suffix)
 
     # labels ----------------------------------------------------------------------------------
 
@@ -319,11 +324,11 @@ class Renderer:
     def _label_map(self, iri: str) -> dict[str, str]:
         if iri not in self._labels:
             found: dict[str, str] = {}
-            node = ox.NamedNode(iri)
+            node = URIRef(iri)
             for predicate in LABELS:
-                for quad in self.store.quads_for_pattern(node, _ox(predicate), None, None):
-                    if isinstance(quad.object, ox.Literal):
-                        found.setdefault(quad.object.language or "", quad.object.value)
+                for _, _, value, _ in self.graph.quads(node, predicate):
+                    if isinstance(value, Literal):
+                        found.setdefault(value.language or "", str(value))
             self._labels[iri] = found
         return self._labels[iri]
 
@@ -332,26 +337,24 @@ class Renderer:
     ) -> list[tuple[str, list[str]]]:
         """(language, labels) pairs, English and Danish first, for a page's heading."""
         by_lang: dict[str, list[str]] = {}
-        node = ox.NamedNode(iri)
+        node = URIRef(iri)
         for predicate in predicates:
-            for quad in self.store.quads_for_pattern(node, _ox(predicate), None, None):
-                if isinstance(quad.object, ox.Literal):
-                    values = by_lang.setdefault(quad.object.language or "", [])
-                    if quad.object.value not in values:
-                        values.append(quad.object.value)
+            for _, _, value, _ in self.graph.quads(node, predicate):
+                if isinstance(value, Literal):
+                    values = by_lang.setdefault(value.language or "", [])
+                    if str(value) not in values:
+                        values.append(str(value))
         order = {lang: i for i, lang in enumerate(LANGUAGES)}
         return sorted(by_lang.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
 
     # building blocks -------------------------------------------------------------------------
 
-    def _rows(
-        self, subject: ox.NamedNode | ox.BlankNode, links: Links, depth: int = 0
-    ) -> list[Row]:
-        by_property: dict[str, dict[ox.NamedNode | ox.BlankNode | ox.Literal, bool]] = {}
-        for quad in self.store.quads_for_pattern(subject, None, None, None):
-            values = by_property.setdefault(quad.predicate.value, {})
-            inferred = quad.graph_name == _INFERRED
-            values[quad.object] = values.get(quad.object, True) and inferred
+    def _rows(self, subject: Node, links: Links, depth: int = 0) -> list[Row]:
+        by_property: dict[str, dict[Node, bool]] = {}
+        for _, prop, value, graph in self.graph.quads(subject):
+            values = by_property.setdefault(str(prop), {})
+            inferred = graph == _INFERRED
+            values[value] = values.get(value, True) and inferred
         rows = []
         for predicate in sorted(by_property, key=self._property_order):
             shown = [
@@ -372,63 +375,61 @@ class Renderer:
         return (len(special), (self.label(predicate) or short_iri(predicate)).casefold())
 
     def _objects(
-        self, subject: ox.NamedNode, predicate: URIRef, asserted_only: bool = False
-    ) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
-        found = []
-        for quad in self.store.quads_for_pattern(subject, _ox(predicate), None, None):
-            if asserted_only and quad.graph_name == _INFERRED:
+        self, subject: URIRef, predicate: URIRef, asserted_only: bool = False
+    ) -> list[Node]:
+        found: list[Node] = []
+        for _, _, value, graph in self.graph.quads(subject, predicate):
+            if asserted_only and graph == _INFERRED:
                 continue
-            if quad.object not in found:
-                found.append(quad.object)
+            if value not in found:
+                found.append(value)
         return found
 
     def _incoming(self, iri: str, links: Links) -> tuple[list[Incoming], int]:
         seen: dict[tuple[str, str], bool] = {}
-        for quad in self.store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
-            if not isinstance(quad.subject, ox.NamedNode) or quad.subject.value == iri:
+        for subject, predicate, _, graph in self.graph.quads(None, None, URIRef(iri)):
+            if not isinstance(subject, URIRef) or str(subject) == iri:
                 continue
-            key = (quad.subject.value, quad.predicate.value)
-            inferred = quad.graph_name == _INFERRED
+            key = (str(subject), str(predicate))
+            inferred = graph == _INFERRED
             seen[key] = seen.get(key, True) and inferred
         ordered = sorted(
             seen.items(),
             key=lambda kv: (kv[1], (self.label(kv[0][0]) or short_iri(kv[0][0])).casefold()),
         )
         shown = [
-            Incoming(self._shown(ox.NamedNode(s), links), self._property(p, links), inferred)
+            Incoming(self._shown(URIRef(s), links), self._property(p, links), inferred)
             for (s, p), inferred in ordered[:INCOMING_SHOWN]
         ]
         return shown, len(seen)
 
     def _property(self, iri: str, links: Links) -> Shown:
-        shown = self._shown(ox.NamedNode(iri), links)
+        shown = self._shown(URIRef(iri), links)
         shown.show_pname = True
         return shown
 
-    def _shown(
-        self, term: ox.NamedNode | ox.BlankNode | ox.Literal, links: Links, depth: int = 0
-    ) -> Shown:
-        if isinstance(term, ox.NamedNode):
-            label = self.label(term.value)
-            pname = short_iri(term.value)
+    def _shown(self, term: Node, links: Links, depth: int = 0) -> Shown:
+        if isinstance(term, URIRef):
+            iri = str(term)
+            label = self.label(iri)
+            pname = short_iri(iri)
             if not label:
-                return Shown("iri", pname, links.iri(term.value), term.value)
-            return Shown("iri", label, links.iri(term.value), pname, pname=pname)
-        if isinstance(term, ox.BlankNode):
+                return Shown("iri", pname, links.iri(iri), iri)
+            return Shown("iri", label, links.iri(iri), pname, pname=pname)
+        if isinstance(term, BNode):
             rows = self._rows(term, links, depth + 1) if depth < _NESTING else []
             return Shown("bnode", "", rows=rows)
-        if isinstance(term, ox.Literal):
-            datatype = term.datatype.value
+        if isinstance(term, Literal):
+            datatype = str(term.datatype or XSD.string)
             shown_type = "" if datatype in _PLAIN_TYPES or term.language else short_iri(datatype)
-            return Shown("literal", term.value, lang=term.language, datatype=shown_type)
+            return Shown("literal", str(term), lang=term.language, datatype=shown_type)
         return Shown("literal", str(term))
 
-    def _graph(self, quads: Iterable[ox.Quad]) -> Graph:
+    def _graph(self, quads: Iterable[Quad]) -> Graph:
         graph = Graph()
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns, override=True, replace=True)
-        for quad in quads:
-            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        bind_prefixes(graph)
+        for s, p, o, _ in quads:
+            graph.add((s, p, o))
         return graph
 
     def _render(self, template: str, links: Links, **context: object) -> str:
@@ -444,8 +445,8 @@ class Renderer:
 
 
 # Vocabularies of the dataset description (describe.py) that netkg.iris has no prefix for.
-_DESCRIPTION_PREFIXES = {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#"}
-_PLAIN_TYPES = {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_DESCRIPTION_PREFIXES = {"void": str(VOID), "dcat": str(DCAT)}
+_PLAIN_TYPES = {XSD_STRING, RDF_LANGSTRING}
 _LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
 
 
@@ -485,13 +486,3 @@ def catalogue_entries() -> list[dict[str, str]]:
             }
         )
     return entries
-
-
-def _ox(iri: str | URIRef) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
-
-
-def _used_prefixes(graph: Graph) -> dict[str, str]:
-    """The prefixes of PREFIXES that some IRI in the graph uses (a JSON-LD context)."""
-    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
-    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}

@@ -14,7 +14,7 @@ One process serves, over the standard library's threading HTTP server:
     /static/…                the page's own styles and scripts (YASGUI is vendored)
 
 `https://w3id.org/netkg/X` is served at `/X` (netkg.web.paths), and pages link locally. Queries
-run in killable worker processes (netkg.web.endpoint), so the timeout holds; updates and SERVICE
+run in killable worker processes (netkg.engine.endpoint), so the timeout holds; updates and SERVICE
 are refused. It binds 127.0.0.1 unless told otherwise, and fetches nothing from anywhere.
 """
 
@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from netkg import __version__
 
 if TYPE_CHECKING:
-    from netkg.web.endpoint import QueryPool
+    from netkg.engine.endpoint import QueryPool
     from netkg.web.pages import Renderer
 
 DEFAULT_HOST = "127.0.0.1"
@@ -187,8 +187,9 @@ class WebApp:
     def sparql(
         self, method: str, params: dict[str, list[str]], headers: Message, body: bytes
     ) -> Reply:
-        from netkg.web.endpoint import FORMAT_NAMES, RESULT_TYPES
-        from netkg.web.paths import HTML, negotiate
+        from netkg.engine.endpoint import FORMAT_NAMES, RESULT_TYPES
+        from netkg.negotiation import negotiate
+        from netkg.web.paths import HTML
 
         if method in ("GET", "HEAD"):
             fields = params
@@ -272,13 +273,9 @@ class WebApp:
 
 
 def _is_iri(value: str) -> bool:
-    import pyoxigraph as ox
+    from netkg.engine.terms import is_iri
 
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        return False
-    return True
+    return is_iri(value)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -364,10 +361,9 @@ class _Stop(Exception):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
-
+    from netkg.engine.endpoint import QueryPool
     from netkg.errors import UsageError
-    from netkg.web.endpoint import QueryPool
+    from netkg.query.graph import open_read_only
     from netkg.web.pages import Renderer
     from netkg.web.published import index, load_published, write_dumps
 
@@ -376,18 +372,18 @@ def _serve(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="netkg-serve-") as tmp:
         location, dumps = Path(tmp) / "store", Path(tmp) / "dumps"
         dumps.mkdir()
-        store = load_published(args.graph, location=location)
-        write_dumps(store, dumps)
-        del store  # close it: from here on every reader opens it read-only
+        graph = load_published(args.graph, location=location)
+        write_dumps(graph, dumps)
+        del graph  # close it: from here on every reader opens it read-only
         pool = QueryPool(location, args.workers, args.timeout, args.limit)
         try:
-            published = index(ox.Store.read_only(str(location)))
+            published = index(open_read_only(location))
             app = WebApp(Renderer(published, False, "/sparql"), pool, dumps, args.cors)
             try:
                 server = _Server((args.host, args.port), app, args.quiet)
             except OSError as exc:
                 raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-            host, port = server.server_address[:2]
+            host, port = str(server.server_address[0]), int(server.server_address[1])
             shown = f"[{host}]" if ":" in str(host) else host
             url = f"http://{shown}:{port}/"
             print(

@@ -143,7 +143,7 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))
     shutil.copytree(STATIC, folder / "static")
     (folder / "dumps").mkdir()
-    write_dumps(published.store, folder / "dumps")
+    write_dumps(published.graph, folder / "dumps")
     htaccess = renderer.env.get_template("htaccess.txt")
     write(".htaccess", htaccess.render(version=__version__, forms=RDF_FORMS, endpoint=endpoint))
     count = len(published.resources)

@@ -1,7 +1,7 @@
 """The SPARQL engine behind `netkg serve`: Oxigraph in worker processes, each query with a deadline.
 
 pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so queries run in
-worker processes (`python -m netkg.web.endpoint`, talking over a socket pair) that each open the
+worker processes (`python -m netkg.engine.endpoint`, talking over a socket pair) that each open the
 published store read-only (RocksDB on disk; many readers are fine). The server hands a query
 to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
 killed (SIGKILL) and replaced, so the deadline holds whatever the query does. A worker reads at
@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from netkg.iris import PREFIXES
-from netkg.web.paths import negotiate
+from netkg.negotiation import negotiate
 
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -128,22 +128,23 @@ class QueryPool:
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            taken: _Worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return error(503, "All query workers are busy; try again shortly.")
+        worker: _Worker | None = taken  # None once it is replaced, so it is not put back
         try:
-            worker.wait_ready()
-            worker.conn.send((query, accept, default_graphs or [], named_graphs or []))
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
+            taken.wait_ready()
+            taken.conn.send((query, accept, default_graphs or [], named_graphs or []))
+            if not taken.conn.poll(self.timeout):
+                self._replace(taken)
                 worker = None
                 return error(
                     504, f"The query did not finish within {self.timeout:g} s and was stopped."
                 )
-            status, content_type, body, headers = worker.conn.recv()
+            status, content_type, body, headers = taken.conn.recv()
             return Answer(status, content_type, body, headers)
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            self._replace(taken)
             worker = None
             return error(500, "The query worker failed; it has been restarted.")
         finally:
@@ -167,7 +168,7 @@ class QueryPool:
                 [
                     sys.executable,
                     "-m",
-                    "netkg.web.endpoint",
+                    "netkg.engine.endpoint",
                     fd,
                     str(self.location),
                     str(self.limit),
@@ -258,7 +259,9 @@ def _answer(
         media = negotiate(accept, _BOOLEAN_TYPES)
         if media is None:
             return _not_acceptable(_BOOLEAN_TYPES)
-        return Answer(200, _with_charset(media), result.serialize(format=RESULT_TYPES[media]))
+        return Answer(
+            200, _with_charset(media), result.serialize(format=RESULT_TYPES[media]) or b""
+        )
     if isinstance(result, ox.QuerySolutions):
         media = negotiate(accept, list(RESULT_TYPES))
         if media is None:
@@ -271,7 +274,7 @@ def _answer(
         if media is None:
             return _not_acceptable(list(GRAPH_TYPES))
         rows = list(itertools.islice(result, limit + 1))
-        body = ox.serialize(rows[:limit], format=GRAPH_TYPES[media], prefixes=PREFIXES)
+        body = ox.serialize(rows[:limit], format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
     headers = {LIMIT_HEADER: str(limit)}
     if len(rows) > limit:
         headers[TRUNCATED_HEADER] = "true"
@@ -301,7 +304,7 @@ def _solutions(
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return parsed.serialize(format=fmt)  # type: ignore[union-attr]
+    return parsed.serialize(format=fmt) or b""
 
 
 def _with_charset(media: str) -> str:
@@ -312,5 +315,5 @@ def _not_acceptable(offers: list[str]) -> Answer:
     return error(406, "Not acceptable; this answer is available as: " + ", ".join(offers))
 
 
-if __name__ == "__main__":  # a query worker: python -m netkg.web.endpoint FD LOCATION LIMIT
+if __name__ == "__main__":  # a query worker: python -m netkg.engine.endpoint FD LOCATION LIMIT
     _serve_queries(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,107 @@
+"""netkg's own queries (queries/internal/): headers, both engines, written-out answers.
+
+They are the catalogue's queries that commands run for themselves (diagram, compare, serve and
+site, publish, reading quads remotely), so they are held to the catalogue's rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from netkg.engine.binding import query_form
+from netkg.iris import GRAPH, MUN
+from netkg.query.catalogue import CatalogueQuery, find_query, load_catalogue
+from test_catalogue import rows
+
+INTERNAL = {n: q for n, q in load_catalogue(internal=True).items() if q.kind == "internal"}
+PARAMS = {
+    "diagram-head": {"m": "mun:albertslund", "lang": "da"},
+    "diagram-units": {"m": "mun:albertslund"},
+    "diagram-networks": {"m": "mun:albertslund"},
+    "diagram-members": {"m": "mun:albertslund"},
+    "graph-size": {"graph": "graph:ontology"},
+    "quads": {"s": "mun:albertslund", "p": "rdfs:label"},
+}
+
+
+def test_internal_queries_are_kept_out_of_the_researchers_list():
+    assert set(INTERNAL) >= {"diagram-head", "municipality-labels", "graph-size", "quads"}
+    assert not set(INTERNAL) & set(load_catalogue())
+    assert find_query("graph-size").kind == "internal"  # but commands find them by name
+
+
+@pytest.mark.parametrize("query", INTERNAL.values(), ids=list(INTERNAL))
+def test_header_is_complete(query: CatalogueQuery, kg):
+    assert query.title and query.question, query.path
+    for param in query.params:
+        assert param.description, f"{query.name}: parameter {param.name} has no description"
+    answer = kg.answer(query.name, **PARAMS.get(query.name, {}))
+    if query_form(query.text) == "ASK":
+        assert answer.boolean is not None and query.columns == ()
+    else:
+        assert tuple(answer.table.columns) == query.columns, "Columns: header differs from SELECT"
+
+
+@pytest.mark.parametrize("query", INTERNAL.values(), ids=list(INTERNAL))
+def test_oxigraph_engine_gives_the_same_answers(query: CatalogueQuery, kg, kg_oxigraph):
+    params = PARAMS.get(query.name, {})
+    if query_form(query.text) == "ASK":
+        assert kg.answer(query.name).boolean == kg_oxigraph.answer(query.name).boolean
+        return
+    assert sorted(rows(kg_oxigraph, query.name, **params)) == sorted(rows(kg, query.name, **params))
+
+
+def test_diagram_head_names_albertslunds_network_structure(kg):
+    assert rows(kg, "diagram-head", m="mun:albertslund", lang="da") == [
+        (
+            "Albertslund Kommune",
+            "alb:network-structure",
+            "Netværksstrukturen i Albertslund Kommune",
+            "alb:unit-sekretariat-netvaerksstrukturen",
+        )
+    ]
+
+
+def test_diagram_networks_of_albertslund(kg):
+    found = rows(kg, "diagram-networks", m="mun:albertslund", lang="en")
+    assert len(found) == 10
+    assert ("alb:network-haervaerk", "Hærværk (Vandalism)", "Welfare network", "") in found
+
+
+def test_municipality_labels(kg):
+    labels = dict(rows(kg, "municipality-labels", lang="en"))
+    assert labels["mun:albertslund"] == "Albertslund Municipality"
+    assert len(labels) == 10
+
+
+def test_graph_size_counts_one_named_graph(kg):
+    assert rows(kg, "graph-size", graph="graph:ontology") == [
+        (str(kg.engine.count(GRAPH["ontology"])),)
+    ]
+    assert rows(kg, "graph-size", graph="graph:no-such-graph") == [("0",)]
+
+
+def test_published_subjects_are_netkgs_own_iris(kg):
+    subjects = {s for (s,) in rows(kg, "published-subjects")}
+    assert "mun:albertslund" in subjects
+    assert not [s for s in subjects if s.startswith("org:")]
+
+
+def test_quads_of_a_subject(kg):
+    found = sorted(rows(kg, "quads", s="mun:albertslund", p="rdfs:label"))
+    assert [(s, p, o) for s, p, o, _ in found] == [
+        ("mun:albertslund", "rdfs:label", "Albertslund Kommune"),
+        ("mun:albertslund", "rdfs:label", "Albertslund Municipality"),
+    ]
+
+
+def test_handle_reads_quads_labels_and_short_names(kg):
+    quads = list(kg.quads(MUN["albertslund"], URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+    assert {q[2] for q in quads} == {
+        Literal("Albertslund Kommune", lang="da"),
+        Literal("Albertslund Municipality", lang="en"),
+    }
+    assert kg.label(MUN["albertslund"], "da") == "Albertslund Kommune"
+    assert kg.label(MUN["albertslund"]) == "Albertslund Municipality"
+    assert kg.shorten(MUN["albertslund"]) == "mun:albertslund"
