@@ -226,3 +226,86 @@ def test_diagram_command_and_unknown_municipality(tmp_path):
         check=False,
     )
     assert bad.returncode == 2 and "no municipality" in bad.stderr
+
+
+# --- compare.html as a reader sees it (issue 11, friction 7) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comparison(kg):
+    return compare(kg)
+
+
+def test_timeline_legend_sits_beside_the_plot_and_markers_carry_labels(comparison):
+    import matplotlib.pyplot as plt
+
+    from netkg.report.compare import timeline_figure
+
+    fig = timeline_figure(comparison)
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent()
+        plot = ax.get_window_extent()
+        assert legend.x0 >= plot.x1  # outside the plot area: it can hide no bar or marker
+        labels = sorted(t.get_text() for t in ax.texts)
+        assert len(labels) == 13  # one per event of test_adoption_timeline
+        assert "Strategy for networks (2013)" in labels
+        assert "Citizenship policy" in labels
+        assert "Demokratieksperimentariet (the…" in labels  # long names shortened
+    finally:
+        plt.close(fig)
+
+
+def test_heat_map_has_a_colour_scale(comparison):
+    import matplotlib.pyplot as plt
+
+    from netkg.report.compare import heatmap_figure
+
+    fig = heatmap_figure(comparison)
+    try:
+        assert len(fig.axes) == 2  # the map and its colour bar
+        bar = fig.axes[1]
+        assert bar.get_ylabel() == "models and initiatives"
+        assert [t.get_text() for t in bar.get_yticklabels()] == ["0", "1", "2"]
+    finally:
+        plt.close(fig)
+
+
+def test_report_tables_read_like_tables(comparison):
+    from netkg.report.compare import report_html
+
+    page = report_html(comparison)
+    assert "NA&gt;" not in page and "<NA>" not in page and "nan" not in page
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    assert len(tables) == 5
+    for table in tables:
+        head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
+        assert head.count("<tr") == 1  # one header row, no empty one for the index name
+    counts = tables[3]
+    head = re.findall(r"<th>(.*?)</th>", counts)
+    assert head[:4] == [
+        "Municipality",
+        "Co-creation models",
+        "Networks the sources declare (Innovation network)",
+        "Networks the sources declare (Welfare network)",
+    ]
+    assert "Units (Department)" in head and "units: Department" not in counts
+    timeline = tables[2]
+    assert re.findall(r"<th>(.*?)</th>", timeline) == [
+        "Municipality",
+        "Year",
+        "Until",
+        "Kind",
+        "Item",
+    ]
+    # an empty cell shows a dash: Skanderborg's 2012 model has no end year
+    assert re.search(r"<td>Skanderborg Municipality</td>\s*<td>2012</td>\s*<td>–</td>", timeline)
+
+
+def test_report_is_byte_identical_run_to_run(comparison):
+    from netkg.report.compare import report_html
+
+    first, second = report_html(comparison), report_html(comparison)
+    assert first == second
+    assert "<dc:date>" not in first  # no time stamp in the SVG metadata
