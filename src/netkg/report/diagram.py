@@ -67,6 +67,7 @@ _TEXT = {
         "title": "pillars and networks",
     },
 }
+_UNTYPED = "#f1f1f1"
 _NETWORK_COLOURS = ["#f6bd60", "#9fd8cb", "#f5cac3", "#cdb4db", "#bde0fe", "#e9edc9"]
 
 
@@ -192,7 +193,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
                     f"{_wrap(str(n['label']))}{subtitle}{note}",
                     style="filled,dashed",
                     color="#b5533a",
-                    fillcolor=colour.get(kind, "#f1f1f1"),
+                    fillcolor=colour.get(kind, _UNTYPED),
                     fontsize="13",
                 )
                 parent = n["parent"] if n["parent"] is not None else structure
@@ -244,6 +245,7 @@ _LEGEND = {
         "member": "enhed er medlem af netværket",
         "secretariat_of": "netværksstrukturens sekretariat",
         "network": "Netværk",
+        "untyped": "Undernetværk / netværk uden type",
     },
     "en": {
         "title": "Key",
@@ -255,6 +257,7 @@ _LEGEND = {
         "member": "unit is a member of the network",
         "secretariat_of": "secretariat of the network structure",
         "network": "Network",
+        "untyped": "Sub-network / network without a type",
     },
 }
 
@@ -284,6 +287,7 @@ def _legend(lang: str, network_colours: dict[str, str]) -> str:
         swatch(_fill("secretariat"), words["secretariat"]),
         swatch(_fill("forum"), words["forum"]),
         *(swatch(c, f"{words['network']}: {t}") for t, c in network_colours.items()),
+        *([swatch(_UNTYPED, words["untyped"])] if network_colours else []),
         line("——", "#555555", words["line"]),
         line("– – –", "#e76f51", words["member"]),
         line("· · · ·", "#e76f51", words["secretariat_of"]),
