@@ -464,27 +464,20 @@ def short_iri(iri: str) -> str:
 
 
 def catalogue_entries() -> list[dict[str, str]]:
-    """The catalogue's queries for the SPARQL editor, with their default parameters bound."""
-    from netkg.engine.binding import bind_values
-    from netkg.errors import NetkgError
+    """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
+    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue)."""
     from netkg.query.catalogue import load_catalogue
 
-    entries = []
-    for query in load_catalogue().values():
-        try:
-            text = bind_values(query.text, query.bindings())
-        except NetkgError:
-            text = query.text  # a required parameter: left for the reader to fill in
-        entries.append(
-            {
-                "name": query.name,
-                "title": query.title or query.name,
-                "question": query.question,
-                "kind": query.kind,
-                "query": text,
-            }
-        )
-    return entries
+    return [
+        {
+            "name": query.name,
+            "title": query.title or query.name,
+            "question": query.question,
+            "kind": query.kind,
+            "query": query.source,
+        }
+        for query in load_catalogue().values()
+    ]
 
 
 def _ox(iri: str | URIRef) -> ox.NamedNode:
