@@ -28,7 +28,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module names
 ENDPOINT = "https://example.org/netkg/sparql"
 HAERVAERK = BASE + "id/albertslund/network-haervaerk"
-RDF_FILES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+RDF_FILES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 SITE_PAGES = {"index.html", "sparql.html", "ontology.html"}
 
 
@@ -93,7 +93,7 @@ def test_every_rdf_form_parses_and_describes_its_resource(site, resources):
             graph = Graph().parse(stem.with_name(f"{stem.name}.{suffix}"), format=fmt)
             assert (URIRef(iri), None, None) in graph, (iri, suffix)
             sizes.add(len(graph))
-        assert len(sizes) == 1, (iri, sizes)  # the three forms say the same
+        assert len(sizes) == 1, (iri, sizes)  # the four forms say the same
 
 
 def test_resource_page_and_rdf_carry_both_labels(site):
@@ -267,3 +267,21 @@ def test_failure_while_moving_into_place_restores_the_old_site(graph_file, tmp_p
         write_site(out, graph_file)
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_ontology_as_rdf_xml_loads_in_owlready2(site):
+    """owlready2, the most used Python OWL library, reads RDF/XML (not Turtle)."""
+    import owlready2
+
+    owl_file = site / "ontology.owl"
+    assert owl_file.read_bytes() == (site / "ontology.rdf").read_bytes()
+    world = owlready2.World()
+    onto = world.get_ontology(owl_file.resolve().as_uri()).load()
+    assert onto.base_iri in (BASE + "ontology#", BASE + "ontology")
+    network = world[BASE + "ontology#Network"]
+    assert network is not None and isinstance(network, owlready2.ThingClass)
+    assert "Network" in [str(label) for label in network.label]
+    assert len(list(world.classes())) > 20
+    htaccess = (site / ".htaccess").read_text()
+    assert "AddType application/rdf+xml .rdf .owl" in htaccess
+    assert "RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml" in htaccess

@@ -1,11 +1,12 @@
 """`netkg site OUTDIR`: the linked-data site as static files, for any static web host.
 
 It writes what `netkg serve` shows, from the same renderer (netkg.web.pages): a page per resource
-(`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`), the
-ontology documentation (`ontology.html`, pyLODE) and RDF, the home and SPARQL-editor pages, the
-VoID/DCAT description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an
-Apache `.htaccess` whose rewrite rules give the w3id-style IRIs content negotiation. Links
-between pages are relative, so the folder works wherever it is put.
+(`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`, `.rdf`), the
+ontology documentation (`ontology.html`, pyLODE) and RDF (also `ontology.owl`, RDF/XML), the
+home page with its search index (`search-index.json`), the SPARQL-editor page, the VoID/DCAT
+description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an Apache
+`.htaccess` whose rewrite rules give the w3id-style IRIs content negotiation. Links between
+pages are relative, so the folder works wherever it is put.
 
 The site is built in a hidden folder next to OUTDIR and moved into place only when complete;
 a failure leaves the previous site as it was. A non-empty OUTDIR that is not an earlier netkg
@@ -137,6 +138,8 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     write("ontology.html", renderer.ontology_page())
     for form in RDF_FORMS:
         write(f"ontology.{form.suffix}", renderer.rdf(renderer.ontology_graph, form.suffix))
+    # the name OWL tools (owlready2, Protégé) look for; RDF/XML, the same bytes as ontology.rdf
+    write("ontology.owl", renderer.rdf(renderer.ontology_graph, "rdf"))
     write("index.html", renderer.index_page())
     write("sparql.html", renderer.sparql_page())
     description = renderer.named_graph(str(DESCRIPTION_GRAPH))
