@@ -167,3 +167,64 @@ def test_results_read_as_values_and_draw_as_a_chart(page, server):
     page.screenshot(path=str(ARTIFACTS / "sparql-chart.png"))
     assert page.requests and all(url.startswith(server.url + "/") for url in page.requests)
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def static_site(graph_file, tmp_path_factory) -> Path:
+    from netkg.web.site import write_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    write_site(out, graph_file, endpoint=None)
+    return out
+
+
+def _search(page, words: str) -> list[str]:
+    page.fill("#netkg-search", words)
+    return page.locator("#netkg-search-results li > a").all_inner_texts()
+
+
+def test_the_search_box_works_on_the_static_site_from_a_folder(page, static_site):
+    """No server at all: the page opened from disk finds resources in its own index."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto((static_site / "index.html").as_uri())
+    expect(page.locator("#netkg-search")).to_be_visible()
+    assert _search(page, "vandalism") == ["Hærværk (Vandalism)"]
+    assert _search(page, "haervaerk") == ["Hærværk (Vandalism)"]  # æ typed as ae
+    assert _search(page, "HÆRVÆRK") == ["Hærværk (Vandalism)"]
+    expect(page.locator("#netkg-search-count")).to_have_text("1 resource")
+    assert _search(page, "municipalities") == [
+        "Aarhus Municipality",
+        "Albertslund Municipality",
+        "Copenhagen Municipality",
+        "Furesø Municipality",
+        "Gentofte Municipality",
+        "Gladsaxe Municipality",
+        "Helsingør Municipality",
+        "Holbæk Municipality",
+        "Roskilde Municipality",
+        "Skanderborg Municipality",
+        "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
+        "municipalities)",
+    ]
+    assert _search(page, "no such thing anywhere") == []
+    expect(page.locator("#netkg-search-count")).to_have_text("0 resources")
+    _search(page, "jan lauge")
+    page.screenshot(path=str(ARTIFACTS / "home-search.png"))
+    page.locator("#netkg-search-results").get_by_role(
+        "link", name="Jan Lauge Olsen", exact=True
+    ).click()
+    expect(page.locator("h1")).to_have_text("Jan Lauge Olsen")
+    assert page.requests and all(url.startswith("file://") for url in page.requests)
+    assert page.errors == []
+
+
+def test_the_search_box_works_on_the_server(page, server):
+    page.goto(server.url + "/")
+    # words in any order, in Danish or English: the concept's label is Danish + English
+    assert _search(page, "network velfærd") == ["Welfare network"]
+    assert _search(page, "ppr") == ["Charlotte Djuraas Lund as head of PPR", "Head of PPR", "PPR"]
+    page.locator("#netkg-search-results a").first.click()
+    assert page.url.startswith(server.url + "/")
+    assert all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []

@@ -28,7 +28,7 @@ from netkg import __version__
 
 MARKER = ".netkg-site.json"
 # Names the site itself uses; a resource at one of these paths could not get its page.
-RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps")
+RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps", "search-index")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -63,7 +63,7 @@ class SiteSummary:
     def text(self) -> str:
         return (
             f"netkg site: wrote {self.outdir}: {self.resources} resource pages with Turtle, "
-            f"JSON-LD and N-Triples, ontology documentation, dataset description, dumps, "
+            f"JSON-LD, N-Triples and RDF/XML, ontology documentation, dataset description, dumps, "
             f".htaccess ({self.files} files, {self.bytes / 1e6:.1f} MB)"
         )
 
@@ -111,7 +111,7 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     """Every file of the site, into `folder`; returns the number of resource pages."""
     from netkg.errors import UsageError
     from netkg.pipeline.describe import DESCRIPTION_GRAPH
-    from netkg.web.pages import STATIC, Renderer
+    from netkg.web.pages import STATIC, Renderer, search_index
     from netkg.web.paths import RDF_FORMS, local_path
     from netkg.web.published import index, load_published, write_dumps
 
@@ -141,6 +141,8 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     # the name OWL tools (owlready2, Protégé) look for; RDF/XML, the same bytes as ontology.rdf
     write("ontology.owl", renderer.rdf(renderer.ontology_graph, "rdf"))
     write("index.html", renderer.index_page())
+    index_entries = renderer.index_entries(renderer.links.at("index.html"))
+    write("search-index.json", json.dumps(search_index(index_entries), ensure_ascii=False) + "\n")
     write("sparql.html", renderer.sparql_page())
     description = renderer.named_graph(str(DESCRIPTION_GRAPH))
     write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))
