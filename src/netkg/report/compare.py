@@ -139,8 +139,8 @@ def _labels(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
 
 # --- charts -------------------------------------------------------------------------------------
 
-# Same input, same bytes: matplotlib otherwise salts the SVG's ids at random and stamps the date.
-_SVG_RC = {"svg.hashsalt": "netkg", "svg.fonttype": "path"}
+# Same input, same bytes: matplotlib otherwise salts the SVG's ids at random and stamps the date
+# (the salt is set in _svg; the date is left out of the metadata).
 _MARKERS = {
     "co-creation model": ("o", "#1f77b4"),
     "network strategy": ("s", "#2ca02c"),
@@ -161,8 +161,10 @@ def timeline_svg(comparison: Comparison) -> str:
 
 def heatmap_figure(comparison: Comparison):
     """The municipality × type/instrument matrix as a heat map with its colour scale."""
+    import pandas as pd
+
     plt = _pyplot()
-    matrix = comparison.matrix
+    matrix: pd.DataFrame = comparison.matrix  # type: ignore[assignment]
     rows, cols = matrix.shape
     fig, ax = plt.subplots(figsize=(max(7, 1.6 * cols + 4), max(3, 0.45 * rows + 2.2)))
     if cols:
@@ -199,7 +201,7 @@ def timeline_figure(comparison: Comparison):
 
     plt = _pyplot()
     names = comparison.municipalities
-    timeline = comparison.timeline
+    timeline: pd.DataFrame = comparison.timeline  # type: ignore[assignment]
     fig, ax = plt.subplots(figsize=(11, max(3.2, 0.62 * len(names) + 1.8)))
     seen: list[str] = []
     placed: dict[int, int] = {}  # labels already put on a row: alternate above and below
@@ -258,7 +260,7 @@ def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
-    with plt.rc_context(_SVG_RC):
+    with plt.rc_context({"svg.hashsalt": "netkg", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()

@@ -275,7 +275,8 @@ class Renderer:
         """What the resource is (netkg.web.kinds), from its asserted and inferred types."""
         if iri not in self._kinds:
             node = ox.NamedNode(iri)
-            types = {q.object.value for q in self.store.quads_for_pattern(node, _RDF_TYPE, None)}
+            quads = self.store.quads_for_pattern(node, _RDF_TYPE, None)
+            types = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
             self._kinds[iri] = kind_of(types)
         return self._kinds[iri]
 
