@@ -289,8 +289,8 @@ def test_report_tables_read_like_tables(comparison):
     assert head[:4] == [
         "Municipality",
         "Co-creation models",
-        "Networks the sources declare (Innovation network)",
-        "Networks the sources declare (Welfare network)",
+        "Declared networks (Innovation network)",
+        "Declared networks (Welfare network)",
     ]
     assert "Units (Department)" in head and "units: Department" not in counts
     timeline = tables[2]

@@ -292,7 +292,7 @@ _HEADINGS = {
 _MEASURES = {
     "units": "Units",
     "networks": "Networks",
-    "declared networks": "Networks the sources declare",
+    "declared networks": "Declared networks",
     "initiatives": "Initiatives",
     "co-creation models": "Co-creation models",
     "documents": "Source documents",
