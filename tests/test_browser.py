@@ -104,3 +104,127 @@ def test_a_resource_page_shows_its_labels_in_danish_and_english(page, server):
     expect(page.locator("h1")).to_have_text("Jan Lauge Olsen")
     assert all(url.startswith(server.url + "/") for url in page.requests)
     assert page.errors == []
+
+
+COUNTS = "Side-by-side counts per municipality"
+
+
+def test_the_editor_knows_netkgs_prefixes(page, server):
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+
+    def valid(query: str) -> bool:
+        return page.evaluate(
+            """(query) => {
+                 const yasqe = netkgSparql.yasgui.getTab().getYasqe();
+                 yasqe.setValue(query);
+                 yasqe.checkSyntax();
+                 return yasqe.queryValid;
+               }""",
+            query,
+        )
+
+    # no PREFIX lines: the endpoint knows nkg:, org:, mun: and so does the editor
+    assert valid("SELECT ?n WHERE { ?n a nkg:Network ; org:hasMember ?u . ?m a mun:x }")
+    assert page.locator(".tabPanel.active .parseErrorIcon").count() == 0
+    assert not valid("SELECT ?n WHERE { ?n a nosuchprefix:Network }")  # still checked
+    assert page.errors == []
+
+
+def test_results_read_as_values_and_draw_as_a_chart(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto(server.url + "/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.get_by_role("button", name=COUNTS).click()
+    active = page.locator(".tabPanel.active")
+    expect(page.locator(".tabName.active, .tab.active")).to_contain_text(COUNTS)
+    active.locator(".yasqe_queryButton").click()
+    table = active.locator(".yasr table.dataTable")
+    expect(table.locator("tbody tr").first).to_contain_text("mun:aarhus")
+    # typed values read as values: 2, not "2"^^xsd:integer
+    expect(table.locator("tbody tr").first).to_contain_text("documents")
+    expect(table).not_to_contain_text("^^")
+    expect(table).not_to_contain_text("xsd:integer")
+    # the chart view: bars per municipality, one stacked series per measure
+    active.locator(".yasr .select_chart").click()
+    chart = active.locator(".netkg-chart")
+    expect(chart.locator("canvas")).to_be_visible()
+    chart.locator("select[name=series]").select_option("measure")
+    data = page.evaluate(
+        """() => {
+             const canvas = document.querySelector('.tabPanel.active .netkg-chart canvas');
+             const chart = Chart.getChart(canvas);
+             return {type: chart.config.type, labels: chart.data.labels,
+                     series: Object.fromEntries(chart.data.datasets.map(d => [d.label, d.data]))};
+           }"""
+    )
+    assert data["type"] == "bar"
+    assert data["labels"][:3] == ["mun:aarhus", "mun:albertslund", "mun:furesoe"]
+    assert data["series"]["documents"][:2] == [2, 12]
+    assert data["series"]["units"][1] == 10  # Albertslund: 4 departments, 2 areas, 2 + 2
+    assert data["series"]["units"][0] is None  # Aarhus: no units recorded
+    page.screenshot(path=str(ARTIFACTS / "sparql-chart.png"))
+    assert page.requests and all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def static_site(graph_file, tmp_path_factory) -> Path:
+    from netkg.web.site import write_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    write_site(out, graph_file, endpoint=None)
+    return out
+
+
+def _search(page, words: str) -> list[str]:
+    page.fill("#netkg-search", words)
+    return page.locator("#netkg-search-results li > a").all_inner_texts()
+
+
+def test_the_search_box_works_on_the_static_site_from_a_folder(page, static_site):
+    """No server at all: the page opened from disk finds resources in its own index."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto((static_site / "index.html").as_uri())
+    expect(page.locator("#netkg-search")).to_be_visible()
+    assert _search(page, "vandalism") == ["Hærværk (Vandalism)"]
+    assert _search(page, "haervaerk") == ["Hærværk (Vandalism)"]  # æ typed as ae
+    assert _search(page, "HÆRVÆRK") == ["Hærværk (Vandalism)"]
+    expect(page.locator("#netkg-search-count")).to_have_text("1 resource")
+    assert _search(page, "municipalities") == [
+        "Aarhus Municipality",
+        "Albertslund Municipality",
+        "Copenhagen Municipality",
+        "Furesø Municipality",
+        "Gentofte Municipality",
+        "Gladsaxe Municipality",
+        "Helsingør Municipality",
+        "Holbæk Municipality",
+        "Roskilde Municipality",
+        "Skanderborg Municipality",
+        "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
+        "municipalities)",
+    ]
+    assert _search(page, "no such thing anywhere") == []
+    expect(page.locator("#netkg-search-count")).to_have_text("0 resources")
+    _search(page, "jan lauge")
+    page.screenshot(path=str(ARTIFACTS / "home-search.png"))
+    page.locator("#netkg-search-results").get_by_role(
+        "link", name="Jan Lauge Olsen", exact=True
+    ).click()
+    expect(page.locator("h1")).to_have_text("Jan Lauge Olsen")
+    assert page.requests and all(url.startswith("file://") for url in page.requests)
+    assert page.errors == []
+
+
+def test_the_search_box_works_on_the_server(page, server):
+    page.goto(server.url + "/")
+    # words in any order, in Danish or English: the concept's label is Danish + English
+    assert _search(page, "network velfærd") == ["Welfare network"]
+    assert _search(page, "ppr") == ["Charlotte Djuraas Lund as head of PPR", "Head of PPR", "PPR"]
+    page.locator("#netkg-search-results a").first.click()
+    assert page.url.startswith(server.url + "/")
+    assert all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []

@@ -693,3 +693,76 @@ def test_missing_required_parameter(kg):
 def test_unknown_query_lists_catalogue(kg):
     with pytest.raises(UsageError, match=r"Known queries: .*networks"):
         kg.query("netwerks")
+
+
+# --- each file runs as it stands on any endpoint (issue 11, friction 8) ------------------------
+
+
+def _defaults_in_file(query: CatalogueQuery) -> dict[str, str]:
+    """The terms the file's `# defaults` line binds, read by Oxigraph (not by netkg)."""
+    import pyoxigraph as ox
+
+    if not query.defaults_line:
+        return {}
+    result = ox.Store().query(f"SELECT * WHERE {{ {query.defaults_line}\n}}")
+    names = [v.value for v in result.variables]
+    solutions = list(result)
+    assert len(solutions) == 1, query.name
+    return {n: str(solutions[0][n]) for n in names if solutions[0][n] is not None}
+
+
+@pytest.mark.parametrize("name", sorted(load_catalogue()))
+def test_the_files_defaults_line_agrees_with_its_header(name):
+    from netkg.engine.terms import to_sparql
+
+    query = load_catalogue()[name]
+    declared = {p.name: to_sparql(p.to_term(p.default)) for p in query.params if p.default}
+    assert _defaults_in_file(query) == declared
+    assert "# defaults" not in query.text  # netkg binds its own values instead
+
+
+def test_defaults_lines_as_written():
+    catalogue = load_catalogue()
+    assert _defaults_in_file(catalogue["networks"]) == {
+        "municipality": "<https://w3id.org/netkg/id/municipality/albertslund>",
+        "lang": '"en"',
+    }
+    assert _defaults_in_file(catalogue["adopted-before"]) == {
+        "before": '"2020"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        "lang": '"en"',
+    }
+    assert _defaults_in_file(catalogue["counts"]) == {}  # no default: all municipalities
+
+
+@pytest.mark.parametrize("name", sorted(load_catalogue()))
+def test_the_file_as_it_stands_answers_like_netkg(name, built_oxigraph):
+    """Another endpoint gets the file unchanged: no netkg prefixes, no parameters bound."""
+    query = load_catalogue()[name]
+    plain = built_oxigraph.store.store  # a bare pyoxigraph store, queried directly
+    raw = plain.query(query.source, use_default_graph_as_union=True)
+    got = [tuple(str(s[v]) if s[v] else "" for v in raw.variables) for s in raw]
+    if any(p.required for p in query.params):
+        assert got  # runs, unbound parameter meaning "all"
+        return
+    netkg_answer = run(built_oxigraph.store, query).table
+    expected = [tuple("" if t is None else _nt(t) for t in row) for row in netkg_answer.rows]
+    assert got == expected
+
+
+def test_a_file_as_it_stands_has_its_labels():
+    """The friction: sent elsewhere, `networks.rq` came back with empty labels."""
+    import pyoxigraph as ox
+
+    from netkg.pipeline.build import build
+
+    store = build(engine="oxigraph", validate=False).store.store
+    assert isinstance(store, ox.Store)
+    raw = store.query(load_catalogue()["networks"].source, use_default_graph_as_union=True)
+    labels = [s["networkLabel"].value for s in raw if s["networkLabel"]]
+    assert "Hærværk (Vandalism)" in labels and len(labels) >= 8
+
+
+def _nt(term) -> str:
+    from netkg.engine.terms import to_sparql
+
+    return to_sparql(term)

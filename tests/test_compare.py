@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -226,3 +228,170 @@ def test_diagram_command_and_unknown_municipality(tmp_path):
         check=False,
     )
     assert bad.returncode == 2 and "no municipality" in bad.stderr
+
+
+# --- compare.html as a reader sees it (issue 11, friction 7) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def comparison(kg):
+    return compare(kg)
+
+
+def test_timeline_legend_sits_beside_the_plot_and_markers_carry_labels(comparison):
+    import matplotlib.pyplot as plt
+
+    from netkg.report.compare import timeline_figure
+
+    fig = timeline_figure(comparison)
+    try:
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent()
+        plot = ax.get_window_extent()
+        assert legend.x0 >= plot.x1  # outside the plot area: it can hide no bar or marker
+        labels = sorted(t.get_text() for t in ax.texts)
+        assert len(labels) == 13  # one per event of test_adoption_timeline
+        assert "Strategy for networks (2013)" in labels
+        assert "Citizenship policy" in labels
+        assert "Demokratieksperimentariet (the…" in labels  # long names shortened
+    finally:
+        plt.close(fig)
+
+
+def test_heat_map_has_a_colour_scale(comparison):
+    import matplotlib.pyplot as plt
+
+    from netkg.report.compare import heatmap_figure
+
+    fig = heatmap_figure(comparison)
+    try:
+        assert len(fig.axes) == 2  # the map and its colour bar
+        bar = fig.axes[1]
+        assert bar.get_ylabel() == "models and initiatives"
+        assert [t.get_text() for t in bar.get_yticklabels()] == ["0", "1", "2"]
+    finally:
+        plt.close(fig)
+
+
+def test_report_tables_read_like_tables(comparison):
+    from netkg.report.compare import report_html
+
+    page = report_html(comparison)
+    assert "NA&gt;" not in page and "<NA>" not in page and "nan" not in page
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    assert len(tables) == 5
+    for table in tables:
+        head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
+        assert head.count("<tr") == 1  # one header row, no empty one for the index name
+    counts = tables[3]
+    head = re.findall(r"<th>(.*?)</th>", counts)
+    assert head[:4] == [
+        "Municipality",
+        "Co-creation models",
+        "Declared networks (Innovation network)",
+        "Declared networks (Welfare network)",
+    ]
+    assert "Units (Department)" in head and "units: Department" not in counts
+    timeline = tables[2]
+    assert re.findall(r"<th>(.*?)</th>", timeline) == [
+        "Municipality",
+        "Year",
+        "Until",
+        "Kind",
+        "Item",
+    ]
+    # an empty cell shows a dash: Skanderborg's 2012 model has no end year
+    assert re.search(r"<td>Skanderborg Municipality</td>\s*<td>2012</td>\s*<td>–</td>", timeline)
+
+
+def test_report_is_byte_identical_run_to_run(comparison):
+    from netkg.report.compare import report_html
+
+    first, second = report_html(comparison), report_html(comparison)
+    assert first == second
+    assert "<dc:date>" not in first  # no time stamp in the SVG metadata
+
+
+# --- the organisation diagram as a reader sees it (issue 11, friction 9) ------------------------
+
+
+def _layout(source: str) -> dict:
+    """graphviz's own layout of a dot description (positions in points)."""
+    done = subprocess.run(
+        ["dot", "-Tjson"], input=source, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def _bezier_points(pos: str, steps: int = 20) -> list[tuple[float, float]]:
+    points = [tuple(map(float, p.split(","))) for p in pos.split() if not p.startswith(("e", "s"))]
+    sampled = []
+    for i in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[i : i + 4]
+        for k in range(steps + 1):
+            t = k / steps
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            sampled.append(
+                (
+                    a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                    a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
+                )
+            )
+    return sampled
+
+
+def test_diagram_lines_keep_off_the_pillar_titles(kg):
+    layout = _layout(dot_source(kg, "albertslund"))
+    titles = []
+    for box in layout["objects"]:
+        if box.get("name", "").startswith("cluster") and "lp" in box:
+            x, y = map(float, box["lp"].split(","))
+            w, h = float(box["lwidth"]) * 72 / 2, float(box["lheight"]) * 72 / 2
+            titles.append((box["label"], x - w, x + w, y - h, y + h))
+    assert any(t[0].startswith("Søjle: By, miljø") for t in titles)
+    for edge in layout.get("edges", []):
+        if edge.get("style") == "invis":
+            continue
+        for px, py in _bezier_points(edge["pos"]):
+            for label, x0, x1, y0, y1 in titles:
+                assert not (x0 <= px <= x1 and y0 <= py <= y1), f"a line crosses {label!r}"
+
+
+def test_diagram_fits_a4_landscape_with_readable_text_and_a_legend(kg, tmp_path):
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    text = svg.read_text(encoding="utf-8")
+    width, height = (
+        float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups()
+    )
+    assert width <= 843 and height <= 599  # A4 landscape, 11.7 × 8.3 in (842 × 598 pt)
+    scale = float(re.search(r"scale\(([\d.]+) ", text).group(1))
+    assert 12 * scale >= 7.5  # the smallest unit font (14 pt, legend 12 pt) prints at 7.5 pt+
+    for words in (
+        "Forklaring",
+        "Søjle (direktørområde)",
+        "Netværk: Velfærdsnetværk",
+        "enhed er medlem af netværket",
+    ):
+        assert words in text, words
+    png_width = int.from_bytes(png.read_bytes()[16:20], "big")
+    assert png_width <= 1755  # 11.7 in at 150 dpi
+
+
+def test_diagram_is_byte_identical_across_processes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        stem = tmp_path / f"run{seed}"
+        done = subprocess.run(
+            [sys.executable, "-m", "netkg", "diagram", "albertslund", "--out", str(stem)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(
+            (stem.with_suffix(".svg").read_bytes(), stem.with_suffix(".png").read_bytes())
+        )
+    assert outputs[0] == outputs[1]

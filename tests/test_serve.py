@@ -379,6 +379,7 @@ def _outward_address() -> str | None:
         ("text/turtle", "text/turtle", "turtle"),
         ("application/ld+json", "application/ld+json", "json-ld"),
         ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
         ("text/html;q=0.5, text/turtle", "text/turtle", "turtle"),
     ],
 )
@@ -446,6 +447,21 @@ def test_ontology_documentation_and_rdf(server):
     turtle = fetch(server.url + "/ontology", headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=turtle.text, format="turtle")
     assert (URIRef(BASE + "ontology"), RDF.type, OWL.Ontology) in graph
+
+
+def test_ontology_as_rdf_xml_loads_in_owlready2(server, tmp_path):
+    import owlready2
+
+    negotiated = fetch(server.url + "/ontology", headers={"Accept": "application/rdf+xml"})
+    assert (negotiated.status, negotiated.media_type) == (200, "application/rdf+xml")
+    owl = fetch(server.url + "/ontology.owl")
+    assert (owl.status, owl.media_type) == (200, "application/rdf+xml")
+    assert owl.body == negotiated.body
+    (tmp_path / "netkg.owl").write_bytes(owl.body)
+    world = owlready2.World()
+    world.get_ontology((tmp_path / "netkg.owl").as_uri()).load()
+    network = world[BASE + "ontology#Network"]
+    assert network is not None and "Network" in [str(label) for label in network.label]
 
 
 def test_dumps_and_dataset_description(server, built):

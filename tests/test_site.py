@@ -28,7 +28,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module names
 ENDPOINT = "https://example.org/netkg/sparql"
 HAERVAERK = BASE + "id/albertslund/network-haervaerk"
-RDF_FILES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+RDF_FILES = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 SITE_PAGES = {"index.html", "sparql.html", "ontology.html"}
 
 
@@ -93,7 +93,7 @@ def test_every_rdf_form_parses_and_describes_its_resource(site, resources):
             graph = Graph().parse(stem.with_name(f"{stem.name}.{suffix}"), format=fmt)
             assert (URIRef(iri), None, None) in graph, (iri, suffix)
             sizes.add(len(graph))
-        assert len(sizes) == 1, (iri, sizes)  # the three forms say the same
+        assert len(sizes) == 1, (iri, sizes)  # the four forms say the same
 
 
 def test_resource_page_and_rdf_carry_both_labels(site):
@@ -267,3 +267,91 @@ def test_failure_while_moving_into_place_restores_the_old_site(graph_file, tmp_p
         write_site(out, graph_file)
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_ontology_as_rdf_xml_loads_in_owlready2(site):
+    """owlready2, the most used Python OWL library, reads RDF/XML (not Turtle)."""
+    import owlready2
+
+    owl_file = site / "ontology.owl"
+    assert owl_file.read_bytes() == (site / "ontology.rdf").read_bytes()
+    world = owlready2.World()
+    onto = world.get_ontology(owl_file.resolve().as_uri()).load()
+    assert onto.base_iri in (BASE + "ontology#", BASE + "ontology")
+    network = world[BASE + "ontology#Network"]
+    assert network is not None and isinstance(network, owlready2.ThingClass)
+    assert "Network" in [str(label) for label in network.label]
+    assert len(list(world.classes())) > 20
+    htaccess = (site / ".htaccess").read_text()
+    assert "AddType application/rdf+xml .rdf .owl" in htaccess
+    assert "RewriteCond %{HTTP_ACCEPT} application/rdf\\+xml" in htaccess
+
+
+# --- the home page by kind, its search index, links to a page by property (issue 11, 10) ------
+
+MUNICIPALITIES = [
+    "Aarhus Municipality",
+    "Albertslund Municipality",
+    "Copenhagen Municipality",
+    "Furesø Municipality",
+    "Gentofte Municipality",
+    "Gladsaxe Municipality",
+    "Helsingør Municipality",
+    "Holbæk Municipality",
+    "Roskilde Municipality",
+    "Skanderborg Municipality",
+]
+
+
+def _group(page: str, key: str) -> list[str]:
+    section = re.search(rf'<details class="group" id="{key}".*?</details>', page, re.S)
+    assert section, key
+    return re.findall(r'<li><a href="[^"]*" title="[^"]*">([^<]*)</a></li>', section.group(0))
+
+
+def test_home_page_groups_resources_by_kind(site, resources):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    keys = re.findall(r'<details class="group" id="([^"]+)"', page)
+    assert keys[:6] == ["municipalities", "networks", "units", "people", "posts", "strategies"]
+    assert {"documents", "gaps", "vocabularies"} <= set(keys)
+    assert _group(page, "municipalities") == MUNICIPALITIES
+    assert "Hærværk (Vandalism)" in _group(page, "networks")
+    assert "Jan Lauge Olsen" in _group(page, "people")
+    listed = sum(len(_group(page, key)) for key in keys)
+    assert listed == len(resources)  # each resource once
+
+
+def test_search_index_is_prebuilt_and_inline(site, resources):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    inline = re.search(
+        r'<script type="application/json" id="netkg-search-index">(.*?)</script>', page, re.S
+    )
+    assert inline and 'src="static/netkg-search.js"' in page
+    entries = json.loads(inline.group(1))
+    assert entries == json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    assert len(entries) == len(resources)
+    haervaerk = next(e for e in entries if e["path"] == "id/albertslund/network-haervaerk")
+    assert haervaerk == {
+        "label": "Hærværk (Vandalism)",
+        "also": "Hærværk",
+        "kind": "Networks",
+        "href": "id/albertslund/network-haervaerk.html",
+        "path": "id/albertslund/network-haervaerk",
+    }
+    for entry in entries:
+        assert (site / entry["href"]).is_file(), entry
+
+
+def test_links_to_a_municipality_are_grouped_by_property(site):
+    page = (site / "id/municipality/albertslund.html").read_text(encoding="utf-8")
+    groups = re.findall(r'<details class="incoming-group[^"]*"( open)?>(.*?)</details>', page, re.S)
+    assert len(groups) >= 8
+    total = int(re.search(r"(\d+) links, by property", page).group(1))
+    counts = [int(re.search(r'<small class="count">(\d+)</small>', g).group(1)) for _, g in groups]
+    assert sum(counts) == total > 50
+    adopted = next(g for _, g in groups if ">adopted by<" in g)
+    assert "Strategy for networks (2013)" in adopted
+    assert "<small>Strategies, policies and assumptions</small>" in adopted
+    for is_open, group in groups:  # big groups start folded, small ones open
+        n = int(re.search(r'<small class="count">(\d+)</small>', group).group(1))
+        assert bool(is_open) == (n <= 12), n

@@ -42,6 +42,7 @@ _OX_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,  # for single graphs (pages, ontology.owl); not a dump format
 }
 Quad = tuple[Node, Node, Node, URIRef]
 
@@ -68,7 +69,7 @@ def serialize_canonical(quads: Iterable[ox.Quad], fmt: str) -> bytes:
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """An rdflib graph as ttl, nt or jsonld, byte-identical for the same RDF (see
+    """An rdflib graph as ttl, nt, jsonld or rdf (RDF/XML), byte-identical for the same RDF (see
     serialize_canonical); JSON-LD is compacted with netkg's prefixes."""
     if fmt == "jsonld":
         return _stable_jsonld(graph)

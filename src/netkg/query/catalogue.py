@@ -15,6 +15,16 @@ commands, lives in queries/internal/ and is listed only by `netkg queries --all`
 A parameter is `name type [default=V] [ns=PREFIX] [required] description`; types are iri,
 string, integer and date. A parameter without default and not required stays unbound, which in
 the catalogue's queries means "all".
+
+So that a file runs as it stands on any endpoint, its defaults are also written in the query, as
+one line opening the WHERE group and marked by a `# defaults` comment::
+
+    WHERE {
+      VALUES (?municipality ?lang) { (<https://w3id.org/netkg/id/albertslund> "en") }  # defaults
+
+netkg removes that line (`CatalogueQuery.text`; the file itself is `source`) and binds the
+parameters as RDF terms instead, so a given value, or an empty one meaning "all", replaces the
+default. tests/test_catalogue.py checks that the line and the header agree.
 """
 
 from __future__ import annotations
@@ -37,6 +47,10 @@ PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality", "internal")
 _HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
 _KEYS = ("title", "question", "param", "columns", "kind")
+_DEFAULTS = re.compile(
+    r"^[ \t]*VALUES[ \t]*\([^)\n]*\)[ \t]*\{[^\n]*\}[ \t]*#[ \t]*defaults\b[^\n]*\n",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -93,13 +107,15 @@ class CatalogueQuery:
 
     name: str
     path: Path
-    text: str
+    text: str  # the query netkg binds parameters in: the file without its `# defaults` line
     title: str = ""
     question: str = ""
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     kind: str = "question"
     notes: str = ""
+    source: str = ""  # the file as it stands, defaults line included: runs on any endpoint
+    defaults_line: str = ""  # that line, '' if the file has none
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -156,16 +172,19 @@ def parse_query_file(path: Path) -> CatalogueQuery:
     kind = (fields.get("kind") or ["question"])[0].lower()
     if kind not in KINDS:
         raise InputError(path, f"Kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    defaults = _DEFAULTS.search(text)
     return CatalogueQuery(
         name=path.stem,
         path=path,
-        text=text,
+        text=_DEFAULTS.sub("", text, count=1),
         title=" ".join(fields.get("title", [])),
         question=" ".join(fields.get("question", [])),
         params=params,
         columns=tuple(c for c in columns if c),
         kind=kind,
         notes=" ".join(fields.get("notes", [])),
+        source=text,
+        defaults_line=defaults.group(0).strip() if defaults else "",
     )
 
 

@@ -136,19 +136,37 @@ def _labels(kg: KnowledgeGraph, lang: str) -> dict[str, str]:
 
 # --- charts -------------------------------------------------------------------------------------
 
+# Same input, same bytes: matplotlib otherwise salts the SVG's ids at random and stamps the date
+# (the salt is set in _svg; the date is left out of the metadata).
+_MARKERS = {
+    "co-creation model": ("o", "#1f77b4"),
+    "network strategy": ("s", "#2ca02c"),
+    "policy": ("D", "#9467bd"),
+    "initiative": ("|", "#d62728"),
+}
+
 
 def heatmap_svg(comparison: Comparison) -> str:
-    """The municipality × type/instrument matrix as a heat map (inline SVG)."""
-    import matplotlib
+    """The heat map as inline SVG."""
+    return _svg(heatmap_figure(comparison))
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    matrix = comparison.matrix
+def timeline_svg(comparison: Comparison) -> str:
+    """The timeline as inline SVG."""
+    return _svg(timeline_figure(comparison))
+
+
+def heatmap_figure(comparison: Comparison):
+    """The municipality × type/instrument matrix as a heat map with its colour scale."""
+    import pandas as pd
+
+    plt = _pyplot()
+    matrix: pd.DataFrame = comparison.matrix
     rows, cols = matrix.shape
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * cols + 3), max(3, 0.45 * rows + 2)))
+    fig, ax = plt.subplots(figsize=(max(7, 1.6 * cols + 4), max(3, 0.45 * rows + 2.2)))
     if cols:
-        ax.imshow(matrix.values, cmap="Blues", vmin=0, aspect="auto")
+        top = max(1, int(matrix.values.max()))
+        image = ax.imshow(matrix.values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
         for r in range(rows):
             for c in range(cols):
                 value = matrix.values[r, c]
@@ -159,64 +177,88 @@ def heatmap_svg(comparison: Comparison) -> str:
                         str(value),
                         ha="center",
                         va="center",
-                        color="white" if value > matrix.values.max() / 2 else "black",
+                        color="white" if value > top / 2 else "black",
                     )
         ax.set_xticks(
             range(cols), [_wrap(c) for c in matrix.columns], rotation=30, ha="right", fontsize=8
         )
+        bar = fig.colorbar(image, ax=ax, ticks=range(top + 1), fraction=0.05, pad=0.03)
+        bar.set_label("models and initiatives", fontsize=8)
+        bar.ax.tick_params(labelsize=8)
     ax.set_yticks(range(rows), list(matrix.index), fontsize=9)
     ax.set_title("Co-creation types and legal instruments per municipality", fontsize=11)
-    return _svg(fig)
+    fig.tight_layout()
+    return fig
 
 
-def timeline_svg(comparison: Comparison) -> str:
-    """Adoption years (markers) and initiative periods (bars) per municipality (inline SVG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def timeline_figure(comparison: Comparison):
+    """Adoption years (labelled markers) and initiative periods (labelled bars) per
+    municipality, the legend beside the plot so that it hides nothing."""
     import pandas as pd
 
+    plt = _pyplot()
     names = comparison.municipalities
-    timeline = comparison.timeline
-    fig, ax = plt.subplots(figsize=(9, max(3, 0.45 * len(names) + 1.5)))
-    markers = {
-        "co-creation model": ("o", "#1f77b4"),
-        "network strategy": ("s", "#2ca02c"),
-        "policy": ("D", "#9467bd"),
-        "initiative": ("|", "#d62728"),
-    }
-    seen = set()
+    timeline: pd.DataFrame = comparison.timeline
+    fig, ax = plt.subplots(figsize=(11, max(3.2, 0.62 * len(names) + 1.8)))
+    seen: list[str] = []
+    placed: dict[int, int] = {}  # labels already put on a row: alternate above and below
     for _, event in timeline.iterrows():
-        y = names.index(event.municipality) if event.municipality in names else None
-        if y is None:
+        if event.municipality not in names:
             continue
-        marker, colour = markers.get(event.kind, ("o", "grey"))
+        y = names.index(event.municipality)
+        marker, colour = _MARKERS.get(event.kind, ("o", "grey"))
         label = event.kind if event.kind not in seen else None
-        seen.add(event.kind)
+        if label:
+            seen.append(event.kind)
         end = event.endYear
         if event.kind == "initiative" and not pd.isna(end):
             ax.plot([event.year, end], [y, y], color=colour, linewidth=6, alpha=0.6, label=label)
+            x = (event.year + end) / 2
         else:
             ax.scatter([event.year], [y], marker=marker, color=colour, s=70, label=label, zorder=3)
+            x = event.year
+        n = placed.get(y, 0)
+        placed[y] = n + 1
+        ax.annotate(
+            _short(str(event["item"])),
+            (x, y),
+            xytext=(0, 9 if n % 2 == 0 else -9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if n % 2 == 0 else "top",
+            fontsize=6.5,
+            color="#333333",
+        )
     ax.set_yticks(range(len(names)), names, fontsize=9)
-    ax.invert_yaxis()
+    ax.set_ylim(len(names) - 0.4, -0.6)  # top row first, room for the labels
+    years = [int(v) for v in pd.concat([timeline.year, timeline.endYear]).dropna()]
+    if years:
+        ax.set_xlim(min(years) - 1.5, max(years) + 1.5)
+        ax.set_xticks(range(min(years) - 1, max(years) + 2))
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("year")
     ax.set_title("Adoption of co-creation models, policies and network strategies", fontsize=11)
     if seen:
-        ax.legend(loc="lower right", fontsize=8)
-    return _svg(fig)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _svg(fig: Figure) -> str:
     """The figure as SVG text, the same bytes in every run (fixed ids salt, no date)."""
-    import matplotlib
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
-    fig.tight_layout()
-    with matplotlib.rc_context({"svg.hashsalt": "netkg"}):
+    with plt.rc_context({"svg.hashsalt": "netkg", "svg.fonttype": "path"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
@@ -227,15 +269,58 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def _short(text: str, width: int = 34) -> str:
+    return textwrap.shorten(text, width, placeholder="…")
+
+
 # --- the report ---------------------------------------------------------------------------------
+
+# What the tables' columns are called on the page (the CSV files keep the query's names).
+_HEADINGS = {
+    "municipality": "Municipality",
+    "model": "Co-creation model",
+    "year": "Year",
+    "endYear": "Until",
+    "kind": "Kind",
+    "item": "Item",
+    "instrumentLabel": "Legal instrument",
+    "municipalities": "Municipalities",
+    "municipalityLabels": "Which",
+}
+_MEASURES = {
+    "units": "Units",
+    "networks": "Networks",
+    "declared networks": "Declared networks",
+    "initiatives": "Initiatives",
+    "co-creation models": "Co-creation models",
+    "documents": "Source documents",
+}
+MISSING = "–"  # what an empty cell shows
+
+
+def heading(column: str) -> str:
+    """A table column's name for people: `units: Department` → `Units (Department)`."""
+    if column in _HEADINGS:
+        return _HEADINGS[column]
+    measure, _, kind = column.partition(": ")
+    if measure in _MEASURES:
+        return f"{_MEASURES[measure]} ({kind})" if kind else _MEASURES[measure]
+    return column
+
+
+def table_html(frame) -> str:
+    """A table as HTML: one header row of human column names, `–` for an empty cell."""
+    if frame.index.name is not None:  # the municipality index becomes the first column
+        frame = frame.reset_index()
+    shown = frame.astype(object).where(frame.notna(), MISSING)
+    shown = shown.rename(columns={c: heading(str(c)) for c in shown.columns})
+    table = shown.to_html(index=False, border=0, classes="data", na_rep=MISSING)
+    return f'<div class="scroll">{table}</div>'
 
 
 def report_html(comparison: Comparison, title: str = "netkg – municipalities compared") -> str:
     """A self-contained HTML page: charts inline, tables as HTML, no external resources."""
-
-    def table(frame, index: bool = False) -> str:
-        return frame.to_html(index=index, border=0, classes="data", na_rep="")
-
+    table = table_html
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -244,7 +329,7 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         "table.data{border-collapse:collapse;font-size:0.9em;margin:1em 0}"
         "table.data th,table.data td{border:1px solid #ccc;padding:4px 8px;text-align:left}"
         "table.data th{background:#eef}svg{max-width:100%;height:auto}"
-        "p.note{color:#555;font-size:0.9em}</style></head><body>",
+        "p.note{color:#555;font-size:0.9em}div.scroll{overflow-x:auto}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p>Municipalities: {html.escape(', '.join(comparison.municipalities))}.</p>",
         "<h2>Co-creation types and legal instruments</h2>",
@@ -252,7 +337,7 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         '<p class="note">Cells count the models and initiatives behind each type or instrument. '
         "Types are codings: interpretations with their own author and basis "
         "(netkg query cocreation-overview).</p>",
-        table(comparison.matrix, index=True),
+        table(comparison.matrix),
         "<h2>Co-creation models</h2>",
         table(comparison.models),
         "<h2>Timeline</h2>",
@@ -260,7 +345,7 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         table(comparison.timeline),
         "<h2>Counts side by side</h2>",
         '<p class="note">What the graph records, not the whole reality.</p>',
-        table(comparison.counts, index=True),
+        table(comparison.counts),
         "<h2>Shared legal instruments</h2>",
         table(comparison.instruments),
         "</body></html>",

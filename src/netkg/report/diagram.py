@@ -39,7 +39,17 @@ _TEXT = {
         "title": "pillars and networks",
     },
 }
+_UNTYPED = "#f1f1f1"
 _NETWORK_COLOURS = ["#f6bd60", "#9fd8cb", "#f5cac3", "#cdb4db", "#bde0fe", "#e9edc9"]
+
+
+# A4 landscape in inches: graphviz scales a larger drawing down to this, so the layout is kept
+# narrow (rows of at most _ROW boxes) and the fonts large enough to stay readable once scaled.
+A4_LANDSCAPE = "11.7,8.3"
+PNG_DPI = "150"
+_ROW = 3  # networks per row
+_UNIT_ROW = 2  # units per row inside a box
+_FONT = "Helvetica"
 
 
 def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
@@ -64,26 +74,24 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
         "organisation",
         graph_attr={
             "rankdir": "TB",
-            "fontname": "Helvetica",
-            "fontsize": "12",
+            "size": A4_LANDSCAPE,
+            "ratio": "compress",
+            "fontname": _FONT,
+            "fontsize": "20",
             "compound": "true",
-            "nodesep": "0.25",
-            "ranksep": "0.6",
+            "newrank": "true",
+            "ordering": "out",
+            "nodesep": "0.3",
+            "ranksep": "0.45",
             "labelloc": "t",
             "label": f"{head[0]['label']}: {text['title']}",
         },
     )
-    g.attr(
-        "node",
-        shape="box",
-        style="rounded,filled",
-        fontname="Helvetica",
-        fontsize="10",
-        fillcolor="white",
-    )
+    g.attr("node", shape="box", style="rounded,filled", fontname=_FONT, fontsize="14")
+    g.attr("node", fillcolor="white", margin="0.15,0.06")
     g.attr("edge", color="#555555", arrowhead="none")
     root = _id(m)
-    g.node(root, str(head[0]["label"]), fillcolor="#1f4e79", fontcolor="white", fontsize="13")
+    g.node(root, str(head[0]["label"]), fillcolor="#1f4e79", fontcolor="white", fontsize="18")
 
     by_id = {str(u["unit"]): u for u in units}
     children: dict[str, list[dict]] = defaultdict(list)
@@ -100,45 +108,52 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
             g.edge(_id(parent["unit"]), _id(child["unit"]))
             add_subtree(graph, child)
 
+    def cluster(name: str, title: str, nodes: list[dict], **attrs: str) -> None:
+        """A box of units in rows of at most _ROW, hung from the root by one edge that ends at
+        the box's border (so no line crosses its title)."""
+        with g.subgraph(name=name) as c:
+            c.attr(label=title, fontsize="15", margin="12", **attrs)
+            for u in nodes:
+                c.node(_id(u["unit"]), label(u), fillcolor=_fill(u["kind"]))
+                add_subtree(c, u)
+            _rows_of(c, [_id(u["unit"]) for u in nodes], _UNIT_ROW)
+        style = "dashed" if "dashed" in attrs.get("style", "") else "solid"
+        g.edge(root, _id(nodes[0]["unit"]), lhead=name, style=style, color=attrs["color"])
+
     for area in sorted(areas, key=lambda a: str(a["label"])):
-        with g.subgraph(name=f"cluster_{_id(area['unit'])}") as c:
-            c.attr(label=f"{text['pillar']}: {label(area)}", style="rounded", color="#1f4e79")
-            c.node(_id(area["unit"]), label(area), fillcolor="#dbe8f5")
-            add_subtree(c, area)
-        g.edge(root, _id(area["unit"]))
+        title = f"{text['pillar']}: {label(area)}"
+        cluster(f"cluster_{_id(area['unit'])}", title, [area], style="rounded", color="#1f4e79")
 
-    loose = [u for u in children[str(m)] if str(u["kind"]) == "department"]
+    loose = sorted(
+        (u for u in children[str(m)] if str(u["kind"]) == "department"),
+        key=lambda u: str(u["label"]),
+    )
     if loose:
-        with g.subgraph(name="cluster_unknown") as c:
-            c.attr(label=text["unknown"], style="rounded,dashed", color="#999999")
-            for u in sorted(loose, key=lambda u: str(u["label"])):
-                c.node(_id(u["unit"]), label(u), fillcolor=_fill(u["kind"]))
-                add_subtree(c, u)
-        for u in loose:
-            g.edge(root, _id(u["unit"]), style="dashed", color="#999999")
-    staff = [u for u in children[str(m)] if str(u["kind"]) in ("secretariat", "forum")]
+        cluster("cluster_unknown", text["unknown"], loose, style="rounded,dashed", color="#999999")
+    staff = sorted(
+        (u for u in children[str(m)] if str(u["kind"]) in ("secretariat", "forum")),
+        key=lambda u: (str(u["kind"]), str(u["label"])),
+    )
     if staff:
-        with g.subgraph(name="cluster_staff") as c:
-            c.attr(label=text["staff"], style="rounded", color="#6c757d")
-            for u in sorted(staff, key=lambda u: (str(u["kind"]), str(u["label"]))):
-                c.node(_id(u["unit"]), label(u), fillcolor=_fill(u["kind"]))
-                add_subtree(c, u)
-        for u in staff:
-            g.edge(root, _id(u["unit"]))
+        cluster("cluster_staff", text["staff"], staff, style="rounded", color="#6c757d")
 
+    colour: dict[str, str] = {}
     if networks:
         structure = head[0]["structure"]
         types = sorted({str(n["type"]) for n in networks if n["type"] is not None})
         colour = {t: _NETWORK_COLOURS[i % len(_NETWORK_COLOURS)] for i, t in enumerate(types)}
         has_members = {str(r["network"]) for r in members}
+        ordered = sorted(networks, key=lambda n: (n["parent"] is not None, str(n["label"])))
         with g.subgraph(name="cluster_networks") as c:
             c.attr(
                 label=str(head[0]["structureLabel"] or text["networks"]),
                 style="rounded,dashed",
                 color="#e76f51",
+                fontsize="15",
+                margin="12",
             )
             c.node(_id(structure), text["networks"], shape="ellipse", fillcolor="#fde2d4")
-            for n in sorted(networks, key=lambda n: (n["parent"] is not None, str(n["label"]))):
+            for n in ordered:
                 kind = str(n["type"]) if n["type"] is not None else ""
                 note = (
                     ""
@@ -149,21 +164,23 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
                 c.node(
                     _id(n["network"]),
                     f"{_wrap(str(n['label']))}{subtitle}{note}",
-                    shape="ellipse",
-                    fillcolor=colour.get(kind, "#f1f1f1"),
-                    fontsize="9",
+                    style="filled,dashed",
+                    color="#b5533a",
+                    fillcolor=colour.get(kind, _UNTYPED),
+                    fontsize="13",
                 )
                 parent = n["parent"] if n["parent"] is not None else structure
                 c.edge(_id(parent), _id(n["network"]), color="#e76f51")
-        g.edge(root, _id(structure), style="dotted", color="#e76f51", constraint="false")
+            _rows_of(c, [_id(n["network"]) for n in ordered if n["parent"] is None], _ROW)
         # the network band goes below the pillars: every top unit pulls the structure down
         for u in children[str(m)]:
             g.edge(_id(u["unit"]), _id(structure), style="invis")
         secretariat = head[0]["secretariat"]
         if secretariat is not None and str(secretariat) in by_id:
-            g.edge(
+            g.edge(  # from the band's border, so it crosses no title
                 _id(structure),
                 _id(secretariat),
+                ltail="cluster_networks",
                 style="dotted",
                 color="#e76f51",
                 constraint="false",
@@ -177,7 +194,82 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
                     color="#e76f51",
                     constraint="false",
                 )
+    with g.subgraph(name="legend_rank") as top:
+        top.attr(rank="same")
+        top.node(root)
+        top.node("legend", _legend(lang, colour), shape="plaintext", style="", fontsize="12")
     return g.source
+
+
+def _rows_of(graph, ids: list[str], width: int) -> None:
+    """Lay the nodes out in rows of at most `width` (invisible edges down each column)."""
+    for above, below in zip(ids, ids[width:], strict=False):
+        graph.edge(above, below, style="invis")
+
+
+_LEGEND = {
+    "da": {
+        "title": "Forklaring",
+        "pillar": "Søjle (direktørområde)",
+        "department": "Afdeling / center",
+        "secretariat": "Sekretariat",
+        "forum": "Forum",
+        "line": "linje i søjlen",
+        "member": "enhed er medlem af netværket",
+        "secretariat_of": "netværksstrukturens sekretariat",
+        "network": "Netværk",
+        "untyped": "Undernetværk / netværk uden type",
+    },
+    "en": {
+        "title": "Key",
+        "pillar": "Pillar (director area)",
+        "department": "Department / centre",
+        "secretariat": "Secretariat",
+        "forum": "Forum",
+        "line": "line within the pillars",
+        "member": "unit is a member of the network",
+        "secretariat_of": "secretariat of the network structure",
+        "network": "Network",
+        "untyped": "Sub-network / network without a type",
+    },
+}
+
+
+def _legend(lang: str, network_colours: dict[str, str]) -> str:
+    """The key to the drawing as a graphviz HTML-like label: box colours, network types, lines."""
+    from html import escape
+
+    words = _LEGEND[lang]
+
+    def swatch(fill: str, text: str) -> str:
+        return (
+            f'<TR><TD BGCOLOR="{fill}" BORDER="1" WIDTH="28"> </TD>'
+            f'<TD ALIGN="LEFT">{escape(text)}</TD></TR>'
+        )
+
+    def line(pattern: str, colour: str, text: str) -> str:
+        return (
+            f'<TR><TD><FONT COLOR="{colour}"><B>{pattern}</B></FONT></TD>'
+            f'<TD ALIGN="LEFT">{escape(text)}</TD></TR>'
+        )
+
+    rows = [
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>{escape(words["title"])}</B></TD></TR>',
+        swatch(_fill("director-area"), words["pillar"]),
+        swatch(_fill("department"), words["department"]),
+        swatch(_fill("secretariat"), words["secretariat"]),
+        swatch(_fill("forum"), words["forum"]),
+        *(swatch(c, f"{words['network']}: {t}") for t, c in network_colours.items()),
+        *([swatch(_UNTYPED, words["untyped"])] if network_colours else []),
+        line("——", "#555555", words["line"]),
+        line("– – –", "#e76f51", words["member"]),
+        line("· · · ·", "#e76f51", words["secretariat_of"]),
+    ]
+    return (
+        '<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
 
 
 def render(kg: KnowledgeGraph, municipality: str, out_stem: Path, lang: str = "da") -> list[Path]:
@@ -186,10 +278,12 @@ def render(kg: KnowledgeGraph, municipality: str, out_stem: Path, lang: str = "d
 
     from netkg.atomic import write_all
 
-    source = graphviz.Source(dot_source(kg, municipality, lang))
+    text = dot_source(kg, municipality, lang)
+    # the PNG at print resolution; the SVG keeps graphviz's points (dpi would scale it up too)
+    at_dpi = text.replace("{\n", f"{{\n\tgraph [dpi={PNG_DPI}]\n", 1)
     try:
-        svg = source.pipe(format="svg")
-        png = source.pipe(format="png")
+        svg = graphviz.Source(text).pipe(format="svg")
+        png = graphviz.Source(at_dpi).pipe(format="png")
     except graphviz.ExecutableNotFound:
         raise UsageError(
             "graphviz's `dot` is not installed (Debian: apt install graphviz)"
@@ -202,8 +296,8 @@ def _sorted(records: list[dict]) -> list[dict]:
 
 
 def _id(term: object) -> str:
-    """A graphviz node id that is the same in every run (hash() is salted per process)."""
-    return "n" + hashlib.sha1(str(term).encode("utf-8")).hexdigest()[:16]
+    """A node id from the IRI, the same in every run (Python's hash() is salted per process)."""
+    return "n" + hashlib.sha1(str(term).encode("utf-8")).hexdigest()[:12]
 
 
 def _fill(kind: object) -> str:

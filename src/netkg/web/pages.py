@@ -41,6 +41,7 @@ from netkg.iris import (
     XSD_STRING,
 )
 from netkg.pipeline.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.web.kinds import Kind, kind_of, ordered
 from netkg.web.paths import FORM_BY_SUFFIX, RDF_FORMS, local_path
 from netkg.web.published import Published
 
@@ -55,6 +56,7 @@ INCOMING_SHOWN = 300
 _NESTING = 3
 _ONTOLOGY_GRAPH = GRAPH["ontology"]
 _INFERRED = INFERRED_GRAPH
+INCOMING_OPEN = 12  # a group of links with at most this many is shown unfolded
 
 
 class Links:
@@ -151,6 +153,28 @@ class Incoming:
     subject: Shown
     property: Shown
     inferred: bool
+    kind: str = ""  # what the linking resource is (netkg.web.kinds), e.g. "Networks"
+
+
+@dataclass
+class IncomingGroup:
+    """The links to a resource through one property, shown as one collapsible section."""
+
+    property: Shown
+    links: list[Incoming]
+    inferred: bool  # every link of the group is inferred
+    open: bool  # shown unfolded: a small group, or the only one
+
+
+@dataclass
+class IndexEntry:
+    """A resource on the home page and in its search index."""
+
+    label: str
+    href: str
+    path: str
+    other_labels: list[str]
+    kind: Kind
 
 
 class Renderer:
@@ -170,6 +194,7 @@ class Renderer:
         )
         self.env.globals["language_names"] = {"en": "English", "da": "Dansk"}
         self._labels: dict[str, dict[str, str]] = {}
+        self._kinds: dict[str, Kind] = {}
         self._ontology_html: str | None = None
 
     # pages ----------------------------------------------------------------------------------
@@ -193,6 +218,7 @@ class Renderer:
             for h in self.published.fragments.get(iri, [])
         ]
         incoming, total = self._incoming(iri, links)
+        groups = _grouped(incoming)
         types = [
             self._shown(o, links) for o in self._objects(URIRef(iri), RDF.type, asserted_only=True)
         ]
@@ -209,38 +235,57 @@ class Renderer:
             rows=rows,
             parts=parts,
             incoming=incoming,
+            incoming_groups=groups,
             incoming_total=total,
             forms=forms,
         )
 
     def index_page(self) -> str:
         links = self.links.at("index.html")
-        sections: dict[str, list[tuple[str, str, str]]] = {}
-        for iri in self.published.resources:
-            path = local_path(iri) or ""
-            section = posixpath.dirname(path)
-            sections.setdefault(section, []).append(
-                (self.label(iri) or short_iri(iri), links.iri(iri) or "", path)
-            )
-        ordered = [
-            (
-                name,
-                links.iri(BASE + name) if BASE + name in self.published.resources else None,
-                self.label(BASE + name) if name else "",
-                sorted(items, key=lambda item: item[0].casefold()),
-            )
-            for name, items in sorted(sections.items())
-        ]
+        entries = self.index_entries(links)
+        by_kind: dict[Kind, list[IndexEntry]] = {}
+        for entry in entries:
+            by_kind.setdefault(entry.kind, []).append(entry)
+        groups = [(kind, by_kind[kind]) for kind in ordered(by_kind)]
         return self._render(
             "index.html",
             links,
             title="netkg",
             dataset_titles=self._labels_by_language(str(DATASET), (DCTERMS.title,)),
-            sections=ordered,
+            groups=groups,
             resources=len(self.published.resources),
             triples=self.published.triples,
             dumps=[(name, links.file(DUMPS_PATH + name), DUMPS[name]) for name in DUMPS],
+            # JSON inside <script>: '<' escaped so no text can close the element
+            search_index=json.dumps(
+                search_index(entries), ensure_ascii=False, separators=(",", ":")
+            ).replace("<", "\\u003c"),
         )
+
+    def index_entries(self, links: Links) -> list[IndexEntry]:
+        """Every published resource with its label, link and kind, in label order."""
+        entries = []
+        for iri in self.published.resources:
+            label = self.label(iri) or short_iri(iri)
+            others = [v for v in dict.fromkeys(self._label_map(iri).values()) if v != label]
+            entries.append(
+                IndexEntry(
+                    label=label,
+                    href=links.iri(iri) or "",
+                    path=local_path(iri) or "",
+                    other_labels=others,
+                    kind=self.kind(iri),
+                )
+            )
+        return sorted(entries, key=lambda e: (e.label.casefold(), e.path))
+
+    def kind(self, iri: str) -> Kind:
+        """What the resource is (netkg.web.kinds), from its asserted and inferred types."""
+        if iri not in self._kinds:
+            quads = self.graph.quads(URIRef(iri), RDF.type)
+            types = {str(o) for _, _, o, _ in quads if isinstance(o, URIRef)}
+            self._kinds[iri] = kind_of(types)
+        return self._kinds[iri]
 
     def sparql_page(self) -> str:
         links = self.links.at("sparql.html")
@@ -393,13 +438,18 @@ class Renderer:
             key = (str(subject), str(predicate))
             inferred = graph == _INFERRED
             seen[key] = seen.get(key, True) and inferred
-        ordered = sorted(
+        ranked = sorted(
             seen.items(),
             key=lambda kv: (kv[1], (self.label(kv[0][0]) or short_iri(kv[0][0])).casefold()),
         )
         shown = [
-            Incoming(self._shown(URIRef(s), links), self._property(p, links), inferred)
-            for (s, p), inferred in ordered[:INCOMING_SHOWN]
+            Incoming(
+                self._shown(URIRef(s), links),
+                self._property(p, links),
+                inferred,
+                self.kind(s).title,
+            )
+            for (s, p), inferred in ranked[:INCOMING_SHOWN]
         ]
         return shown, len(seen)
 
@@ -455,6 +505,37 @@ def _value_order(value: Value) -> tuple:
     return (value.inferred, _LANG_RANK.get(term.lang or "", len(_LANG_RANK)), term.text.casefold())
 
 
+def _grouped(incoming: list[Incoming]) -> list[IncomingGroup]:
+    """Links by property (asserted before inferred, then by property name); within a group by
+    the kind of the linking resource, then its name."""
+    by_property: dict[str, list[Incoming]] = {}
+    for link in incoming:
+        by_property.setdefault(link.property.title or link.property.text, []).append(link)
+    groups = []
+    for links in by_property.values():
+        links.sort(key=lambda link: (link.inferred, link.kind, link.subject.text.casefold()))
+        inferred = all(link.inferred for link in links)
+        groups.append(IncomingGroup(links[0].property, links, inferred, False))
+    groups.sort(key=lambda g: (g.inferred, g.property.text.casefold()))
+    for group in groups:
+        group.open = len(groups) == 1 or len(group.links) <= INCOMING_OPEN
+    return groups
+
+
+def search_index(entries: list[IndexEntry]) -> list[dict[str, str]]:
+    """The home page's search index: label, other labels, kind, link and path per resource."""
+    return [
+        {
+            "label": e.label,
+            "also": " · ".join(e.other_labels),
+            "kind": e.kind.title,
+            "href": e.href,
+            "path": e.path,
+        }
+        for e in entries
+    ]
+
+
 def short_iri(iri: str) -> str:
     """A prefixed name where netkg (or the dataset description) knows the prefix, else the IRI."""
     for prefix, namespace in _DESCRIPTION_PREFIXES.items():
@@ -465,24 +546,17 @@ def short_iri(iri: str) -> str:
 
 
 def catalogue_entries() -> list[dict[str, str]]:
-    """The catalogue's queries for the SPARQL editor, with their default parameters bound."""
-    from netkg.engine.binding import bind_values
-    from netkg.errors import NetkgError
+    """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
+    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue)."""
     from netkg.query.catalogue import load_catalogue
 
-    entries = []
-    for query in load_catalogue().values():
-        try:
-            text = bind_values(query.text, query.bindings())
-        except NetkgError:
-            text = query.text  # a required parameter: left for the reader to fill in
-        entries.append(
-            {
-                "name": query.name,
-                "title": query.title or query.name,
-                "question": query.question,
-                "kind": query.kind,
-                "query": text,
-            }
-        )
-    return entries
+    return [
+        {
+            "name": query.name,
+            "title": query.title or query.name,
+            "question": query.question,
+            "kind": query.kind,
+            "query": query.source,
+        }
+        for query in load_catalogue().values()
+    ]

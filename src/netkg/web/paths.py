@@ -33,6 +33,8 @@ RDF_FORMS: tuple[RdfForm, ...] = (
     RdfForm("ttl", "text/turtle", "turtle", "Turtle", ("ttl", "turtle")),
     RdfForm("jsonld", "application/ld+json", "json-ld", "JSON-LD", ("jsonld", "json-ld", "json")),
     RdfForm("nt", "application/n-triples", "nt", "N-Triples", ("nt", "ntriples", "n-triples")),
+    # RDF/XML: what OWL tools such as owlready2 and Protégé read (the site's ontology.owl too)
+    RdfForm("rdf", "application/rdf+xml", "xml", "RDF/XML", ("rdf", "rdfxml", "rdf-xml", "owl")),
 )
 FORM_BY_SUFFIX = {f.suffix: f for f in RDF_FORMS}
 
@@ -46,6 +48,7 @@ _OFFERS: tuple[tuple[str, str], ...] = (
     ("application/ld+json", "jsonld"),
     ("application/json", "jsonld"),
     ("application/n-triples", "nt"),
+    ("application/rdf+xml", "rdf"),
     ("text/plain", "nt"),
 )
 

@@ -7,9 +7,10 @@ One process serves, over the standard library's threading HTTP server:
     /                        the dataset's home page: every resource, the downloads
     /sparql                  SPARQL 1.1 Protocol (GET, POST form, POST sparql-query); in a
                              browser without a query: YASGUI with the query catalogue
-    /id/…, /vocab/…, …       every resource: HTML, or Turtle / JSON-LD / N-Triples by Accept,
-                             `?format=ttl|jsonld|nt|html`, or a file suffix (/id/x.ttl)
-    /ontology                pyLODE documentation (RDF forms as for resources)
+    /id/…, /vocab/…, …       every resource: HTML, or Turtle / JSON-LD / N-Triples / RDF/XML by
+                             Accept, `?format=ttl|jsonld|nt|rdf|html`, or a file suffix (/id/x.ttl)
+    /ontology                pyLODE documentation (RDF forms as for resources; /ontology.owl is
+                             RDF/XML, for OWL tools)
     /dumps/netkg.{trig,nq,ttl,nt,jsonld}   the whole dataset
     /static/…                the page's own styles and scripts (YASGUI is vendored)
 
@@ -53,6 +54,7 @@ _RDF_MEDIA = {
     "ttl": "text/turtle; charset=utf-8",
     "jsonld": "application/ld+json",
     "nt": "application/n-triples; charset=utf-8",
+    "rdf": "application/rdf+xml",
 }
 _READ_ONLY = "This endpoint is read-only: SPARQL updates are refused."
 
@@ -153,14 +155,16 @@ class WebApp:
         if format_name is not None:
             suffix = form_named(format_name)
             if suffix is None:
-                return text_reply(400, f"unknown format {format_name!r}: use html, ttl, jsonld, nt")
+                return text_reply(
+                    400, f"unknown format {format_name!r}: use html, ttl, jsonld, nt, rdf"
+                )
         elif negotiated:
             suffix = negotiate_form(headers.get("Accept"))
             if suffix is None:
                 return text_reply(
                     406,
                     "Not acceptable; available as text/html, text/turtle, application/ld+json, "
-                    "application/n-triples.",
+                    "application/n-triples, application/rdf+xml.",
                     Vary="Accept",
                 )
         reply = self._resource_form(target, suffix or "html")

@@ -1,11 +1,12 @@
 """`netkg site OUTDIR`: the linked-data site as static files, for any static web host.
 
 It writes what `netkg serve` shows, from the same renderer (netkg.web.pages): a page per resource
-(`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`), the
-ontology documentation (`ontology.html`, pyLODE) and RDF, the home and SPARQL-editor pages, the
-VoID/DCAT description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an
-Apache `.htaccess` whose rewrite rules give the w3id-style IRIs content negotiation. Links
-between pages are relative, so the folder works wherever it is put.
+(`id/albertslund/x.html`) with its RDF forms beside it (`.ttl`, `.jsonld`, `.nt`, `.rdf`), the
+ontology documentation (`ontology.html`, pyLODE) and RDF (also `ontology.owl`, RDF/XML), the
+home page with its search index (`search-index.json`), the SPARQL-editor page, the VoID/DCAT
+description (`void.ttl`; also the `dataset` resource), the dumps (`dumps/`), and an Apache
+`.htaccess` whose rewrite rules give the w3id-style IRIs content negotiation. Links between
+pages are relative, so the folder works wherever it is put.
 
 The site is built in a hidden folder next to OUTDIR and moved into place only when complete;
 a failure leaves the previous site as it was. A non-empty OUTDIR that is not an earlier netkg
@@ -27,7 +28,7 @@ from netkg import __version__
 
 MARKER = ".netkg-site.json"
 # Names the site itself uses; a resource at one of these paths could not get its page.
-RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps")
+RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps", "search-index")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +63,7 @@ class SiteSummary:
     def text(self) -> str:
         return (
             f"netkg site: wrote {self.outdir}: {self.resources} resource pages with Turtle, "
-            f"JSON-LD and N-Triples, ontology documentation, dataset description, dumps, "
+            f"JSON-LD, N-Triples and RDF/XML, ontology documentation, dataset description, dumps, "
             f".htaccess ({self.files} files, {self.bytes / 1e6:.1f} MB)"
         )
 
@@ -110,7 +111,7 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     """Every file of the site, into `folder`; returns the number of resource pages."""
     from netkg.errors import UsageError
     from netkg.pipeline.describe import DESCRIPTION_GRAPH
-    from netkg.web.pages import STATIC, Renderer
+    from netkg.web.pages import STATIC, Renderer, search_index
     from netkg.web.paths import RDF_FORMS, local_path
     from netkg.web.published import index, load_published, write_dumps
 
@@ -137,7 +138,11 @@ def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     write("ontology.html", renderer.ontology_page())
     for form in RDF_FORMS:
         write(f"ontology.{form.suffix}", renderer.rdf(renderer.ontology_graph, form.suffix))
+    # the name OWL tools (owlready2, Protégé) look for; RDF/XML, the same bytes as ontology.rdf
+    write("ontology.owl", renderer.rdf(renderer.ontology_graph, "rdf"))
     write("index.html", renderer.index_page())
+    index_entries = renderer.index_entries(renderer.links.at("index.html"))
+    write("search-index.json", json.dumps(search_index(index_entries), ensure_ascii=False) + "\n")
     write("sparql.html", renderer.sparql_page())
     description = renderer.named_graph(str(DESCRIPTION_GRAPH))
     write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))

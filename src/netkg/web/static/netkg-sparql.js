@@ -2,6 +2,9 @@
 // Nothing here talks to another host: YASQE's class and property completers (which ask
 // lov.linkeddata.es) are switched off, prefixes come from YASQE's bundled list, and the
 // endpoint list holds only this endpoint.
+// The editor knows netkg's prefixes (the endpoint declares them too, so a query may leave out
+// its PREFIX lines without being marked wrong), the results table shows literals as values, and
+// a chart view (netkg-chart.js, Chart.js) sits beside the table.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("netkg-config").textContent);
@@ -13,7 +16,43 @@
     function (name) { return name !== "class" && name !== "property"; }
   );
   // Results show netkg's prefixed names (mun:albertslund) as well as the query's own prefixes.
-  Yasgui.defaults.yasr.prefixes = config.prefixes || {};
+  var prefixes = config.prefixes || {};
+  Yasgui.defaults.yasr.prefixes = prefixes;
+
+  // YASQE's grammar checker starts every query knowing no prefix: start it knowing netkg's.
+  var modes = Yasgui.Yasqe.modes || {};
+  var sparqlMode = modes.sparql11;
+  if (sparqlMode) {
+    Yasgui.Yasqe.defineMode("sparql11", function (cmConfig, modeConfig) {
+      var mode = sparqlMode(cmConfig, modeConfig);
+      var startState = mode.startState;
+      mode.startState = function () {
+        var state = startState.apply(this, arguments);
+        Object.keys(prefixes).forEach(function (p) {
+          if (state.prefixes[p] === undefined) { state.prefixes[p] = prefixes[p]; }
+        });
+        return state;
+      };
+      return mode;
+    });
+  }
+
+  // Literals read as values; a chart view after the table.
+  var Table = Yasgui.Yasr.plugins.table;
+  if (Table && window.netkgChart) {
+    Table.prototype.formatLiteral = function (binding, prefixMap) {
+      return window.netkgChart.formatLiteral(binding, prefixMap);
+    };
+  }
+  if (window.netkgChart && window.Chart) {
+    Yasgui.Yasr.registerPlugin("chart", window.netkgChart.ChartPlugin);
+    var order = ["table", "chart", "response"];
+    Yasgui.Yasr.defaults.pluginOrder = order;
+    Yasgui.defaults.yasr.pluginOrder = order;
+    Yasgui.defaults.yasr.plugins = Object.assign({}, Yasgui.defaults.yasr.plugins, {
+      chart: { enabled: true }
+    });
+  }
   var catalogueOptions = Object.assign({}, Yasgui.defaults.endpointCatalogueOptions, {
     getData: function () { return [{ endpoint: endpoint }]; }
   });

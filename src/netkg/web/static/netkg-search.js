@@ -1,0 +1,70 @@
+// The home page's search box. The index is written into the page (netkg serve and netkg site
+// build it from the same data), so searching needs no server and no network: it works on a static
+// host and from a folder opened in the browser. Every word typed must occur in a resource's
+// labels (Danish or English), kind or path; case and accents do not matter (æ = ae, ø = oe, å = aa).
+(function () {
+  "use strict";
+  var data = document.getElementById("netkg-search-index");
+  var input = document.getElementById("netkg-search");
+  var list = document.getElementById("netkg-search-results");
+  var count = document.getElementById("netkg-search-count");
+  if (!data || !input || !list) { return; }
+  var entries = JSON.parse(data.textContent);
+  var SHOWN = 100;
+
+  function fold(text) {
+    return text.toLowerCase()
+      .replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  entries.forEach(function (e) {
+    e.haystack = fold([e.label, e.also, e.kind, e.path].join(" "));
+  });
+
+  function item(entry) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = entry.href;
+    link.textContent = entry.label;
+    link.title = entry.path;
+    li.appendChild(link);
+    var kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = entry.kind;
+    li.appendChild(kind);
+    if (entry.also) {
+      var also = document.createElement("span");
+      also.className = "also";
+      also.textContent = entry.also;
+      li.appendChild(also);
+    }
+    return li;
+  }
+
+  function search() {
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    list.textContent = "";
+    if (!words.length) {
+      list.hidden = true;
+      count.textContent = "";
+      return;
+    }
+    var found = entries.filter(function (e) {
+      return words.every(function (w) { return e.haystack.indexOf(w) >= 0; });
+    });
+    found.slice(0, SHOWN).forEach(function (e) { list.appendChild(item(e)); });
+    list.hidden = false;
+    count.textContent = found.length === 1 ? "1 resource" :
+      found.length + " resources" + (found.length > SHOWN ? " (first " + SHOWN + " shown)" : "");
+  }
+
+  input.closest("form").hidden = false;
+  input.closest("form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector("a");
+    if (first) { window.location.href = first.href; }
+  });
+  input.addEventListener("input", search);
+  search();
+})();
