@@ -49,6 +49,14 @@ class Param:
 
     def to_term(self, raw: str) -> Node:
         """The value as a typed RDF term; UsageError saying what form was expected."""
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError as exc:  # bytes from the command line that are not UTF-8
+            shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise UsageError(
+                f"parameter {self.name!r} is not valid UTF-8 text "
+                f"(at character {exc.start + 1} of {shown!r})"
+            ) from None
         value = raw.strip()
         try:
             if self.type == "iri":

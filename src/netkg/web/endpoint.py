@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import queue
-import re
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from netkg.engine.clauses import names_dataset, uses_service
 from netkg.iris import PREFIXES
 from netkg.web.paths import negotiate
 
@@ -63,18 +63,6 @@ FORMAT_NAMES = {
 TRUNCATED_HEADER = "Netkg-Result-Truncated"
 LIMIT_HEADER = "Netkg-Result-Limit"
 
-# Tokens that can hide the word SERVICE from a naive search, in SPARQL's lexical order.
-_TOKENS = re.compile(
-    r"""(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-          |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
-          |<[^<>"{}|^`\\\x00-\x20]*>
-          |\#[^\n\r]*)
-      | (?P<service>(?<![\w?$:-])SERVICE(?![\w:-]))
-      | (?P<other>[\s\S])""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
 
 @dataclass
 class Answer:
@@ -88,17 +76,6 @@ class Answer:
 
 def error(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
-
-
-def uses_service(query: str) -> bool:
-    """Whether the query has a SERVICE clause (outside strings, IRIs and comments).
-
-    SPARQL resolves \\u escapes anywhere in a query before parsing, so they are resolved here
-    first. A false alarm (a prefixed name like ex:a.service) only refuses a query; a miss
-    would let the server fetch, so the check errs on the side of refusing.
-    """
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    return any(m.lastgroup == "service" for m in _TOKENS.finditer(text))
 
 
 class QueryPool:
@@ -246,7 +223,7 @@ def _answer(
     options: dict[str, object] = {"prefixes": PREFIXES}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
+    elif not names_dataset(query):  # FROM / FROM NAMED choose the dataset themselves
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
