@@ -8,7 +8,6 @@ entities are refused. Every format keeps the contract of netkg.pipeline.wellform
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -96,36 +95,54 @@ def _parse(path: Path, target: Dataset) -> Dataset:
         wellformed.refuse_remote_contexts(path, text)
     elif fmt == "xml":
         wellformed.refuse_external_entities(path, text)
-    _oxigraph_check(path, fmt)
-    quiet = logging.getLogger("rdflib.term")
-    was = quiet.disabled
-    quiet.disabled = True  # ill-typed literals are reported below, not as rdflib tracebacks
-    try:
-        target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
-    except RecursionError:
-        raise InputError(path, "nested too deeply to read") from None
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise _located(path, exc) from None
-    finally:
-        quiet.disabled = was
-    wellformed.check_terms(path, text, target.graphs())
+    if fmt == "json-ld":
+        wellformed.check_jsonld_iris(path, text)
+    _oxigraph_check(path, text)
+    with wellformed.quiet_rdflib():  # ill-typed literals are reported here, not as tracebacks
+        try:
+            target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        except RecursionError:
+            raise InputError(path, "nested too deeply to read") from None
+        except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+            raise _located(path, exc) from None
+    wellformed.check_iris(path, text, target.graphs())
     return target
 
 
-def _oxigraph_check(path: Path, fmt: str) -> None:
-    """Parse with Oxigraph (strict, never fetches); its syntax errors carry line and column."""
+def _oxigraph_check(path: Path, text: str) -> None:
+    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form."""
     ox_format = _OX_FORMAT.get(path.suffix.lower())
     if ox_format is None:
         return
     try:
-        for _ in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
-            pass
+        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+            if isinstance(quad.object, ox.Literal):
+                wellformed.check_literal(path, text, quad.object)
     except SyntaxError as exc:
         message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
         message = re.sub(r" \([^()]*, line \d+\)$", "", message)
-        raise InputError(path, f"syntax error: {message}", exc.lineno, exc.offset) from None
+        line, column = exc.lineno, exc.offset
+        if line is None:
+            line, column = _rdflib_position(path, text) or wellformed.find_quoted(text, message)
+        raise InputError(path, f"syntax error: {message}", line, column) from None
     except (OSError, ValueError) as exc:
         raise InputError(path, f"cannot read: {exc}") from None
+
+
+def _rdflib_position(path: Path, text: str) -> tuple[int, int] | None:
+    """Where rdflib's XML parser (which reports positions) stops on an RDF/XML file."""
+    if rdf_format(path) != "xml":
+        return None
+    import xml.sax
+
+    with wellformed.quiet_rdflib():
+        try:
+            Graph().parse(data=text, format="xml")
+        except xml.sax.SAXParseException as exc:
+            return exc.getLineNumber(), exc.getColumnNumber() + 1
+        except Exception:  # any other failure carries no position
+            return None
+    return None
 
 
 def load_dataset(sources: Iterable[Source], dataset: Dataset | None = None) -> Dataset:

@@ -10,8 +10,11 @@ InputError naming the file, line and column where that can be known.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +35,10 @@ _TURTLE = re.compile(
     re.VERBOSE,
 )
 _JSON = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<open>[\[{])|(?P<close>[\]}])')
+_UNCHECKED = {
+    "http://www.w3.org/2001/XMLSchema#string",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+}
 _ENTITY = re.compile(r"<!ENTITY\s[^>]*\b(?:SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
@@ -93,29 +100,92 @@ def refuse_external_entities(path: Path, text: str) -> None:
         )
 
 
-def check_terms(path: Path, text: str, graphs: Iterable[Graph]) -> None:
-    """Every IRI must be a valid absolute IRI and every typed literal must fit its datatype."""
+def check_iris(path: Path, text: str, graphs: Iterable[Graph]) -> None:
+    """Every IRI rdflib made must be a valid absolute IRI (rdflib keeps a space, for one)."""
     seen: set[URIRef] = set()
     for graph in graphs:
         for triple in graph:
             for term in triple:
-                if isinstance(term, URIRef):
-                    if term in seen:
-                        continue
+                if isinstance(term, URIRef) and term not in seen:
                     seen.add(term)
-                    try:
-                        ox.NamedNode(str(term))
-                    except ValueError as exc:
-                        raise InputError(
-                            path, f"invalid IRI <{term}>: {exc}", *_located(text, str(term))
-                        ) from None
-                elif isinstance(term, Literal) and term.ill_typed:
-                    raise InputError(
-                        path,
-                        f'"{term}" is not a valid {_short(term.datatype)} '
-                        "(the lexical form does not fit the datatype)",
-                        *_located(text, str(term)),
-                    )
+                    _check_iri(path, text, str(term))
+
+
+def check_literal(path: Path, text: str, literal: ox.Literal) -> None:
+    """A typed literal's lexical form must fit its datatype (as rdflib's converters judge)."""
+    datatype = literal.datatype.value
+    if datatype in _UNCHECKED:
+        return
+    with quiet_rdflib():
+        ill = Literal(literal.value, datatype=URIRef(datatype)).ill_typed
+    if ill:
+        raise InputError(
+            path,
+            f'"{literal.value}" is not a valid {_short(URIRef(datatype))} '
+            "(the lexical form does not fit the datatype)",
+            *_located(text, literal.value),
+        )
+
+
+def check_jsonld_iris(path: Path, text: str) -> None:
+    """JSON-LD processors drop an invalid @id or @type silently; netkg refuses it instead."""
+    doc = json.loads(text)  # already known to parse (refuse_remote_contexts)
+    terms = {key for ctx in _inline_contexts(doc) for key in ctx}
+    for value in _iri_values(doc):
+        if value in terms or value.startswith("_:") or ":" not in value:
+            continue  # a term, a blank node or a relative IRI (resolved against the base)
+        _check_iri(path, text, value)
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback and warns for each ill-typed literal; netkg reports them itself."""
+    logger = logging.getLogger("rdflib.term")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = was
+
+
+def find_quoted(text: str, message: str) -> tuple[int | None, int | None]:
+    """The position of the first fragment a parser's message quotes (`x` or 'x') in the file."""
+    for fragment in re.findall(r"`([^`]+)`|'([^']+)'", message):
+        found = _located(text, fragment[0] or fragment[1])
+        if found[0] is not None:
+            return found
+    return None, None
+
+
+def _check_iri(path: Path, text: str, iri: str) -> None:
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise InputError(path, f"invalid IRI <{iri}>: {exc}", *_located(text, iri)) from None
+
+
+def _inline_contexts(node: object) -> Iterator[dict]:
+    for key, value in _context_entries(node):
+        if key == "@context" and isinstance(value, dict):
+            yield value
+
+
+def _iri_values(node: object) -> Iterator[str]:
+    """The values of @id, @type, @vocab and @base anywhere in a JSON-LD document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@id", "@type", "@vocab", "@base"):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        yield item
+            if isinstance(value, (dict, list)):
+                yield from _iri_values(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _iri_values(item)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -128,7 +198,7 @@ def _located(text: str, needle: object) -> tuple[int | None, int | None]:
     """Where a value first appears in the file (quoted if possible), else no location."""
     if not isinstance(needle, str) or not needle:
         return None, None
-    for candidate in (f'"{needle}"', f"<{needle}>", needle):
+    for candidate in (f'"{needle}"', f"<{needle}>", f">{needle}<", needle):
         at = text.find(candidate)
         if at >= 0:
             return position(text, at)
