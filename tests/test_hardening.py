@@ -156,3 +156,98 @@ def test_clauses_are_found_outside_strings_iris_and_comments(query, service, dat
 
     assert uses_service(query) is service
     assert names_dataset(query) is dataset
+
+
+# --- import: encodings, formulas and limits (rows 5, 12, 13) ----------------------------------
+
+SYNTHETIC = Path(__file__).parent / "entry" / "synthetic"
+EARLIER = "# a good file from an earlier import\n"
+
+
+def _import(source: Path, out: Path, *extra: str) -> tuple[int, str]:
+    out.write_text(EARLIER)
+    done = netkg("import", str(source), "--out", str(out), *extra)
+    err = done.stderr.decode()
+    assert "Traceback" not in err
+    assert out.read_text() == EARLIER, "a refused import must not touch the output file"
+    return done.returncode, err
+
+
+def test_cp1252_csv_is_refused_with_line_column_and_advice(tmp_path):
+    folder = tmp_path / "entry"
+    shutil.copytree(SYNTHETIC, folder)
+    shutil.copy(HERE / "import-cp1252" / "units.csv", folder / "units.csv")
+    code, err = _import(folder, tmp_path / "out.ttl")
+    assert code == 2
+    assert err == (
+        f"netkg: {folder / 'units.csv'}:1:89: the file is not UTF-8 (byte 0xf8); it looks like "
+        "Windows-1252 (Excel's plain 'CSV'); save it as 'CSV UTF-8' and import again\n"
+    )
+
+
+def test_formula_cell_in_a_workbook_is_an_error_naming_the_cell(tmp_path):
+    code, err = _import(HERE / "formula-cell.xlsx", tmp_path / "out.ttl")
+    assert code == 2
+    assert "sheet 'units', cell B4 holds a formula (=UPPER(\"Område B\"))" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "expect"),
+    [
+        (["--max-rows", "5"], "more than 5 rows (reached in sheet 'units')"),
+        (["--max-bytes", "1000"], "the CSV files hold 9,629 bytes, more than 1,000"),
+    ],
+)
+def test_import_limits(tmp_path, extra, expect):
+    code, err = _import(SYNTHETIC, tmp_path / "out.ttl", *extra)
+    assert code == 2
+    assert expect in err
+
+
+def test_import_of_100k_rows_is_refused_in_bounded_memory(tmp_path):
+    """The issue saw 2.2 GB and 300 s; the default limit stops reading at 10,000 rows."""
+    folder = tmp_path / "entry"
+    shutil.copytree(SYNTHETIC, folder)
+    lines = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
+    rows = [f"unit-{i},Enhed {i},Unit {i},Afdeling (department),,,web" for i in range(100_000)]
+    (folder / "units.csv").write_text("\n".join(lines[:2] + rows) + "\n", encoding="utf-8")
+    # the import runs in its own process, which reports its own peak memory
+    script = (
+        "import resource, sys\n"
+        "from netkg.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "import", str(folder), "--out", str(tmp_path / "o.ttl")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "more than 10,000 rows (reached in sheet 'units')" in done.stderr
+    assert not (tmp_path / "o.ttl").exists()
+    peak_kib = int(done.stdout.split("peak", 1)[1])
+    assert peak_kib < 400_000, f"the import peaked at {peak_kib // 1024} MiB"
+
+
+# --- compare's CSVs are guarded like query's (row 6) --------------------------------------------
+
+
+def test_compare_csvs_neutralise_formulas(tmp_path):
+    import pandas as pd
+
+    from netkg.report.compare import Comparison, write_report
+
+    frame = pd.DataFrame({"municipality": ["=cmd|'/C calc'!A0", "Albertslund"], "n": [1, -2]})
+    matrix = pd.DataFrame({"@type": [1]}, index=pd.Index(["+evil"], name="municipality"))
+    comparison = Comparison(matrix, frame, frame, matrix, frame, ["x"])
+    write_report(comparison, tmp_path / "on")
+    assert (tmp_path / "on" / "models.csv").read_text() == (
+        "municipality,n\n'=cmd|'/C calc'!A0,1\nAlbertslund,-2\n"
+    )
+    assert (tmp_path / "on" / "matrix.csv").read_text() == "municipality,'@type\n'+evil,1\n"
+    write_report(comparison, tmp_path / "off", formula_guard=False)
+    assert (tmp_path / "off" / "matrix.csv").read_text() == "municipality,@type\n+evil,1\n"
