@@ -4,9 +4,10 @@ pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so q
 worker processes (`python -m netkg.web.endpoint`, talking over a socket pair) that each open the
 published store read-only (RocksDB on disk; many readers are fine). The server hands a query
 to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
-killed (SIGKILL) and replaced, so the deadline holds whatever the query does. A worker reads at
-most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is never
-materialised — and the answer says when it was cut.
+killed (SIGKILL) and replaced, so the deadline holds whatever the query does; a query that
+runs long moves to a bounded slow lane, with a fresh worker in its place (QueryPool). A worker
+reads at most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is
+never materialised — and the answer says when it was cut.
 
 A query with a SERVICE clause is refused before any worker sees it: Oxigraph would fetch the
 SERVICE over HTTP, and this endpoint never fetches. (Updates never get here: the HTTP front
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -79,17 +81,36 @@ def error(status: int, message: str) -> Answer:
 
 
 class QueryPool:
-    """Worker processes answering SPARQL over a read-only store, with a deadline per query."""
+    """Worker processes answering SPARQL over a read-only store, with a deadline per query.
+
+    Queries wait for an idle worker in arrival order. A query still running after
+    `slow_after` seconds moves to the slow lane: a fresh worker takes its place among the
+    `workers`, so quick queries keep that many workers whatever the slow ones do, and the slow
+    worker is retired when its query ends. The slow lane holds at most `max_slow` queries
+    (default: as many as there are workers), and at most `per_client` from one client address;
+    past either bound a long query simply keeps its worker until it finishes or times out.
+    """
 
     def __init__(
-        self, location: Path, workers: int = 2, timeout: float = 10.0, limit: int = 10_000
+        self,
+        location: Path,
+        workers: int = 2,
+        timeout: float = 10.0,
+        limit: int = 10_000,
+        slow_after: float = 1.0,
+        per_client: int = 1,
+        max_slow: int | None = None,
     ) -> None:
         self.location = location
         self.timeout = timeout
         self.limit = limit
+        self.slow_after = slow_after
+        self.per_client = per_client
+        self.max_slow = max(1, workers) if max_slow is None else max_slow
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._slow: dict[str, int] = {}
         self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._spawn())
@@ -100,32 +121,62 @@ class QueryPool:
         accept: str | None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        client: str = "",
     ) -> Answer:
         """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker: _Worker | None = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return error(503, "All query workers are busy; try again shortly.")
+        assert worker is not None
+        slow = False
         try:
             worker.wait_ready()
             worker.conn.send((query, accept, default_graphs or [], named_graphs or []))
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
-                worker = None
-                return error(
-                    504, f"The query did not finish within {self.timeout:g} s and was stopped."
-                )
+            started = time.monotonic()
+            if not worker.conn.poll(min(self.slow_after, self.timeout)):
+                slow = self._enter_slow_lane(client)
+                left = self.timeout - (time.monotonic() - started)
+                if left <= 0 or not worker.conn.poll(left):
+                    self._retire(worker, replace=not slow)
+                    worker = None
+                    return error(
+                        504, f"The query did not finish within {self.timeout:g} s and was stopped."
+                    )
             status, content_type, body, headers = worker.conn.recv()
             return Answer(status, content_type, body, headers)
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            self._retire(worker, replace=not slow)
             worker = None
             return error(500, "The query worker failed; it has been restarted.")
         finally:
-            if worker is not None:
+            if slow:
+                self._leave_slow_lane(client)
+                if worker is not None:
+                    self._retire(worker, replace=False)  # its replacement is serving already
+            elif worker is not None:
                 self._idle.put(worker)
+
+    def _enter_slow_lane(self, client: str) -> bool:
+        """Move a long-running query out of the quick workers if the lane and client allow."""
+        with self._lock:
+            if self._closed:
+                return False
+            if sum(self._slow.values()) >= self.max_slow:
+                return False
+            if self._slow.get(client, 0) >= self.per_client:
+                return False
+            self._slow[client] = self._slow.get(client, 0) + 1
+        self._idle.put(self._spawn())
+        return True
+
+    def _leave_slow_lane(self, client: str) -> None:
+        with self._lock:
+            self._slow[client] -= 1
+            if not self._slow[client]:
+                del self._slow[client]
 
     def close(self) -> None:
         """Stop every worker (and start no more)."""
@@ -157,12 +208,13 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker | None) -> None:
+    def _retire(self, worker: _Worker | None, replace: bool = True) -> None:
+        """Stop a worker; start another in its place unless `replace` is off."""
         if worker is not None:
             worker.stop()
             with self._lock:
                 self._all.discard(worker)
-        if not self._closed:
+        if replace and not self._closed:
             self._idle.put(self._spawn())
 
 
