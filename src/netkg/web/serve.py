@@ -365,6 +365,8 @@ def _serve(args: argparse.Namespace) -> int:
             except (KeyboardInterrupt, _Stop):
                 pass
             finally:
+                # let the request threads finish before their sockets and wake-up pipe close
+                server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
                 server.close()
         finally:
             pool.close()
