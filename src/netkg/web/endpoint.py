@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -80,6 +81,39 @@ def error(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
 
 
+class AnswerCache:
+    """Answers already given, by request: the store is read-only, so an answer never goes stale.
+
+    Only successful answers are kept, least recently used first out, within `max_bytes`.
+    """
+
+    def __init__(self, max_bytes: int = 64_000_000) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        size = len(answer.body) + sum(len(k) for k in key if isinstance(k, str))
+        if answer.status != 200 or size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old.body) + sum(len(k) for k in old_key if isinstance(k, str))
+
+
 class QueryPool:
     """Worker processes answering SPARQL over a read-only store, with a deadline per query.
 
@@ -100,8 +134,10 @@ class QueryPool:
         slow_after: float = 1.0,
         per_client: int = 1,
         max_slow: int | None = None,
+        cache: AnswerCache | None = None,
     ) -> None:
         self.location = location
+        self.cache = cache
         self.timeout = timeout
         self.limit = limit
         self.slow_after = slow_after
@@ -126,6 +162,24 @@ class QueryPool:
         """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
+        key = (query, accept or "", tuple(default_graphs or ()), tuple(named_graphs or ()))
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        answer = self._run(query, accept, default_graphs, named_graphs, client)
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return answer
+
+    def _run(
+        self,
+        query: str,
+        accept: str | None,
+        default_graphs: list[str] | None,
+        named_graphs: list[str] | None,
+        client: str,
+    ) -> Answer:
         try:
             worker: _Worker | None = self._idle.get(timeout=self.timeout)
         except queue.Empty:

@@ -105,6 +105,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"(default {DEFAULT_PER_CLIENT})",
     )
     p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="answer every query afresh (by default answers are kept: the graph is read-only)",
+    )
+    p.add_argument(
         "--cors", action="store_true", help="let web pages on other origins query the endpoint"
     )
     p.add_argument("--quiet", action="store_true", help="do not log each request")
@@ -316,7 +321,7 @@ def _serve(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
     from netkg.errors import UsageError
-    from netkg.web.endpoint import QueryPool
+    from netkg.web.endpoint import AnswerCache, QueryPool
     from netkg.web.pages import Renderer
     from netkg.web.published import index, load_published, write_dumps
     from netkg.web.wsgi import create_server
@@ -338,6 +343,7 @@ def _serve(args: argparse.Namespace) -> int:
             args.limit,
             slow_after=args.slow_after,
             per_client=args.per_client,
+            cache=None if args.no_cache else AnswerCache(),
         )
         try:
             published = index(ox.Store.read_only(str(location)))
