@@ -251,3 +251,31 @@ def test_compare_csvs_neutralise_formulas(tmp_path):
     assert (tmp_path / "on" / "matrix.csv").read_text() == "municipality,'@type\n'+evil,1\n"
     write_report(comparison, tmp_path / "off", formula_guard=False)
     assert (tmp_path / "off" / "matrix.csv").read_text() == "municipality,@type\n+evil,1\n"
+
+
+def test_template_never_writes_a_vocabulary_label_as_a_formula(tmp_path):
+    """A concept label that starts like a formula stays text in the template's lists."""
+    import openpyxl
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
+    from netkg.pipeline.build import context_graph
+
+    context = Graph()
+    for triple in context_graph():
+        context.add(triple)
+    concept = URIRef("https://w3id.org/netkg/vocab/unit-kind/evil")
+    context.add((concept, SKOS.inScheme, URIRef("https://w3id.org/netkg/vocab/unit-kind")))
+    context.add(
+        (concept, SKOS.prefLabel, Literal('=HYPERLINK("https://example.invalid")', lang="da"))
+    )
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "entry.xlsx", context))
+    cells = [c for col in book[LISTS_TITLE].iter_cols() for c in col if "HYPERLINK" in str(c.value)]
+    assert [(c.data_type, c.value) for c in cells] == [
+        ("s", '=HYPERLINK("https://example.invalid") (evil)')
+    ]
+    write_csv_folder(tmp_path / "csv", context)
+    assert '\'=HYPERLINK(""https://example.invalid"") (evil)' in (
+        tmp_path / "csv" / "lists.csv"
+    ).read_text(encoding="utf-8")
