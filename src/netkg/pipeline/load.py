@@ -121,7 +121,8 @@ def _oxigraph_check(path: Path, text: str) -> None:
     except SyntaxError as exc:
         message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
         message = re.sub(r" \([^()]*, line \d+\)$", "", message)
-        line, column = exc.lineno, exc.offset
+        line: int | None = exc.lineno
+        column: int | None = exc.offset
         if line is None:
             line, column = _rdflib_position(path, text) or wellformed.find_quoted(text, message)
         raise InputError(path, f"syntax error: {message}", line, column) from None
@@ -139,7 +140,8 @@ def _rdflib_position(path: Path, text: str) -> tuple[int, int] | None:
         try:
             Graph().parse(data=text, format="xml")
         except xml.sax.SAXParseException as exc:
-            return exc.getLineNumber(), exc.getColumnNumber() + 1
+            line, column = exc.getLineNumber(), exc.getColumnNumber()
+            return None if line is None or column is None else (line, column + 1)
         except Exception:  # any other failure carries no position
             return None
     return None
