@@ -1,9 +1,11 @@
-"""Read RDF files into named graphs, failing with the file, line and column of a syntax error.
+"""Read RDF files into named graphs, failing with the file, line and column of what is wrong.
 
-rdflib does the parsing (its terms are what pyshacl and owlrl work on). When it fails, the file
-is parsed again by Oxigraph, whose errors carry exact line and column; the message gives that
-location plus rdflib's own reason. Nothing is fetched: remote JSON-LD contexts and external XML
-entities are refused. Every format keeps the contract of netkg.pipeline.wellformed.
+Oxigraph reads each file first: it is strict about IRIs, never fetches, copes with any nesting
+and locates a syntax error exactly. rdflib then parses it again to make the terms pyshacl and
+owlrl work on (when only rdflib fails, Oxigraph's position is combined with rdflib's reason).
+Every format keeps the contract of netkg.pipeline.wellformed: an invalid IRI or ill-typed
+literal is an error, nothing is fetched (remote JSON-LD contexts and external XML entities are
+refused), and a failure leaves the target graph untouched.
 """
 
 from __future__ import annotations
@@ -86,17 +88,15 @@ def _parse(path: Path, target: Dataset) -> Dataset:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        line, column = wellformed.position(
-            exc.object[: exc.start].decode("utf-8", "replace"), exc.start
-        )
+        before = exc.object[: exc.start].decode("utf-8", "replace")
+        line, column = wellformed.position(before, len(before))
         raise InputError(path, "the file is not UTF-8 text", line, column) from None
     wellformed.check_nesting(path, text, fmt)
     if fmt == "json-ld":
         wellformed.refuse_remote_contexts(path, text)
+        wellformed.check_jsonld_iris(path, text)
     elif fmt == "xml":
         wellformed.refuse_external_entities(path, text)
-    if fmt == "json-ld":
-        wellformed.check_jsonld_iris(path, text)
     _oxigraph_check(path, text)
     with wellformed.quiet_rdflib():  # ill-typed literals are reported here, not as tracebacks
         try:
