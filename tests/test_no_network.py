@@ -155,6 +155,7 @@ def test_serve_runs_offline_but_for_loopback(graph_file, tmp_path):
     assert not log.exists(), log.read_text()
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_the_guards_do_block(offline, tmp_path):
     """The guards themselves: without them the tests above would prove nothing."""
     from rdflib import Graph

@@ -139,6 +139,11 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such query file") from None
+    except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise InputError(path, "the query file is not UTF-8 text", line, column) from None
     fields: dict[str, list[str]] = {}
     last: str | None = None
     for line in text.splitlines():
