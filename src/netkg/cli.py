@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="endpoint timeout in seconds")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.add_argument("--graph", type=Path, help="query this built TriG/N-Quads file")
+    p.add_argument(
+        "--no-formula-guard",
+        action="store_true",
+        help="write csv/tsv cells starting with = + - @ as they are (no leading ' added)",
+    )
     p.set_defaults(func=_query)
 
     for name in COMMAND_MODULES:
@@ -163,7 +168,9 @@ def _query(args: argparse.Namespace) -> int:
     kg = open_graph(args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout)
     answer = kg.answer(query, **params)
     if answer.table is not None:
-        sys.stdout.write(answer.table.serialize(args.format))
+        sys.stdout.write(
+            answer.table.serialize(args.format, formula_guard=not args.no_formula_guard)
+        )
     elif answer.boolean is not None:
         sys.stdout.write(("true" if answer.boolean else "false") + "\n")
     elif answer.graph is not None:

@@ -4,9 +4,10 @@ pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so q
 worker processes (`python -m netkg.engine.endpoint`, talking over a socket pair) that each open the
 published store read-only (RocksDB on disk; many readers are fine). The server hands a query
 to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
-killed (SIGKILL) and replaced, so the deadline holds whatever the query does. A worker reads at
-most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is never
-materialised — and the answer says when it was cut.
+killed (SIGKILL) and replaced, so the deadline holds whatever the query does; a query that
+runs long moves to a bounded slow lane, with a fresh worker in its place (QueryPool). A worker
+reads at most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is
+never materialised — and the answer says when it was cut.
 
 A query with a SERVICE clause is refused before any worker sees it: Oxigraph would fetch the
 SERVICE over HTTP, and this endpoint never fetches. (Updates never get here: the HTTP front
@@ -17,17 +18,19 @@ from __future__ import annotations
 
 import itertools
 import queue
-import re
 import socket
 import subprocess
 import sys
 import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from netkg.engine.clauses import names_dataset, uses_service
 from netkg.iris import PREFIXES
 from netkg.negotiation import negotiate
 
@@ -63,18 +66,6 @@ FORMAT_NAMES = {
 TRUNCATED_HEADER = "Netkg-Result-Truncated"
 LIMIT_HEADER = "Netkg-Result-Limit"
 
-# Tokens that can hide the word SERVICE from a naive search, in SPARQL's lexical order.
-_TOKENS = re.compile(
-    r"""(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-          |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
-          |<[^<>"{}|^`\\\x00-\x20]*>
-          |\#[^\n\r]*)
-      | (?P<service>(?<![\w?$:-])SERVICE(?![\w:-]))
-      | (?P<other>[\s\S])""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
 
 @dataclass
 class Answer:
@@ -90,29 +81,72 @@ def error(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
 
 
-def uses_service(query: str) -> bool:
-    """Whether the query has a SERVICE clause (outside strings, IRIs and comments).
+class AnswerCache:
+    """Answers already given, by request: the store is read-only, so an answer never goes stale.
 
-    SPARQL resolves \\u escapes anywhere in a query before parsing, so they are resolved here
-    first. A false alarm (a prefixed name like ex:a.service) only refuses a query; a miss
-    would let the server fetch, so the check errs on the side of refusing.
+    Only successful answers are kept, least recently used first out, within `max_bytes`.
     """
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    return any(m.lastgroup == "service" for m in _TOKENS.finditer(text))
+
+    def __init__(self, max_bytes: int = 64_000_000) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        size = len(answer.body) + sum(len(k) for k in key if isinstance(k, str))
+        if answer.status != 200 or size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old.body) + sum(len(k) for k in old_key if isinstance(k, str))
 
 
 class QueryPool:
-    """Worker processes answering SPARQL over a read-only store, with a deadline per query."""
+    """Worker processes answering SPARQL over a read-only store, with a deadline per query.
+
+    Queries wait for an idle worker in arrival order. A query still running after
+    `slow_after` seconds moves to the slow lane: a fresh worker takes its place among the
+    `workers`, so quick queries keep that many workers whatever the slow ones do, and the slow
+    worker is retired when its query ends. The slow lane holds at most `max_slow` queries
+    (default: as many as there are workers), and at most `per_client` from one client address;
+    past either bound a long query simply keeps its worker until it finishes or times out.
+    """
 
     def __init__(
-        self, location: Path, workers: int = 2, timeout: float = 10.0, limit: int = 10_000
+        self,
+        location: Path,
+        workers: int = 2,
+        timeout: float = 10.0,
+        limit: int = 10_000,
+        slow_after: float = 1.0,
+        per_client: int = 1,
+        max_slow: int | None = None,
+        cache: AnswerCache | None = None,
     ) -> None:
         self.location = location
+        self.cache = cache
         self.timeout = timeout
         self.limit = limit
+        self.slow_after = slow_after
+        self.per_client = per_client
+        self.max_slow = max(1, workers) if max_slow is None else max_slow
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._slow: dict[str, int] = {}
         self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._spawn())
@@ -123,33 +157,80 @@ class QueryPool:
         accept: str | None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        client: str = "",
     ) -> Answer:
         """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
+        key = (query, accept or "", tuple(default_graphs or ()), tuple(named_graphs or ()))
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
+        answer = self._run(query, accept, default_graphs, named_graphs, client)
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return answer
+
+    def _run(
+        self,
+        query: str,
+        accept: str | None,
+        default_graphs: list[str] | None,
+        named_graphs: list[str] | None,
+        client: str,
+    ) -> Answer:
         try:
-            taken: _Worker = self._idle.get(timeout=self.timeout)
+            worker: _Worker | None = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             return error(503, "All query workers are busy; try again shortly.")
-        worker: _Worker | None = taken  # None once it is replaced, so it is not put back
+        assert worker is not None
+        slow = False
         try:
-            taken.wait_ready()
-            taken.conn.send((query, accept, default_graphs or [], named_graphs or []))
-            if not taken.conn.poll(self.timeout):
-                self._replace(taken)
-                worker = None
-                return error(
-                    504, f"The query did not finish within {self.timeout:g} s and was stopped."
-                )
-            status, content_type, body, headers = taken.conn.recv()
+            worker.wait_ready()
+            worker.conn.send((query, accept, default_graphs or [], named_graphs or []))
+            started = time.monotonic()
+            if not worker.conn.poll(min(self.slow_after, self.timeout)):
+                slow = self._enter_slow_lane(client)
+                left = self.timeout - (time.monotonic() - started)
+                if left <= 0 or not worker.conn.poll(left):
+                    self._retire(worker, replace=not slow)
+                    worker = None
+                    return error(
+                        504, f"The query did not finish within {self.timeout:g} s and was stopped."
+                    )
+            status, content_type, body, headers = worker.conn.recv()
             return Answer(status, content_type, body, headers)
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(taken)
+            self._retire(worker, replace=not slow)
             worker = None
             return error(500, "The query worker failed; it has been restarted.")
         finally:
-            if worker is not None:
+            if slow:
+                self._leave_slow_lane(client)
+                if worker is not None:
+                    self._retire(worker, replace=False)  # its replacement is serving already
+            elif worker is not None:
                 self._idle.put(worker)
+
+    def _enter_slow_lane(self, client: str) -> bool:
+        """Move a long-running query out of the quick workers if the lane and client allow."""
+        with self._lock:
+            if self._closed:
+                return False
+            if sum(self._slow.values()) >= self.max_slow:
+                return False
+            if self._slow.get(client, 0) >= self.per_client:
+                return False
+            self._slow[client] = self._slow.get(client, 0) + 1
+        self._idle.put(self._spawn())
+        return True
+
+    def _leave_slow_lane(self, client: str) -> None:
+        with self._lock:
+            self._slow[client] -= 1
+            if not self._slow[client]:
+                del self._slow[client]
 
     def close(self) -> None:
         """Stop every worker (and start no more)."""
@@ -181,12 +262,13 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker | None) -> None:
+    def _retire(self, worker: _Worker | None, replace: bool = True) -> None:
+        """Stop a worker; start another in its place unless `replace` is off."""
         if worker is not None:
             worker.stop()
             with self._lock:
                 self._all.discard(worker)
-        if not self._closed:
+        if replace and not self._closed:
             self._idle.put(self._spawn())
 
 
@@ -247,7 +329,7 @@ def _answer(
     options: dict[str, object] = {"prefixes": PREFIXES}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
+    elif not names_dataset(query):  # FROM / FROM NAMED choose the dataset themselves
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

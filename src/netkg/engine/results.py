@@ -2,11 +2,17 @@
 
 csv and json go through rdflib's SPARQL 1.1 result serializers; rdflib has no TSV serializer, so
 TSV (whose cells are RDF terms in Turtle syntax) is written here.
+
+CSV and TSV are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-`, `@`, a
+tab or a carriage return as a formula. Following OWASP's advice on CSV injection, `neutralise`
+puts a single quote before such a cell (plain numbers such as -5 excepted); every CSV, TSV or
+workbook netkg writes from data goes through it unless the user turns the guard off.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,6 +24,15 @@ from netkg.engine.terms import to_sparql
 from netkg.iris import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """The cell with a leading `'` if a spreadsheet would run it as a formula (OWASP advice)."""
+    if cell.startswith(FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 @dataclass
@@ -46,6 +61,14 @@ class ResultTable:
 
         return pd.DataFrame([[_python(t) for t in row] for row in self.rows], columns=self.columns)
 
+    def guarded(self) -> ResultTable:
+        """The table for CSV (which shows literals by their text only), each text neutralised.
+
+        A changed literal becomes plain text, so no datatype has to accept the quote; IRIs and
+        blank nodes cannot start a formula.
+        """
+        return ResultTable(self.columns, [tuple(_guard(t) for t in row) for row in self.rows])
+
     def to_rdflib(self) -> Result:
         result = Result("SELECT")
         result.vars = [Variable(c) for c in self.columns]
@@ -59,14 +82,19 @@ class ResultTable:
         ]
         return result
 
-    def serialize(self, fmt: str) -> str:
-        """The table as `table`, `csv`, `tsv` or `json` (SPARQL 1.1 results formats)."""
+    def serialize(self, fmt: str, formula_guard: bool = True) -> str:
+        """The table as `table`, `csv`, `tsv` or `json` (SPARQL 1.1 results formats).
+
+        CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless
+        `formula_guard` is off.
+        """
         if fmt == "table":
             return render_table(self)
         if fmt == "tsv":
-            return _tsv(self)
+            return _tsv(self, formula_guard)
+        table = self.guarded() if formula_guard and fmt == "csv" else self
         if fmt in ("csv", "json"):
-            out = self.to_rdflib().serialize(format=fmt)
+            out = table.to_rdflib().serialize(format=fmt)
             text = out.decode("utf-8") if isinstance(out, bytes) else str(out)
             return text if text.endswith("\n") else text + "\n"
         raise ValueError(f"unknown result format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -107,12 +135,24 @@ def render_table(table: ResultTable, max_width: int = 70) -> str:
     return "\n".join(out) + "\n"
 
 
-def _tsv(table: ResultTable) -> str:
+def _tsv(table: ResultTable, formula_guard: bool = True) -> str:
     buf = io.StringIO()
     buf.write("\t".join(f"?{c}" for c in table.columns) + "\n")
     for row in table.rows:
-        buf.write("\t".join("" if t is None else to_sparql(t) for t in row) + "\n")
+        buf.write("\t".join(_tsv_cell(t, formula_guard) for t in row) + "\n")
     return buf.getvalue()
+
+
+def _tsv_cell(term: Node | None, formula_guard: bool) -> str:
+    """A term in Turtle syntax; a spreadsheet drops the quotes, so the text inside is guarded."""
+    if term is None:
+        return ""
+    text = to_sparql(term)
+    if formula_guard and isinstance(term, Literal) and text.startswith('"'):
+        inner = text[1:]
+        if neutralise(str(term)) != str(term):
+            return "\"'" + inner
+    return text
 
 
 def _cut(text: str, width: int) -> str:
@@ -122,6 +162,14 @@ def _cut(text: str, width: int) -> str:
 
 def _plain_local(local: str) -> bool:
     return bool(local) and all(ch.isalnum() or ch in "-_" for ch in local)
+
+
+def _guard(term: Node | None) -> Node | None:
+    if isinstance(term, Literal):
+        text = neutralise(str(term))
+        if text != str(term):
+            return Literal(text)
+    return term
 
 
 def _python(term: Node | None) -> object:

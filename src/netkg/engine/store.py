@@ -3,8 +3,10 @@
 Callers see `Store` only: add named graphs, run a query with bound parameters, count, dump.
 Two engines sit behind it — rdflib's in-memory Dataset (the default; pyshacl and owlrl work on
 rdflib graphs anyway) and Oxigraph (pyoxigraph, much faster on large graphs). In both the
-default graph of a query is the union of all named graphs, so queries need no GRAPH clauses.
-A remote endpoint (netkg.engine.http) offers the same `query` method.
+default graph of a query is the union of all named graphs, so queries need no GRAPH clauses,
+unless the query names its dataset with FROM / FROM NAMED (a graph the store lacks is empty).
+Neither engine fetches: SERVICE is refused, and rdflib's habit of loading a FROM graph from
+the web is switched off. A remote endpoint (netkg.engine.http) offers the same `query` method.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from netkg.engine.binding import bind_values
+from netkg.engine.clauses import names_dataset, refuse_service
 from netkg.engine.results import ResultTable
 from netkg.engine.terms import from_ox, to_ox
 from netkg.errors import InputError, QueryError
@@ -123,6 +127,10 @@ def bind_prefixes(graph: Graph) -> None:
     """netkg's prefixes on an rdflib graph or dataset, replacing rdflib's defaults."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
+
+
+# rdflib would otherwise dereference the IRI of a FROM graph the dataset lacks over HTTP
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 @dataclass
@@ -232,6 +240,7 @@ class RdflibStore(Store):
                 yield s, p, o, name
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
+        refuse_service(sparql)
         try:
             result = self.dataset.query(
                 sparql,
@@ -336,11 +345,12 @@ class OxigraphStore(Store):
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
+        refuse_service(sparql)
         try:
             result = self.store.query(
                 bind_values(sparql, bindings or {}),
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=not names_dataset(sparql),
             )
         except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed (Oxigraph): {_first_line(exc)}") from None

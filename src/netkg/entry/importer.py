@@ -30,6 +30,7 @@ from netkg.iris import ID, MUN, PREFIXES, TIME
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
     from netkg.pipeline.validate import Finding, Report
 
+from netkg.entry.tables import MAX_BYTES, MAX_ROWS, Limits
 from netkg.entry.workbook import (
     NAME_TEMPLATE,
     NO,
@@ -548,10 +549,15 @@ def _split(raw: str) -> list[str]:
     return [v.strip() for v in raw.split(";") if v.strip()]
 
 
-def convert(path: Path, context: Graph, mapping: Sequence[Sheet] | None = None) -> Conversion:
+def convert(
+    path: Path,
+    context: Graph,
+    mapping: Sequence[Sheet] | None = None,
+    limits: Limits | None = None,
+) -> Conversion:
     """Read a workbook and convert it; problems are collected, not raised."""
     mapping = mapping or load_mapping()
-    rows, problems = read_workbook(path, mapping)
+    rows, problems = read_workbook(path, mapping, limits)
     converter = _Converter(mapping, rows, context)
     converter.problems = problems
     return converter.convert()
@@ -608,14 +614,14 @@ def _shown(term: Node) -> str:
 
 
 def import_workbook(
-    path: Path, out: Path | None = None, lang: str = "en"
+    path: Path, out: Path | None = None, lang: str = "en", limits: Limits | None = None
 ) -> tuple[Path, Report, list[Problem]]:
     """Convert, validate and (only if everything is right) write the municipality's Turtle."""
     from netkg.atomic import write_atomic
     from netkg.pipeline.layout import writable_data_dir
     from netkg.pipeline.validate import context_graph, validate_graphs
 
-    conversion = convert(path, context_graph())
+    conversion = convert(path, context_graph(), limits=limits)
     target = out or writable_data_dir() / "municipalities" / conversion.file_name
     if out is not None and out.is_dir():
         target = out / conversion.file_name
@@ -662,12 +668,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output file or folder (default: data/municipalities/<code>-<name>.ttl)",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of messages")
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=MAX_ROWS,
+        help=f"refuse a workbook with more rows, all sheets together (default {MAX_ROWS:,})",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=MAX_BYTES,
+        help=f"refuse a larger workbook or CSV folder (default {MAX_BYTES:,})",
+    )
     p.set_defaults(func=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     try:
-        target, report, problems = import_workbook(args.workbook, args.out, args.lang)
+        target, report, problems = import_workbook(
+            args.workbook, args.out, args.lang, Limits(args.max_rows, args.max_bytes)
+        )
     except ImportFailed as failed:
         for problem in failed.problems:
             print(f"{problem.severity.upper()}: {problem}")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from netkg.engine.results import FORMULA_START, neutralise
 from netkg.entry.workbook import (
     FIRST_DATA_ROW,
     GUIDANCE_ROW,
@@ -94,7 +95,9 @@ def write_xlsx(path: Path, context: Graph) -> Path:
                 list_letter = get_column_letter(list_column)
                 lists.cell(1, list_column, f"{sheet.key}.{column.key}")
                 for r, value in enumerate(values, start=2):
-                    lists.cell(r, list_column, value)
+                    cell = lists.cell(r, list_column, value)
+                    if value.startswith(FORMULA_START):
+                        cell.data_type = "s"  # text from the vocabularies is never a formula
                 name = f"list_{sheet.key}_{column.key}"
                 ref = f"{LISTS_TITLE}!${list_letter}$2:${list_letter}${len(values) + 1}"
                 book.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -128,7 +131,7 @@ def write_csv_folder(folder: Path, context: Graph) -> list[Path]:
         files[folder / f"{sheet.key}.csv"] = out.getvalue()
         for column in sheet.columns:
             for choice in controlled_values(column, context):
-                lists.writerow([sheet.key, column.header, choice.display])
+                lists.writerow([sheet.key, column.header, neutralise(choice.display)])
     files[folder / "lists.csv"] = listing.getvalue()
     return write_all(files)
 

@@ -8,8 +8,6 @@ netkg.entry.template writes the empty workbook from the same declaration.
 
 from __future__ import annotations
 
-import csv
-import datetime
 import difflib
 import re
 import tomllib
@@ -22,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from netkg.entry.tables import Limits, read_csv_folder, read_xlsx
 from netkg.errors import InputError, NetkgError
 from netkg.iris import PREFIXES
 
@@ -225,21 +224,22 @@ class Row:
 
 
 def read_workbook(
-    path: Path, mapping: Sequence[Sheet]
+    path: Path, mapping: Sequence[Sheet], limits: Limits | None = None
 ) -> tuple[dict[str, list[Row]], list[Problem]]:
-    """The data rows of every sheet (an .xlsx file or a folder of <sheet>.csv files)."""
+    """The data rows of every sheet (an .xlsx file or a folder of <sheet>.csv files).
+
+    What cannot be read safely (not UTF-8, a formula cell, over the limits) is an InputError
+    (netkg.entry.tables).
+    """
     path = Path(path)
+    limits = limits or Limits()
     if not path.exists():
         raise InputError(path, "no such workbook or folder")
-    tables: dict[str, list[list[str]]] = {}
+    keys = [sheet.key for sheet in mapping]
     if path.is_dir():
-        for sheet in mapping:
-            file = path / f"{sheet.key}.csv"
-            if file.is_file():
-                with file.open(encoding="utf-8-sig", newline="") as handle:
-                    tables[sheet.key] = [list(r) for r in csv.reader(handle)]
+        tables = read_csv_folder(path, keys, limits)
     elif path.suffix.lower() == ".xlsx":
-        tables = _read_xlsx(path)
+        tables = read_xlsx(path, keys, limits)
     else:
         raise InputError(path, "expected an .xlsx workbook or a folder of CSV files")
     rows: dict[str, list[Row]] = {}
@@ -263,34 +263,6 @@ def read_workbook(
         rows[sheet.key], found = _rows_of(sheet, table)
         problems += found
     return rows, problems
-
-
-def _read_xlsx(path: Path) -> dict[str, list[list[str]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile/xml errors of many types
-        raise InputError(path, f"cannot read the workbook: {exc}") from None
-    tables = {}
-    for ws in book.worksheets:
-        tables[ws.title] = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    book.close()
-    return tables
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _closest_header(text: str, sheet: Sheet) -> str | None:

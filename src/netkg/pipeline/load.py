@@ -1,13 +1,15 @@
-"""Read RDF files into named graphs, failing with the file, line and column of a syntax error.
+"""Read RDF files into named graphs, failing with the file, line and column of what is wrong.
 
-rdflib does the parsing (its terms are what pyshacl and owlrl work on). When it fails, the file
-is parsed again by Oxigraph, whose errors carry exact line and column; the message gives that
-location plus rdflib's own reason. Nothing is fetched: remote JSON-LD contexts are refused.
+Oxigraph reads each file first: it is strict about IRIs, never fetches, copes with any nesting
+and locates a syntax error exactly. rdflib then parses it again to make the terms pyshacl and
+owlrl work on (when only rdflib fails, Oxigraph's position is combined with rdflib's reason).
+Every format keeps the contract of netkg.pipeline.wellformed: an invalid IRI or ill-typed
+literal is an error, nothing is fetched (remote JSON-LD contexts and external XML entities are
+refused), and a failure leaves the target graph untouched.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
+from netkg.pipeline import wellformed
 from netkg.pipeline.layout import RDF_SUFFIXES, Source
 
 _RDFLIB_FORMAT = {
@@ -40,6 +43,8 @@ _OX_FORMAT = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -55,12 +60,14 @@ def rdf_format(path: Path) -> str:
 def parse_file(path: Path, into: Graph | None = None) -> Graph:
     """Parse one file into `into` (a new Graph by default); raise InputError on any problem.
 
-    The file is parsed aside first, so a failure leaves `into` untouched.
+    The file is parsed aside first, so a failure leaves `into` untouched. The triples of every
+    graph in the file go in: a TriG, N-Quads or JSON-LD file's named graphs are data too.
     """
-    scratch = _parse(Path(path), Graph())
+    scratch = _parse(Path(path), new_dataset())
     target = into if into is not None else Graph()
-    for triple in scratch:
-        target.add(triple)
+    for graph in scratch.graphs():
+        for triple in graph:
+            target.add(triple)
     return target
 
 
@@ -81,17 +88,76 @@ def parse_named_graphs(path: Path) -> dict[URIRef, Graph]:
     }
 
 
-def _parse(path: Path, target: Graph) -> Graph:
+def _parse(path: Path, target: Dataset) -> Dataset:
+    """Parse with the same contract for every format: well formed, valid terms, nothing fetched.
+
+    Oxigraph reads the file first: it is strict about IRIs, never fetches, copes with any depth,
+    and locates errors exactly. rdflib then makes the terms netkg works on, and its terms are
+    checked (netkg.pipeline.wellformed) for what rdflib lets through.
+    """
     fmt = rdf_format(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "not a file")
-    if fmt == "json-ld":
-        _refuse_remote_contexts(path)
     try:
-        target.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-        raise _located(path, exc) from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start].decode("utf-8", "replace")
+        line, column = wellformed.position(before, len(before))
+        raise InputError(path, "the file is not UTF-8 text", line, column) from None
+    wellformed.check_nesting(path, text, fmt)
+    if fmt == "json-ld":
+        wellformed.refuse_remote_contexts(path, text)
+        wellformed.check_jsonld_iris(path, text)
+    elif fmt == "xml":
+        wellformed.refuse_external_entities(path, text)
+    _oxigraph_check(path, text)
+    with wellformed.quiet_rdflib():  # ill-typed literals are reported here, not as tracebacks
+        try:
+            target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        except RecursionError:
+            raise InputError(path, "nested too deeply to read") from None
+        except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+            raise _located(path, exc) from None
+    wellformed.check_iris(path, text, target.graphs())
     return target
+
+
+def _oxigraph_check(path: Path, text: str) -> None:
+    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form."""
+    ox_format = _OX_FORMAT.get(path.suffix.lower())
+    if ox_format is None:
+        return
+    try:
+        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+            if isinstance(quad.object, ox.Literal):
+                wellformed.check_literal(path, text, quad.object)
+    except SyntaxError as exc:
+        message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
+        message = re.sub(r" \([^()]*, line \d+\)$", "", message)
+        line: int | None = exc.lineno
+        column: int | None = exc.offset
+        if line is None:
+            line, column = _rdflib_position(path, text) or wellformed.find_quoted(text, message)
+        raise InputError(path, f"syntax error: {message}", line, column) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+
+
+def _rdflib_position(path: Path, text: str) -> tuple[int, int] | None:
+    """Where rdflib's XML parser (which reports positions) stops on an RDF/XML file."""
+    if rdf_format(path) != "xml":
+        return None
+    import xml.sax
+
+    with wellformed.quiet_rdflib():
+        try:
+            Graph().parse(data=text, format="xml")
+        except xml.sax.SAXParseException as exc:
+            line, column = exc.getLineNumber(), exc.getColumnNumber()
+            return None if line is None or column is None else (line, column + 1)
+        except Exception:  # any other failure carries no position
+            return None
+    return None
 
 
 def load_dataset(sources: Iterable[Source], dataset: Dataset | None = None) -> Dataset:
@@ -149,29 +215,3 @@ def _rdflib_reason(exc: Exception) -> str:
         return str(why)
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def _refuse_remote_contexts(path: Path) -> None:
-    """rdflib would fetch a remote @context; netkg never fetches, so say so instead."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    for ctx in _contexts(doc):
-        if isinstance(ctx, str):
-            raise InputError(
-                path,
-                f"remote JSON-LD context {ctx!r} is not fetched; inline the context in the file",
-            )
-
-
-def _contexts(node: object) -> Iterable[object]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                yield from value if isinstance(value, list) else [value]
-            else:
-                yield from _contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _contexts(item)

@@ -66,6 +66,14 @@ class Param:
 
     def to_term(self, raw: str) -> Node:
         """The value as a typed RDF term; UsageError saying what form was expected."""
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError as exc:  # bytes from the command line that are not UTF-8
+            shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise UsageError(
+                f"parameter {self.name!r} is not valid UTF-8 text "
+                f"(at character {exc.start + 1} of {shown!r})"
+            ) from None
         value = raw.strip()
         try:
             if self.type == "iri":
@@ -150,6 +158,11 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such query file") from None
+    except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start].decode("utf-8", "replace")
+        row = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise InputError(path, "the query file is not UTF-8 text", row, column) from None
     fields: dict[str, list[str]] = {}
     last: str | None = None
     for line in text.splitlines():

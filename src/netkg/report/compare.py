@@ -353,15 +353,33 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
     return "\n".join(parts) + "\n"
 
 
-def write_report(comparison: Comparison, out_dir: Path) -> list[Path]:
-    """compare.html and one CSV per table, written all-or-nothing into out_dir."""
+def write_report(comparison: Comparison, out_dir: Path, formula_guard: bool = True) -> list[Path]:
+    """compare.html and one CSV per table, written all-or-nothing into out_dir.
+
+    CSV cells (and row and column names) that a spreadsheet would run as formulas are
+    neutralised (netkg.engine.results.neutralise) unless `formula_guard` is off.
+    """
     from netkg.atomic import write_all
 
     files: dict[Path, str] = {out_dir / "compare.html": report_html(comparison)}
     for name, frame in comparison.tables().items():
         index = name in ("matrix", "counts")
+        if formula_guard:
+            frame = _guarded(frame)
         files[out_dir / f"{name}.csv"] = frame.to_csv(index=index)
     return write_all(files)
+
+
+def _guarded(frame):  # pandas.DataFrame -> pandas.DataFrame
+    from netkg.engine.results import neutralise
+
+    def cell(value: object) -> object:
+        return neutralise(value) if isinstance(value, str) else value
+
+    guarded = frame.map(cell)
+    guarded.index = guarded.index.map(cell)
+    guarded.columns = guarded.columns.map(cell)
+    return guarded
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -375,6 +393,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--typology", help="only types of this typology, e.g. arnstein-1969")
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--no-formula-guard",
+        action="store_true",
+        help="write CSV cells starting with = + - @ as they are (no leading ' added)",
+    )
     p.set_defaults(func=_run)
 
 
@@ -383,7 +406,7 @@ def _run(args: argparse.Namespace) -> int:
 
     kg = open_graph(engine=args.engine)
     comparison = compare(kg, args.municipalities, args.typology, args.lang)
-    written = write_report(comparison, args.out)
+    written = write_report(comparison, args.out, formula_guard=not args.no_formula_guard)
     print(
         f"compared {len(comparison.municipalities)} municipalities: "
         + ", ".join(str(p) for p in written)

@@ -2,7 +2,7 @@
 
     netkg serve [--host 127.0.0.1] [--port 8000] [--timeout 10] [--limit 10000] [--graph FILE]
 
-One process serves, over the standard library's threading HTTP server:
+One process serves, over waitress (a production WSGI server: netkg.web.wsgi):
 
     /                        the dataset's home page: every resource, the downloads
     /sparql                  SPARQL 1.1 Protocol (GET, POST form, POST sparql-query); in a
@@ -15,8 +15,10 @@ One process serves, over the standard library's threading HTTP server:
     /static/…                the page's own styles and scripts (YASGUI is vendored)
 
 `https://w3id.org/netkg/X` is served at `/X` (netkg.web.paths), and pages link locally. Queries
-run in killable worker processes (netkg.engine.endpoint), so the timeout holds; updates and SERVICE
-are refused. It binds 127.0.0.1 unless told otherwise, and fetches nothing from anywhere.
+run in killable worker processes (netkg.engine.endpoint), so the timeout holds, and a query that
+runs long moves to a bounded slow lane (at most --per-client of them per client address) so
+quick queries keep their workers; updates and SERVICE are refused. It binds 127.0.0.1 unless
+told otherwise, and fetches nothing from anywhere.
 """
 
 from __future__ import annotations
@@ -24,18 +26,13 @@ from __future__ import annotations
 import argparse
 import mimetypes
 import signal
-import sys
 import tempfile
 import threading
-import traceback
 from dataclasses import dataclass, field
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
-
-from netkg import __version__
 
 if TYPE_CHECKING:
     from netkg.engine.endpoint import QueryPool
@@ -45,8 +42,11 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
+DEFAULT_THREADS = 16
+DEFAULT_SLOW_AFTER = 1.0
+DEFAULT_PER_CLIENT = 1
 MAX_BODY = 1_000_000  # bytes of a POSTed query
-_CSP = (
+CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
@@ -87,6 +87,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     p.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"HTTP request threads (default {DEFAULT_THREADS}); more requests wait in line",
+    )
+    p.add_argument(
+        "--slow-after",
+        type=float,
+        default=DEFAULT_SLOW_AFTER,
+        help="seconds after which a running query moves to the slow lane and its worker is "
+        f"replaced (default {DEFAULT_SLOW_AFTER:g})",
+    )
+    p.add_argument(
+        "--per-client",
+        type=int,
+        default=DEFAULT_PER_CLIENT,
+        help="slow-lane queries one client address may hold at once "
+        f"(default {DEFAULT_PER_CLIENT})",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="answer every query afresh (by default answers are kept: the graph is read-only)",
+    )
+    p.add_argument(
         "--cors", action="store_true", help="let web pages on other origins query the endpoint"
     )
     p.add_argument("--quiet", action="store_true", help="do not log each request")
@@ -119,12 +144,14 @@ class WebApp:
         self.cors = cors
         self._ontology_lock = threading.Lock()
 
-    def handle(self, method: str, target: str, headers: Message, body: bytes) -> Reply:
+    def handle(
+        self, method: str, target: str, headers: Message, body: bytes, client: str = ""
+    ) -> Reply:
         split = urlsplit(target)
         path = unquote(split.path)
         params = parse_qs(split.query, keep_blank_values=True)
         if path == "/sparql":
-            return self.sparql(method, params, headers, body)
+            return self.sparql(method, params, headers, body, client)
         if method not in ("GET", "HEAD"):
             return text_reply(405, f"{method} is not allowed here.", Allow="GET, HEAD")
         if path == "/":
@@ -189,7 +216,12 @@ class WebApp:
     # SPARQL -----------------------------------------------------------------------------------
 
     def sparql(
-        self, method: str, params: dict[str, list[str]], headers: Message, body: bytes
+        self,
+        method: str,
+        params: dict[str, list[str]],
+        headers: Message,
+        body: bytes,
+        client: str = "",
     ) -> Reply:
         from netkg.engine.endpoint import FORMAT_NAMES, RESULT_TYPES
         from netkg.negotiation import negotiate
@@ -236,7 +268,7 @@ class WebApp:
         if fields.get("format"):
             accept = FORMAT_NAMES.get(fields["format"][0].lower(), fields["format"][0])
         answer = self.pool.run(
-            queries[0], accept, graphs["default-graph-uri"], graphs["named-graph-uri"]
+            queries[0], accept, graphs["default-graph-uri"], graphs["named-graph-uri"], client
         )
         reply = Reply(answer.status, answer.content_type, answer.body, dict(answer.headers))
         reply.headers["Vary"] = "Accept"
@@ -282,112 +314,45 @@ def _is_iri(value: str) -> bool:
     return is_iri(value)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = f"netkg/{__version__}"
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_HEAD(self) -> None:
-        self._handle("HEAD")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        if self.server.app.cors:
-            self._write("OPTIONS", Reply(204), preflight=True)
-        else:
-            self._handle("OPTIONS")
-
-    def _handle(self, method: str) -> None:
-        body = b""
-        if method == "POST":
-            length = self.headers.get("Content-Length")
-            if length is None or not length.isdigit():
-                self._write(method, text_reply(411, "POST needs a Content-Length."))
-                return
-            if int(length) > MAX_BODY:
-                self._write(method, text_reply(413, f"A query may be at most {MAX_BODY} bytes."))
-                return
-            body = self.rfile.read(int(length))
-        try:
-            reply = self.server.app.handle(method, self.path, self.headers, body)
-        except Exception:  # a page that fails to render is a 500, not a dead server
-            traceback.print_exc(file=sys.stderr)
-            reply = text_reply(500, "Internal error; see the server's log.")
-        self._write(method, reply)
-
-    def _write(self, method: str, reply: Reply, preflight: bool = False) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if reply.content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", _CSP)
-        if self.server.app.cors:
-            self.send_header("Access-Control-Allow-Origin", "*")
-            if preflight:
-                self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST")
-                self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(reply.body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        if not self.server.quiet:
-            super().log_message(format, *args)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], app: WebApp, quiet: bool) -> None:
-        self.app = app
-        self.quiet = quiet
-        super().__init__(address, _Handler)
-
-
 class _Stop(Exception):
     """SIGTERM: stop serving and clean up."""
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from netkg.engine.endpoint import QueryPool
+    from netkg.engine.endpoint import AnswerCache, QueryPool
     from netkg.errors import UsageError
     from netkg.query.graph import open_read_only
     from netkg.web.pages import Renderer
     from netkg.web.published import index, load_published, write_dumps
+    from netkg.web.wsgi import create_server
 
-    if args.timeout <= 0 or args.limit < 1 or args.workers < 1:
-        raise UsageError("--timeout must be > 0, --limit and --workers at least 1")
+    if args.timeout <= 0 or args.limit < 1 or args.workers < 1 or args.threads < 1:
+        raise UsageError("--timeout must be > 0, --limit, --workers and --threads at least 1")
+    if args.slow_after <= 0 or args.per_client < 0:
+        raise UsageError("--slow-after must be > 0 and --per-client at least 0")
     with tempfile.TemporaryDirectory(prefix="netkg-serve-") as tmp:
         location, dumps = Path(tmp) / "store", Path(tmp) / "dumps"
         dumps.mkdir()
         graph = load_published(args.graph, location=location)
         write_dumps(graph, dumps)
         del graph  # close it: from here on every reader opens it read-only
-        pool = QueryPool(location, args.workers, args.timeout, args.limit)
+        pool = QueryPool(
+            location,
+            args.workers,
+            args.timeout,
+            args.limit,
+            slow_after=args.slow_after,
+            per_client=args.per_client,
+            cache=None if args.no_cache else AnswerCache(),
+        )
         try:
             published = index(open_read_only(location))
             app = WebApp(Renderer(published, False, "/sparql"), pool, dumps, args.cors)
             try:
-                server = _Server((args.host, args.port), app, args.quiet)
-            except OSError as exc:
+                server = create_server(app, args.host, args.port, args.threads, args.quiet)
+            except (OSError, ValueError) as exc:
                 raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-            host, port = str(server.server_address[0]), int(server.server_address[1])
+            host, port = server.effective_host, server.effective_port
             shown = f"[{host}]" if ":" in str(host) else host
             url = f"http://{shown}:{port}/"
             print(
@@ -402,11 +367,13 @@ def _serve(args: argparse.Namespace) -> int:
                 )
             signal.signal(signal.SIGTERM, _raise_stop)
             try:
-                server.serve_forever()
+                server.run()
             except (KeyboardInterrupt, _Stop):
                 pass
             finally:
-                server.server_close()
+                # let the request threads finish before their sockets and wake-up pipe close
+                server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+                server.close()
         finally:
             pool.close()
     print("netkg serve: stopped", flush=True)
