@@ -26,7 +26,13 @@ LAYERS: dict[str, int] = {
     "netkg.__main__": 9,
 }
 # Only these may import an engine (pyoxigraph, or rdflib's stores and query machinery).
-ENGINE_MODULES = {"netkg.pipeline.load", "netkg.pipeline.reason", "netkg.pipeline.validate"}
+# load, reason and validate run their engines; wellformed is the part of loading that parses
+ENGINE_MODULES = {
+    "netkg.pipeline.load",
+    "netkg.pipeline.wellformed",
+    "netkg.pipeline.reason",
+    "netkg.pipeline.validate",
+}
 ENGINE_IMPORTS = re.compile(r"^(pyoxigraph|rdflib\.(plugins|store|query|graph\b.*Dataset))")
 SPARQL_TEXT = re.compile(
     r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE)\b[\s\S]*(\bWHERE\b|\{)", re.IGNORECASE
