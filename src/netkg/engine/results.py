@@ -7,6 +7,9 @@ TSV (whose cells are RDF terms in Turtle syntax) is written here.
 from __future__ import annotations
 
 import io
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -15,9 +18,10 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from netkg.engine.terms import to_sparql
-from netkg.iris import PREFIXES
+from netkg.iris import compact
 
 FORMATS = ("table", "csv", "tsv", "json")
+FILE_FORMATS = (*FORMATS, "xlsx")  # xlsx is binary: written to a file, never to a terminal
 
 
 @dataclass
@@ -46,6 +50,47 @@ class ResultTable:
 
         return pd.DataFrame([[_python(t) for t in row] for row in self.rows], columns=self.columns)
 
+    def to_xlsx(self) -> bytes:
+        """An .xlsx workbook: a header row, then numbers and dates as such, IRIs in full."""
+        import openpyxl
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "results"
+        sheet.append(self.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in self.rows:
+            sheet.append([_python(t) for t in row])
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def encode(self, fmt: str, full: bool = True) -> bytes:
+        """The table as file content in any of FILE_FORMATS (a `table` file is never wrapped)."""
+        if fmt == "xlsx":
+            return self.to_xlsx()
+        return self.serialize(fmt, full=full).encode("utf-8")
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks: prefixed IRIs, every value escaped."""
+        from html import escape
+
+        head = "".join(f"<th>{escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f'<td title="{escape(str(t or ""))}">{escape(short(t))}</td>' for t in row)
+            + "</tr>"
+            for row in self.rows
+        )
+        n = len(self.rows)
+        return (
+            f'<table class="netkg-results"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table><p>{n} row{'s' if n != 1 else ''}</p>"
+        )
+
     def to_rdflib(self) -> Result:
         result = Result("SELECT")
         result.vars = [Variable(c) for c in self.columns]
@@ -55,10 +100,13 @@ class ResultTable:
         ]
         return result
 
-    def serialize(self, fmt: str) -> str:
-        """The table as `table`, `csv`, `tsv` or `json` (SPARQL 1.1 results formats)."""
+    def serialize(self, fmt: str, width: int | None = None, full: bool = False) -> str:
+        """The table as `table`, `csv`, `tsv` or `json` (SPARQL 1.1 results formats).
+
+        A `table` is wrapped to `width` (default: the terminal's) unless `full`.
+        """
         if fmt == "table":
-            return render_table(self)
+            return render_table(self, width=width, full=full)
         if fmt == "tsv":
             return _tsv(self)
         if fmt in ("csv", "json"):
@@ -73,34 +121,81 @@ def short(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        iri = str(term)
-        best = max(
-            ((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)),
-            key=lambda pn: len(pn[1]),
-            default=None,
-        )
-        if best and _plain_local(iri[len(best[1]) :]):
-            return f"{best[0]}:{iri[len(best[1]) :]}"
-        return iri
+        return compact(str(term)) or str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
 
 
-def render_table(table: ResultTable, max_width: int = 70) -> str:
-    """An aligned text table with a row count, cells cut at max_width characters."""
-    cells = [[_cut(short(t), max_width) for t in row] for row in table.rows]
-    widths = [len(c) for c in table.columns]
+def render_table(table: ResultTable, width: int | None = None, full: bool = False) -> str:
+    """An aligned text table with a row count.
+
+    Cells are wrapped (never cut) so that the table fits `width` characters (default: the
+    terminal's width, or COLUMNS; written to a pipe or file, it is not wrapped);
+    with `full`, every value is shown on one line, however wide.
+    """
+    if width is None and not full:
+        width = terminal_width()
+        full = width is None
+    cells = [[" ".join(short(t).split()) for t in row] for row in table.rows]
+    natural = [len(c) for c in table.columns]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        natural = [max(w, len(c)) for w, c in zip(natural, row, strict=True)]
+    if full:
+        widths = natural
+    else:
+        assert width is not None
+        least = [min(n, max(len(c), 6), 16) for n, c in zip(natural, table.columns, strict=True)]
+        widths = _fit(natural, max(width - 2 * (len(natural) - 1), len(natural)), least)
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip(), line]
-    out += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
+    out = [_line([_wrap(c, w) for c, w in zip(table.columns, widths, strict=True)], widths), line]
+    out += [_line([_wrap(c, w) for c, w in zip(row, widths, strict=True)], widths) for row in cells]
     n = len(table.rows)
     out.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is (COLUMNS overrides it); None for a pipe
+    or file, whose readers (grep, a file) want whole lines."""
+    if sys.stdout is not None and sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
+def _fit(natural: list[int], room: int, least: list[int]) -> list[int]:
+    """Column widths summing to at most `room` where they can: narrow columns keep their width,
+    the room left is shared evenly among the wide ones (each at least its `least`)."""
+    if sum(natural) <= room:
+        return natural
+    widths = list(natural)
+    open_ = set(range(len(natural)))
+    while open_:
+        share = max((room - sum(widths[i] for i in range(len(widths)) if i not in open_)), 0)
+        share //= len(open_)
+        narrow = {i for i in open_ if natural[i] <= share}
+        if not narrow:
+            for i in open_:
+                widths[i] = max(share, least[i])
+            break
+        open_ -= narrow
+    return widths
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _line(columns: list[list[str]], widths: list[int]) -> str:
+    height = max(len(c) for c in columns)
+    lines = []
+    for i in range(height):
+        pairs = zip(columns, widths, strict=True)
+        parts = [(c[i] if i < len(c) else "").ljust(w) for c, w in pairs]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
 
 
 def _tsv(table: ResultTable) -> str:
@@ -109,15 +204,6 @@ def _tsv(table: ResultTable) -> str:
     for row in table.rows:
         buf.write("\t".join("" if t is None else to_sparql(t) for t in row) + "\n")
     return buf.getvalue()
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _plain_local(local: str) -> bool:
-    return bool(local) and all(ch.isalnum() or ch in "-_" for ch in local)
 
 
 def _python(term: Node | None) -> object:

@@ -604,10 +604,17 @@ def _shown(term: Node) -> str:
 # --- the command --------------------------------------------------------------------------------
 
 
+IMPORTED_MARK = "imported by `netkg import`"
+
+
 def import_workbook(
-    path: Path, out: Path | None = None, lang: str = "en"
+    path: Path, out: Path | None = None, lang: str = "en", force: bool = False
 ) -> tuple[Path, Report, list[Problem]]:
-    """Convert, validate and (only if everything is right) write the municipality's Turtle."""
+    """Convert, validate and (only if everything is right) write the municipality's Turtle.
+
+    A file an earlier import wrote is replaced (the workbook is the source); any other existing
+    file, e.g. one written by hand, only with force.
+    """
     from netkg.atomic import write_atomic
     from netkg.pipeline.build import context_graph, validate_graphs
     from netkg.pipeline.layout import writable_data_dir
@@ -616,6 +623,12 @@ def import_workbook(
     target = out or writable_data_dir() / "municipalities" / conversion.file_name
     if out is not None and out.is_dir():
         target = out / conversion.file_name
+    if target.is_file() and not force and not _imported(target):
+        from netkg.errors import UsageError
+
+        raise UsageError(
+            f"{target} exists and was not written by `netkg import`; use --force to replace it"
+        )
     report = validate_graphs([conversion.graph], replaced=[target])
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
     located = [
@@ -636,6 +649,11 @@ def import_workbook(
     return target, report, problems
 
 
+def _imported(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return IMPORTED_MARK in handle.readline()
+
+
 def serialize(conversion: Conversion, source: Path) -> str:
     """Tidy Turtle with a header saying where it came from."""
     graph = conversion.graph
@@ -644,7 +662,7 @@ def serialize(conversion: Conversion, source: Path) -> str:
     graph.bind(conversion.slug.replace("-", "_"), f"{ID}{conversion.slug}/")
     body = graph.serialize(format="turtle")
     header = (
-        f"# {conversion.code} {conversion.slug}: imported by `netkg import` from {source.name}.\n"
+        f"# {conversion.code} {conversion.slug}: {IMPORTED_MARK} from {source.name}.\n"
         "# Edit the entry workbook and import again rather than editing this file.\n\n"
     )
     return header + body
@@ -659,12 +677,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output file or folder (default: data/municipalities/<code>-<name>.ttl)",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of messages")
+    p.add_argument(
+        "--force", action="store_true", help="replace an output file not written by netkg import"
+    )
     p.set_defaults(func=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     try:
-        target, report, problems = import_workbook(args.workbook, args.out, args.lang)
+        target, report, problems = import_workbook(args.workbook, args.out, args.lang, args.force)
     except ImportFailed as failed:
         for problem in failed.problems:
             print(f"{problem.severity.upper()}: {problem}")

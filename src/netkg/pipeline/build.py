@@ -26,6 +26,7 @@ from netkg.pipeline.layout import (
     Source,
     data_sources,
     default_sources,
+    display_path,
     input_graph,
     ontology_sources,
     root,
@@ -277,10 +278,7 @@ def _report_json(result: BuildResult) -> dict:
         "ok": result.ok,
         "triples": {"asserted": result.asserted, "inferred": result.inferred},
         "graphs": {str(n): result.store.count(n) for n in result.store.graph_names()},
-        "files": [
-            str(s.path.relative_to(root())) if s.path.is_relative_to(root()) else str(s.path)
-            for s in result.sources
-        ],
+        "files": [display_path(s.path) for s in result.sources],
         "validation": None
         if report is None
         else {

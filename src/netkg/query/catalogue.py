@@ -8,10 +8,14 @@ Header grammar (the leading '#' lines of the file)::
     # Param:    lang string default=en  Language of the labels.
     # Columns:  network, networkLabel, type, since, leader
     # Kind:     question | quality      (quality queries must return no rows on good data)
+    # Gap:      org:hasMember  Why an empty answer can be expected (optional; see below).
 
 A parameter is `name type [default=V] [ns=PREFIX] [required] description`; types are iri,
 string, integer and date. A parameter without default and not required stays unbound, which in
 the catalogue's queries means "all".
+
+`Gap` names the property whose recorded knowledge gaps (nkg:gapProperty) explain an empty
+answer; when the query returns no rows, `netkg query` prints those gaps as notes.
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ from rdflib.term import Node
 
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import query_dir
+from netkg.pipeline.layout import query_files
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality")
 _HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
-_KEYS = ("title", "question", "param", "columns", "kind")
+_KEYS = ("title", "question", "param", "columns", "kind", "gap")
+# SPARQL text rather than a name or path: its first keyword (after comments) opens a query.
+_SPARQL_TEXT = re.compile(
+    r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class CatalogueQuery:
     columns: tuple[str, ...] = ()
     kind: str = "question"
     notes: str = ""
+    gap: str = ""
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -125,12 +134,27 @@ class CatalogueQuery:
         return bound
 
 
+def is_sparql_text(text: str) -> bool:
+    """Whether `text` is a query itself (starts with PREFIX, SELECT, ASK, …), not a name."""
+    return bool(_SPARQL_TEXT.match(text))
+
+
+def inline_query(text: str) -> CatalogueQuery:
+    """SPARQL text given inline (a notebook cell), checked like a file; its header is read."""
+    return check_syntax(parse_query_text(text, Path("<inline query>")))
+
+
 def parse_query_file(path: Path) -> CatalogueQuery:
     """Read an .rq file and its header; a malformed header names the file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, "no such query file") from None
+    return parse_query_text(text, path)
+
+
+def parse_query_text(text: str, path: Path) -> CatalogueQuery:
+    """A query and its header, from text; `path` names it in messages."""
     fields: dict[str, list[str]] = {}
     last: str | None = None
     for line in text.splitlines():
@@ -163,6 +187,7 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         columns=tuple(c for c in columns if c),
         kind=kind,
         notes=" ".join(fields.get("notes", [])),
+        gap=" ".join(fields.get("gap", [])),
     )
 
 
@@ -212,13 +237,16 @@ def _position(message: str) -> tuple[int | None, int | None]:
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, CatalogueQuery]:
-    """All queries in the catalogue folder, by name (file stem), in name order."""
-    folder = folder or query_dir()
-    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+    """All queries in the catalogue folder (default: shipped plus the project's), by name."""
+    files = sorted(folder.glob("*.rq")) if folder is not None else query_files()
+    return {p.stem: parse_query_file(p) for p in sorted(files, key=lambda p: p.stem)}
 
 
 def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
-    """A catalogue query by name, or any .rq file by path; UsageError listing what exists."""
+    """A catalogue query by name, any .rq file by path, or SPARQL text itself; UsageError
+    listing what exists."""
+    if is_sparql_text(name_or_path):
+        return inline_query(name_or_path)
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" or candidate.is_file():
         return check_syntax(parse_query_file(candidate))

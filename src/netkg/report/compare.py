@@ -268,15 +268,24 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
     return "\n".join(parts) + "\n"
 
 
-def write_report(comparison: Comparison, out_dir: Path) -> list[Path]:
-    """compare.html and one CSV per table, written all-or-nothing into out_dir."""
-    from netkg.atomic import write_all
+MARKER = ".netkg-compare"
+
+
+def write_report(comparison: Comparison, out_dir: Path, force: bool = False) -> list[Path]:
+    """compare.html and one CSV per table, written all-or-nothing into out_dir.
+
+    out_dir is netkg's own once it holds the MARKER file an earlier report left; otherwise an
+    existing file of the report is replaced only with force.
+    """
+    from netkg.atomic import refuse_overwrite, write_all
 
     files: dict[Path, str] = {out_dir / "compare.html": report_html(comparison)}
     for name, frame in comparison.tables().items():
         index = name in ("matrix", "counts")
         files[out_dir / f"{name}.csv"] = frame.to_csv(index=index)
-    return write_all(files)
+    refuse_overwrite(files, force or (out_dir / MARKER).is_file())
+    files[out_dir / MARKER] = "written by netkg compare; its files are replaced by the next run\n"
+    return [p for p in write_all(files) if p.name != MARKER]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -290,6 +299,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--typology", help="only types of this typology, e.g. arnstein-1969")
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--force", action="store_true", help="replace report files in a folder netkg did not write"
+    )
     p.set_defaults(func=_run)
 
 
@@ -299,7 +311,7 @@ def _run(args: argparse.Namespace) -> int:
 
     kg = KnowledgeGraph(open_store(args.engine))
     comparison = compare(kg, args.municipalities, args.typology, args.lang)
-    written = write_report(comparison, args.out)
+    written = write_report(comparison, args.out, args.force)
     print(
         f"compared {len(comparison.municipalities)} municipalities: "
         + ", ".join(str(p) for p in written)

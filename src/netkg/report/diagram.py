@@ -254,15 +254,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument("--force", action="store_true", help="replace existing SVG/PNG files")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from netkg.api import KnowledgeGraph
+    from netkg.atomic import refuse_overwrite
     from netkg.pipeline.build import open_store
 
-    kg = KnowledgeGraph(open_store(args.engine))
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
+    refuse_overwrite([stem.with_suffix(".svg"), stem.with_suffix(".png")], args.force)
+    kg = KnowledgeGraph(open_store(args.engine))
     written = render(kg, args.municipality, stem, args.lang)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
