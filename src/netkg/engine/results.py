@@ -145,8 +145,11 @@ def render_table(table: ResultTable, width: int | None = None, full: bool = Fals
         widths = natural
     else:
         assert width is not None
+        room = max(width - 2 * (len(natural) - 1), len(natural))
         least = [min(n, max(len(c), 6), 16) for n, c in zip(natural, table.columns, strict=True)]
-        widths = _fit(natural, max(width - 2 * (len(natural) - 1), len(natural)), least)
+        if sum(least) > room:  # too narrow to keep the headers whole: wrap them too
+            least = [min(n, 6) for n in natural]
+        widths = _fit(natural, room, least)
     line = "  ".join("-" * w for w in widths)
     out = [_line([_wrap(c, w) for c, w in zip(table.columns, widths, strict=True)], widths), line]
     out += [_line([_wrap(c, w) for c, w in zip(row, widths, strict=True)], widths) for row in cells]
