@@ -196,34 +196,38 @@ def test_full_table_shows_each_value_on_one_line():
     assert "https://albertslund.dk/politik/en-netvaerksbaseret-organisation/x" in lines[2]
 
 
-def test_table_in_a_terminal_fits_it(tmp_path):
+def in_terminal(*args: str, cwd: Path, columns: int = 70) -> tuple[int, str]:
+    """Run netkg with stdout and stderr on a pseudo-terminal; (exit code, what it showed)."""
     import pty
 
     controller, terminal = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "NETKG_ROOT"}
-    environment |= {"COLUMNS": "70", "PYTHONPATH": str(REPO / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "netkg", "query", "strategy-assumptions"],
+    environment |= {"COLUMNS": str(columns), "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netkg", *args],
         stdout=terminal,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
+        stderr=terminal,
+        cwd=cwd,
         env=environment,
-        timeout=300,
-        check=False,
     )
     os.close(terminal)
     chunks = []
     while True:
         try:
             chunk = os.read(controller, 65536)
-        except OSError:
+        except OSError:  # the terminal closes when the process ends
             break
         if not chunk:
             break
         chunks.append(chunk)
     os.close(controller)
-    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-    assert done.returncode == 0
+    code = process.wait(timeout=300)
+    return code, b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def test_table_in_a_terminal_fits_it():
+    code, text = in_terminal("query", "strategy-assumptions", cwd=REPO)
+    assert code == 0
     assert max(len(line) for line in text.splitlines()) <= 70
     assert "(3 rows)" in text and "Mange og" in text and "Many and" in text
 
@@ -366,3 +370,34 @@ def test_labels_come_alongside_iris(kg):
 )
 def test_every_municipality_namespace_compacts_alike(iri, shown):
     assert short(URIRef(iri)) == shown
+
+
+# --- 4. progress on long work, on a terminal only -----------------------------------------------
+
+
+def test_build_shows_progress_on_a_terminal(tmp_path):
+    code, text = in_terminal("build", "--out", str(tmp_path / "dist"), cwd=tmp_path, columns=100)
+    assert code == 0, text
+    for step in ("netkg build: load", "netkg build: reason (2/4)", "netkg build: write (4/4)"):
+        assert step in text
+    assert "conforms: yes" in text
+
+
+def test_build_is_quiet_in_a_pipe(tmp_path):
+    done = netkg("build", "--out", str(tmp_path / "dist"), cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert "netkg build:" not in done.stdout and done.stdout.startswith("netkg 0.1.0 build\n")
+
+
+def test_progress_is_silent_without_a_terminal():
+    import io
+
+    from netkg.pipeline.progress import Progress
+
+    stream = io.StringIO()
+    with Progress("netkg build", ["load", "reason"], stream=stream) as progress:
+        assert list(progress.over([1, 2, 3], "load")) == [1, 2, 3]
+        with progress.step("reason"):
+            pass
+    assert stream.getvalue() == ""

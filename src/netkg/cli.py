@@ -137,9 +137,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     from netkg.pipeline.build import build, write_dist
+    from netkg.pipeline.progress import Progress
 
-    result = build(engine=args.engine, validate=not args.no_validate)
-    write_dist(result, args.out)
+    steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
+    with Progress("netkg build", steps) as progress:
+        result = build(engine=args.engine, validate=not args.no_validate, progress=progress)
+        write_dist(result, args.out, progress)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
         print(f"\nThe data does not conform; see {args.out / 'validation-report.txt'}.")

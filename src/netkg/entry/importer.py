@@ -27,6 +27,7 @@ from rdflib.term import Node
 from netkg.iris import ID, MUN, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
+    from netkg.pipeline.progress import Progress
     from netkg.pipeline.validate import Finding, Report
 
 from netkg.entry.workbook import (
@@ -608,7 +609,11 @@ IMPORTED_MARK = "imported by `netkg import`"
 
 
 def import_workbook(
-    path: Path, out: Path | None = None, lang: str = "en", force: bool = False
+    path: Path,
+    out: Path | None = None,
+    lang: str = "en",
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[Path, Report, list[Problem]]:
     """Convert, validate and (only if everything is right) write the municipality's Turtle.
 
@@ -618,8 +623,13 @@ def import_workbook(
     from netkg.atomic import write_atomic
     from netkg.pipeline.build import context_graph, validate_graphs
     from netkg.pipeline.layout import writable_data_dir
+    from netkg.pipeline.progress import quiet
 
-    conversion = convert(path, context_graph())
+    progress = progress or quiet()
+    with progress.step("context"):
+        context = context_graph()
+    with progress.step("convert"):
+        conversion = convert(path, context)
     target = out or writable_data_dir() / "municipalities" / conversion.file_name
     if out is not None and out.is_dir():
         target = out / conversion.file_name
@@ -629,7 +639,8 @@ def import_workbook(
         raise UsageError(
             f"{target} exists and was not written by `netkg import`; use --force to replace it"
         )
-    report = validate_graphs([conversion.graph], replaced=[target])
+    with progress.step("validate"):
+        report = validate_graphs([conversion.graph], replaced=[target])
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
     located = [
         p
@@ -645,7 +656,8 @@ def import_workbook(
     problems = conversion.problems + located
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(problems)
-    write_atomic(target, serialize(conversion, path))
+    with progress.step("write"):
+        write_atomic(target, serialize(conversion, path))
     return target, report, problems
 
 
@@ -684,8 +696,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from netkg.pipeline.progress import Progress
+
     try:
-        target, report, problems = import_workbook(args.workbook, args.out, args.lang, args.force)
+        with Progress("netkg import", ["context", "convert", "validate", "write"]) as progress:
+            target, report, problems = import_workbook(
+                args.workbook, args.out, args.lang, args.force, progress
+            )
     except ImportFailed as failed:
         for problem in failed.problems:
             print(f"{problem.severity.upper()}: {problem}")
