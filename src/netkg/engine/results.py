@@ -74,6 +74,9 @@ class ResultTable:
             return self.to_xlsx()
         return self.serialize(fmt, full=full).encode("utf-8")
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's plain-text display
+        printer.text(render_table(self, width=120))
+
     def _repr_html_(self) -> str:
         """An HTML table for notebooks: prefixed IRIs, every value escaped."""
         from html import escape
@@ -167,21 +170,29 @@ def terminal_width() -> int | None:
 
 
 def _fit(natural: list[int], room: int, least: list[int]) -> list[int]:
-    """Column widths summing to at most `room` where they can: narrow columns keep their width,
-    the room left is shared evenly among the wide ones (each at least its `least`)."""
+    """Column widths summing to at most `room` where they can (a max-min fair share): columns
+    narrower than an equal share keep their width, the room left is shared equally among the
+    wide ones (each at least its `least`)."""
     if sum(natural) <= room:
         return natural
     widths = list(natural)
-    open_ = set(range(len(natural)))
-    while open_:
-        share = max((room - sum(widths[i] for i in range(len(widths)) if i not in open_)), 0)
-        share //= len(open_)
-        narrow = {i for i in open_ if natural[i] <= share}
-        if not narrow:
-            for i in open_:
-                widths[i] = max(share, least[i])
+    wide = set(range(len(natural)))
+    while wide:
+        left = room - sum(widths[i] for i in range(len(widths)) if i not in wide)
+        share = {i: max(left // len(wide), least[i]) for i in wide}
+        fits = {i for i in wide if natural[i] <= share[i]}
+        if not fits:
+            for i in wide:
+                widths[i] = share[i]
             break
-        open_ -= narrow
+        wide -= fits
+    floor = [min(w, 1) for w in least] if sum(least) > room else least
+    while sum(widths) > room:  # the least widths overshot: narrow the widest that can give
+        candidates = [i for i in range(len(widths)) if widths[i] > floor[i]]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
     return widths
 
 
