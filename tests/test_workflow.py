@@ -401,3 +401,55 @@ def test_progress_is_silent_without_a_terminal():
         with progress.step("reason"):
             pass
     assert stream.getvalue() == ""
+
+
+# --- 11. the importer: ids not doubled, each problem said once ----------------------------------
+
+
+def test_ids_that_repeat_their_prefix_are_not_doubled(tmp_path):
+    import csv
+
+    folder = tmp_path / "entry"
+    shutil.copytree(SYNTHETIC, folder)
+
+    def edit(sheet: str, change) -> None:
+        path = folder / f"{sheet}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        change(rows)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+
+    def gap(rows: list[list[str]]) -> None:
+        rows[2][0] = "gap-sport-leder"
+
+    def document(rows: list[list[str]]) -> None:
+        rows.append(["proevekommune-web2", "Anden side", "Another page", "web page", "Om", "da",
+                     "", "https://example.org/p2", "2026-11-27", "", "", "municipality",
+                     "doc:netkg-domain-brief"])  # fmt: skip
+
+    def model(rows: list[list[str]]) -> None:
+        rows.append(["model-x", "model", "Model X", "", "2019"] + [""] * 10 + ["web"])
+
+    edit("gaps", gap)
+    edit("documents", document)
+    edit("cocreation", model)
+    out = tmp_path / "out.ttl"
+    done = netkg("import", str(folder), "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "proevekommune:gap-sport-leder" in text and "gap-gap" not in text
+    assert "doc:proevekommune-web2" in text and "proevekommune-proevekommune" not in text
+    assert "proevekommune:model-x" in text and "model-model" not in text
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("WARNING")]
+    assert warnings == [
+        'WARNING: cocreation, row 6, column "Navn (engelsk) / Name (English)": There is no '
+        "English label (@en); add one so international researchers can read the data. Fix: "
+        "Engelsk gengivelse / English rendering."
+    ]
+
+
+def test_out_folder_that_does_not_exist_yet(tmp_path):
+    done = netkg("import", str(SYNTHETIC), "--out", f"{tmp_path}/new/", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "new" / "9901-proevekommune.ttl").is_file()

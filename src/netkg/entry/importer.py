@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -245,7 +246,15 @@ class _Converter:
             empty = empty or not value
             return value
 
-        text = NAME_TEMPLATE.sub(fill, spec["iri"])
+        template = spec["iri"]
+        if "{id}" in template:
+            # an id that already starts with the name's own prefix (gap-…, or the
+            # municipality's name for documents) is not doubled: gap-gap-x, doc:a-a-web
+            before = NAME_TEMPLATE.sub(fill, template[: template.index("{id}")])
+            local = re.split(r"[/:#]", before)[-1]
+            if local and parts["id"].startswith(local) and len(parts["id"]) > len(local):
+                parts["id"] = parts["id"][len(local) :]
+        text = NAME_TEMPLATE.sub(fill, template)
         if empty:
             return None  # a part of the name is missing: its required column reports it
         return curie(text) if not text.startswith("http") else URIRef(text)
@@ -610,7 +619,7 @@ IMPORTED_MARK = "imported by `netkg import`"
 
 def import_workbook(
     path: Path,
-    out: Path | None = None,
+    out: Path | str | None = None,
     lang: str = "en",
     force: bool = False,
     progress: Progress | None = None,
@@ -630,15 +639,9 @@ def import_workbook(
         context = context_graph()
     with progress.step("convert"):
         conversion = convert(path, context)
-    target = out or writable_data_dir() / "municipalities" / conversion.file_name
-    if out is not None and out.is_dir():
-        target = out / conversion.file_name
-    if target.is_file() and not force and not _imported(target):
-        from netkg.errors import UsageError
-
-        raise UsageError(
-            f"{target} exists and was not written by `netkg import`; use --force to replace it"
-        )
+    target = Path(out) if out else writable_data_dir() / "municipalities" / conversion.file_name
+    if out and (Path(out).is_dir() or str(out).endswith(("/", os.sep))):
+        target = Path(out) / conversion.file_name  # a folder, existing or to be made
     with progress.step("validate"):
         report = validate_graphs([conversion.graph], replaced=[target])
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
@@ -653,9 +656,15 @@ def import_workbook(
         Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
         for m in report.inconsistencies
     ]
-    problems = conversion.problems + located
+    problems = list(dict.fromkeys(conversion.problems + located))  # each problem once
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(problems)
+    if target.is_file() and not force and not _imported(target):
+        from netkg.errors import UsageError
+
+        raise UsageError(
+            f"{target} exists and was not written by `netkg import`; use --force to replace it"
+        )
     with progress.step("write"):
         write_atomic(target, serialize(conversion, path))
     return target, report, problems
@@ -685,8 +694,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workbook", type=Path, help="an .xlsx workbook or a folder of CSV files")
     p.add_argument(
         "--out",
-        type=Path,
-        help="output file or folder (default: data/municipalities/<code>-<name>.ttl)",
+        help="output file, or folder (an existing one, or a name ending in /); default: "
+        "data/municipalities/<code>-<name>.ttl in the project folder",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of messages")
     p.add_argument(
