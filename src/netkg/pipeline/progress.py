@@ -9,6 +9,7 @@ scripts, CI logs and `2> file` never see it.
 from __future__ import annotations
 
 import contextlib
+import io
 import shutil
 import sys
 import threading
@@ -93,15 +94,4 @@ class Progress:
 
 def quiet() -> Progress:
     """A Progress that shows nothing (for library calls and tests)."""
-    return Progress("", [], stream=_Silent())
-
-
-class _Silent:
-    def isatty(self) -> bool:
-        return False
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
+    return Progress("", [], stream=io.StringIO())
