@@ -453,3 +453,31 @@ def test_out_folder_that_does_not_exist_yet(tmp_path):
     done = netkg("import", str(SYNTHETIC), "--out", f"{tmp_path}/new/", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "new" / "9901-proevekommune.ttl").is_file()
+
+
+def test_template_offers_all_five_regions_and_import_takes_them(tmp_path):
+    import csv
+
+    done = netkg("template", str(tmp_path / "t.xlsx"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "t" / "lists.csv").open(encoding="utf-8", newline="") as handle:
+        regions = [row[2] for row in csv.reader(handle) if row[:2] == ["municipality", "Region"]]
+    assert regions == [
+        "Region Hovedstaden",
+        "Region Sjælland",
+        "Region Syddanmark",
+        "Region Midtjylland",
+        "Region Nordjylland",
+    ]
+    folder = tmp_path / "entry"
+    shutil.copytree(SYNTHETIC, folder)
+    path = folder / "municipality.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[2][4] = "Region Midtjylland"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "out.ttl"
+    imported = netkg("import", str(folder), "--out", str(out), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "nkg:inRegion place:region-midtjylland" in out.read_text(encoding="utf-8")
