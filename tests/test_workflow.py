@@ -320,6 +320,8 @@ def test_an_empty_answer_explained_by_a_recorded_gap_says_so():
         "netkg: note: no rows; recorded gap alb:gap-network-members: The networks' member units "
         "are unknown — The sources name the networks' leaders but not which units take part;"
     ) in done.stderr
+    listed = netkg("queries", "-v", cwd=REPO)
+    assert "empty answer explained by gaps about: org:hasMember" in listed.stdout
 
 
 # --- 5. notebooks -------------------------------------------------------------------------------

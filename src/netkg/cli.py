@@ -181,6 +181,8 @@ def _queries(args: argparse.Namespace) -> int:
                 print(
                     f"{'':{width}}            --param {p.name}=<{p.type}>{default}  {p.description}"
                 )
+            if q.gap:
+                print(f"{'':{width}}            empty answer explained by gaps about: {q.gap}")
     return 0
 
 
