@@ -766,3 +766,90 @@ def _nt(term) -> str:
     from netkg.engine.terms import to_sparql
 
     return to_sparql(term)
+
+
+# --- who coded a co-creation type; since when an instrument is used (issue 11) -----------------
+
+S17 = "Section 17(4) of the Danish Local Government Act (Styrelsesloven)"
+PROJECT = "the netkg project"
+
+
+def test_cocreation_coding_names_coder_basis_and_confidence(kg):
+    got = rows(kg, "cocreation-coding")
+    assert [(r[0], r[1], r[3], r[5], r[6], r[8], r[9]) for r in got] == [
+        (
+            "mun:aarhus",
+            "aarhus:initiative-medborgerskabsudvalg",
+            "Partnership",
+            "id:netkg-project",
+            PROJECT,
+            "Partly confirmed",
+            "doc:aarhus-medborgerskabspolitik",
+        ),
+        (
+            ALB,
+            "alb:initiative-udvalg-borgerdeltagelse",
+            "Partnership",
+            "id:netkg-project",
+            PROJECT,
+            "Partly confirmed",
+            "doc:agger-politica-47",
+        ),
+        (
+            ALB,
+            "alb:initiative-udvalg-borgerdeltagelse",
+            "Partnership",
+            "id:netkg-project",
+            PROJECT,
+            "Partly confirmed",
+            "doc:netkg-domain-brief",
+        ),
+        (
+            "mun:gentofte",
+            "gentofte:model-opgaveudvalg",
+            "Partnership",
+            "id:netkg-project",
+            PROJECT,
+            "Partly confirmed",
+            "doc:gentofte-arbejdsform",
+        ),
+        (
+            "mun:skanderborg",
+            "skanderborg:model-kommune-3-0",
+            "Arena of co-creation",
+            "id:netkg-project",
+            PROJECT,
+            "Partly confirmed",
+            "doc:skanderborg-kommune-3-0",
+        ),
+    ]
+    gentofte = next(r for r in got if r[0] == "mun:gentofte")
+    assert gentofte[4] == "Arnstein's ladder of citizen participation (1969)"
+    assert gentofte[7] == (
+        "Citizens and politicians sit together in temporary committees that formulate policy "
+        "(about 10 citizens and 5 politicians)."
+    )
+    danish = rows(kg, "cocreation-coding", municipality="gentofte", lang="da")
+    assert [(r[6], r[7]) for r in danish] == [
+        (
+            "netkg-projektet",
+            "Borgere og politikere sidder sammen i midlertidige udvalg der formulerer politik "
+            "(ca. 10 borgere og 5 politikere).",
+        )
+    ]
+
+
+def test_since_when_each_municipality_uses_section_17_4(kg):
+    assert rows(kg, "legal-basis-since") == [
+        ("mun:aarhus", "Aarhus Municipality", S17, "",
+         "Citizenship committee of citizens and politicians", "1"),
+        (ALB, ALBERTSLUND, S17, "",
+         "Section 17(4) committee on a citizen-participation policy", "1"),
+        ("mun:skanderborg", "Skanderborg Municipality", S17, "",
+         "Temporary committees under section 17(4)", "1"),
+        ("mun:gentofte", "Gentofte Municipality", S17, "2015", "Task committees", "2"),
+        ("mun:furesoe", "Furesø Municipality", S17, "2017",
+         "Furesømodellen for borgerinddragelse (the Furesø model for citizen involvement)", "2"),
+        ("mun:helsingoer", "Helsingør Municipality", S17, "2018",
+         "Borgerinddragelse (citizen involvement committee)", "1"),
+    ]  # fmt: skip

@@ -132,7 +132,7 @@ def test_synthetic_network_cuts_across_two_pillars(imported):
     assert rows(_kg_with(imported), "networks-across-pillars", municipality="proevekommune") == [
         (
             "mun:proevekommune",
-            "https://w3id.org/netkg/id/proevekommune/network-unge",
+            "proevekommune:network-unge",
             "Young people together",
             "2",
             "Area A | Area B",
@@ -183,7 +183,7 @@ def _broken_copy(tmp_path: Path, change: dict) -> Path:
 def test_broken_workbook_names_sheet_row_column_value_and_fix(case, tmp_path):
     folder = _broken_copy(tmp_path, case["change"])
     out = tmp_path / "out.ttl"
-    good = b"# a good file from an earlier import\n"
+    good = b"# 9901 proevekommune: imported by `netkg import` from an earlier workbook.\n"
     out.write_bytes(good)
     if case.get("severity") == "warning":
         _target, report, problems = import_workbook(folder, out)

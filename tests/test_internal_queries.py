@@ -22,6 +22,9 @@ PARAMS = {
     "diagram-members": {"m": "mun:albertslund"},
     "graph-size": {"graph": "graph:ontology"},
     "quads": {"s": "mun:albertslund", "p": "rdfs:label"},
+    "gaps-about": {"property": "org:hasMember"},
+    "known-values": {"ns": "https://w3id.org/netkg/id/municipality/"},
+    "resource-exists": {"resource": "mun:albertslund"},
 }
 
 

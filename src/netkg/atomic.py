@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
@@ -53,3 +53,22 @@ def write_all(files: Mapping[Path, str | bytes]) -> list[Path]:
                 tmp.unlink()
         raise
     return [target for _, target in staged]
+
+
+def refuse_overwrite(targets: Iterable[Path], force: bool = False) -> None:
+    """Raise UsageError (exit 2) naming the first target that already exists, unless force.
+
+    A file or a non-empty folder counts; an empty folder does not. Checked before any work, so
+    nothing a user wrote is replaced without --force.
+    """
+    from netkg.errors import UsageError
+
+    if force:
+        return
+    for target in targets:
+        path = Path(target)
+        if path.is_dir() and not any(path.iterdir()):
+            continue
+        if path.exists():
+            kind = "folder" if path.is_dir() else "file"
+            raise UsageError(f"{path} exists ({kind}); use --force to replace it")

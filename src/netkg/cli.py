@@ -16,6 +16,7 @@ code (see netkg.errors); no tracebacks.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -44,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    saved = os.environ.get("NETKG_ROOT")
     try:
+        if args.root is not None:
+            if not args.root.is_dir():
+                raise UsageError(f"--root {args.root}: no such folder")
+            os.environ["NETKG_ROOT"] = str(args.root.resolve())  # worker processes inherit it
         return int(args.func(args) or 0)
     except NetkgError as exc:
         print(f"netkg: {exc}", file=sys.stderr)
@@ -54,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if saved is None:
+            os.environ.pop("NETKG_ROOT", None)
+        else:
+            os.environ["NETKG_ROOT"] = saved
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Knowledge graph of network-based municipal organisation and co-creation.",
     )
     parser.add_argument("--version", action="version", version=f"netkg {__version__}")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="the project folder (default: NETKG_ROOT, else the nearest folder at or above the "
+        "working directory with a netkg.toml or data/municipalities/; else the shipped data)",
+    )
     sub = parser.add_subparsers(metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason, validate and write the built graph to dist/")
@@ -96,7 +114,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="fill a declared parameter (repeatable)",
     )
-    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=("table", "csv", "tsv", "json", "xlsx"),
+        help="output format (default: table, or from the -o file's suffix; xlsx only with -o)",
+    )
+    p.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write the answer to FILE (atomically)"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing -o FILE")
+    p.add_argument(
+        "--full", action="store_true", help="table: show every value in full, never wrapped"
+    )
+    p.add_argument(
+        "--labels",
+        action="store_true",
+        help="add a <column>Label column after each column of IRIs (in --param lang, or en)",
+    )
     p.add_argument("--endpoint", help="run against this remote SPARQL endpoint instead")
     p.add_argument("--timeout", type=float, default=60.0, help="endpoint timeout in seconds")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
@@ -115,9 +150,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     from netkg.pipeline.build import build, write_dist
+    from netkg.pipeline.progress import Progress
 
-    result = build(engine=args.engine, validate=not args.no_validate)
-    write_dist(result, args.out)
+    steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
+    with Progress("netkg build", steps) as progress:
+        result = build(engine=args.engine, validate=not args.no_validate, progress=progress)
+        write_dist(result, args.out, progress)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
         print(f"\nThe data does not conform; see {args.out / 'validation-report.txt'}.")
@@ -155,6 +193,8 @@ def _queries(args: argparse.Namespace) -> int:
                 print(
                     f"{'':{width}}            --param {p.name}=<{p.type}>{default}  {p.description}"
                 )
+            if q.gap:
+                print(f"{'':{width}}            empty answer explained by gaps about: {q.gap}")
     return 0
 
 
@@ -165,17 +205,72 @@ def _query(args: argparse.Namespace) -> int:
     query = find_query(args.query)
     params = dict(_split_param(raw) for raw in args.param)
     query.bindings(params)  # check parameters before loading anything
+    fmt = _output_format(args.format, args.output)
+    if args.output is not None:
+        from netkg.atomic import refuse_overwrite
+
+        refuse_overwrite([args.output], args.force)
+    if not query.path.resolve().is_relative_to(_catalogue_folder()):
+        from netkg.query.checks import unknown_terms
+
+        unknown = unknown_terms(query)
+        if unknown:
+            print(
+                f"netkg: warning: {query.path} uses terms the ontology does not define: "
+                + ", ".join(unknown),
+                file=sys.stderr,
+            )
     kg = open_graph(args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout)
+    engine = kg.engine
     answer = kg.answer(query, **params)
     if answer.table is not None:
-        sys.stdout.write(
-            answer.table.serialize(args.format, formula_guard=not args.no_formula_guard)
-        )
-    elif answer.boolean is not None:
+        table = answer.table
+        if args.labels:
+            from netkg.query.labels import with_labels
+
+            table = with_labels(engine, table, params.get("lang") or "en")
+        if not table.rows:
+            from netkg.query.checks import gap_notes
+
+            for note in gap_notes(engine, query, params):
+                print(f"netkg: note: no rows; {note}", file=sys.stderr)
+        if args.output is not None:
+            from netkg.atomic import write_atomic
+
+            guard = not args.no_formula_guard
+            write_atomic(args.output, table.encode(fmt, full=True, formula_guard=guard))
+            print(f"wrote {args.output} ({len(table)} rows, {fmt})", file=sys.stderr)
+        else:
+            sys.stdout.write(
+                table.serialize(fmt, full=args.full, formula_guard=not args.no_formula_guard)
+            )
+        return 0
+    if args.output is not None:
+        raise UsageError("-o FILE is for SELECT answers; redirect the output instead")
+    if answer.boolean is not None:
         sys.stdout.write(("true" if answer.boolean else "false") + "\n")
     elif answer.graph is not None:
         sys.stdout.write(answer.graph.serialize(format="turtle"))
     return 0
+
+
+def _output_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one the output file's suffix names, else table."""
+    if fmt is None and output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = {"txt": "table", "csv": "csv", "tsv": "tsv", "json": "json", "xlsx": "xlsx"}.get(
+            suffix, "table"
+        )
+    fmt = fmt or "table"
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a binary workbook; give -o FILE.xlsx")
+    return fmt
+
+
+def _catalogue_folder() -> Path:
+    from netkg.pipeline.layout import shipped_root
+
+    return (shipped_root() / "queries").resolve()
 
 
 def _split_param(raw: str) -> tuple[str, str]:

@@ -71,3 +71,33 @@ PREFIXES: dict[str, str] = {
 INFERRED_GRAPH = GRAPH["inferred"]
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+
+# Namespaces under id/ that hold one kind of thing rather than one municipality's resources.
+_ID_KINDS = {ns[len(str(ID)) :].rstrip("/") for ns in PREFIXES.values() if ns.startswith(str(ID))}
+
+
+def compact(iri: str) -> str | None:
+    """The prefixed name a person reads for an IRI, or None if none fits.
+
+    The longest matching namespace of PREFIXES wins; beyond those, each municipality's own
+    namespace id/<name>/ compacts as `<name>:` (as its Turtle file declares it), so every
+    municipality's items print alike (Albertslund's keep their established `alb:`).
+    """
+    best = max(
+        ((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)),
+        key=lambda pn: len(pn[1]),
+        default=None,
+    )
+    if best is not None and best[0] != "id" and _plain_local(iri[len(best[1]) :]):
+        return f"{best[0]}:{iri[len(best[1]) :]}"
+    if iri.startswith(str(ID)):
+        name, sep, local = iri[len(str(ID)) :].partition("/")
+        if sep and name not in _ID_KINDS and _plain_local(name) and _plain_local(local):
+            return f"{name}:{local}"
+    if best is not None and _plain_local(iri[len(best[1]) :]):
+        return f"{best[0]}:{iri[len(best[1]) :]}"
+    return None
+
+
+def _plain_local(local: str) -> bool:
+    return bool(local) and all(ch.isalnum() or ch in "-_" for ch in local)

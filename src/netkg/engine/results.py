@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -21,7 +24,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from netkg.engine.terms import to_sparql
-from netkg.iris import PREFIXES
+from netkg.iris import compact
 
 FORMATS = ("table", "csv", "tsv", "json")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +36,9 @@ def neutralise(cell: str) -> str:
     if cell.startswith(FORMULA_START) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
+
+
+FILE_FORMATS = (*FORMATS, "xlsx")  # xlsx is binary: written to a file, never to a terminal
 
 
 @dataclass
@@ -69,6 +75,54 @@ class ResultTable:
         """
         return ResultTable(self.columns, [tuple(_guard(t) for t in row) for row in self.rows])
 
+    def to_xlsx(self, formula_guard: bool = True) -> bytes:
+        """An .xlsx workbook: a header row, then numbers and dates as such, IRIs in full; text
+        that a spreadsheet would run as a formula is neutralised unless `formula_guard` is off."""
+        import openpyxl
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "results"
+        sheet.append(self.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in self.rows:
+            values = [_python(t) for t in row]
+            if formula_guard:
+                values = [neutralise(v) if isinstance(v, str) else v for v in values]
+            sheet.append(values)
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def encode(self, fmt: str, full: bool = True, formula_guard: bool = True) -> bytes:
+        """The table as file content in any of FILE_FORMATS (a `table` file is never wrapped)."""
+        if fmt == "xlsx":
+            return self.to_xlsx(formula_guard)
+        return self.serialize(fmt, full=full, formula_guard=formula_guard).encode("utf-8")
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's plain-text display
+        printer.text(render_table(self, width=120))
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks: prefixed IRIs, every value escaped."""
+        from html import escape
+
+        head = "".join(f"<th>{escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f'<td title="{escape(str(t or ""))}">{escape(short(t))}</td>' for t in row)
+            + "</tr>"
+            for row in self.rows
+        )
+        n = len(self.rows)
+        return (
+            f'<table class="netkg-results"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table><p>{n} row{'s' if n != 1 else ''}</p>"
+        )
+
     def to_rdflib(self) -> Result:
         result = Result("SELECT")
         result.vars = [Variable(c) for c in self.columns]
@@ -82,14 +136,17 @@ class ResultTable:
         ]
         return result
 
-    def serialize(self, fmt: str, formula_guard: bool = True) -> str:
+    def serialize(
+        self, fmt: str, width: int | None = None, full: bool = False, formula_guard: bool = True
+    ) -> str:
         """The table as `table`, `csv`, `tsv` or `json` (SPARQL 1.1 results formats).
 
-        CSV and TSV cells that a spreadsheet would run as formulas are neutralised unless
-        `formula_guard` is off.
+        A `table` is wrapped to `width` (default: the terminal's) unless `full`. CSV and TSV
+        cells that a spreadsheet would run as formulas are neutralised unless `formula_guard`
+        is off.
         """
         if fmt == "table":
-            return render_table(self)
+            return render_table(self, width=width, full=full)
         if fmt == "tsv":
             return _tsv(self, formula_guard)
         table = self.guarded() if formula_guard and fmt == "csv" else self
@@ -105,34 +162,92 @@ def short(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        iri = str(term)
-        best = max(
-            ((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)),
-            key=lambda pn: len(pn[1]),
-            default=None,
-        )
-        if best and _plain_local(iri[len(best[1]) :]):
-            return f"{best[0]}:{iri[len(best[1]) :]}"
-        return iri
+        return compact(str(term)) or str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
 
 
-def render_table(table: ResultTable, max_width: int = 70) -> str:
-    """An aligned text table with a row count, cells cut at max_width characters."""
-    cells = [[_cut(short(t), max_width) for t in row] for row in table.rows]
-    widths = [len(c) for c in table.columns]
+def render_table(table: ResultTable, width: int | None = None, full: bool = False) -> str:
+    """An aligned text table with a row count.
+
+    Cells are wrapped (never cut) so that the table fits `width` characters (default: the
+    terminal's width, or COLUMNS; written to a pipe or file, it is not wrapped);
+    with `full`, every value is shown on one line, however wide.
+    """
+    if width is None and not full:
+        width = terminal_width()
+        full = width is None
+    cells = [[" ".join(short(t).split()) for t in row] for row in table.rows]
+    natural = [len(c) for c in table.columns]
     for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        natural = [max(w, len(c)) for w, c in zip(natural, row, strict=True)]
+    if full:
+        widths = natural
+    else:
+        assert width is not None
+        room = max(width - 2 * (len(natural) - 1), len(natural))
+        least = [min(n, max(len(c), 6), 16) for n, c in zip(natural, table.columns, strict=True)]
+        if sum(least) > room:  # too narrow to keep the headers whole: wrap them too
+            least = [min(n, 6) for n in natural]
+        widths = _fit(natural, room, least)
     line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip(), line]
-    out += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
+    out = [_line([_wrap(c, w) for c, w in zip(table.columns, widths, strict=True)], widths), line]
+    out += [_line([_wrap(c, w) for c, w in zip(row, widths, strict=True)], widths) for row in cells]
     n = len(table.rows)
     out.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is (COLUMNS overrides it); None for a pipe
+    or file, whose readers (grep, a file) want whole lines."""
+    if sys.stdout is not None and sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
+def _fit(natural: list[int], room: int, least: list[int]) -> list[int]:
+    """Column widths summing to at most `room` where they can (a max-min fair share): columns
+    narrower than an equal share keep their width, the room left is shared equally among the
+    wide ones (each at least its `least`)."""
+    if sum(natural) <= room:
+        return natural
+    widths = list(natural)
+    wide = set(range(len(natural)))
+    while wide:
+        left = room - sum(widths[i] for i in range(len(widths)) if i not in wide)
+        share = {i: max(left // len(wide), least[i]) for i in wide}
+        fits = {i for i in wide if natural[i] <= share[i]}
+        if not fits:
+            for i in wide:
+                widths[i] = share[i]
+            break
+        wide -= fits
+    floor = [min(w, 1) for w in least] if sum(least) > room else least
+    while sum(widths) > room:  # the least widths overshot: narrow the widest that can give
+        candidates = [i for i in range(len(widths)) if widths[i] > floor[i]]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _line(columns: list[list[str]], widths: list[int]) -> str:
+    height = max(len(c) for c in columns)
+    lines = []
+    for i in range(height):
+        pairs = zip(columns, widths, strict=True)
+        parts = [(c[i] if i < len(c) else "").ljust(w) for c, w in pairs]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
 
 
 def _tsv(table: ResultTable, formula_guard: bool = True) -> str:
@@ -153,15 +268,6 @@ def _tsv_cell(term: Node | None, formula_guard: bool) -> str:
         if neutralise(str(term)) != str(term):
             return "\"'" + inner
     return text
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _plain_local(local: str) -> bool:
-    return bool(local) and all(ch.isalnum() or ch in "-_" for ch in local)
 
 
 def _guard(term: Node | None) -> Node | None:

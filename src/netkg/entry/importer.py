@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from rdflib.term import Node
 from netkg.iris import ID, MUN, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
+    from netkg.pipeline.progress import Progress
     from netkg.pipeline.validate import Finding, Report
 
 from netkg.entry.tables import MAX_BYTES, MAX_ROWS, Limits
@@ -246,7 +248,15 @@ class _Converter:
             empty = empty or not value
             return value
 
-        text = NAME_TEMPLATE.sub(fill, spec["iri"])
+        template = spec["iri"]
+        if "{id}" in template:
+            # an id that already starts with the name's own prefix (gap-…, or the
+            # municipality's name for documents) is not doubled: gap-gap-x, doc:a-a-web
+            before = NAME_TEMPLATE.sub(fill, template[: template.index("{id}")])
+            local = re.split(r"[/:#]", before)[-1]
+            if local and parts["id"].startswith(local) and len(parts["id"]) > len(local):
+                parts["id"] = parts["id"][len(local) :]
+        text = NAME_TEMPLATE.sub(fill, template)
         if empty:
             return None  # a part of the name is missing: its required column reports it
         return curie(text) if not text.startswith("http") else URIRef(text)
@@ -613,19 +623,37 @@ def _shown(term: Node) -> str:
 # --- the command --------------------------------------------------------------------------------
 
 
+IMPORTED_MARK = "imported by `netkg import`"
+
+
 def import_workbook(
-    path: Path, out: Path | None = None, lang: str = "en", limits: Limits | None = None
+    path: Path,
+    out: Path | str | None = None,
+    lang: str = "en",
+    force: bool = False,
+    progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Path, Report, list[Problem]]:
-    """Convert, validate and (only if everything is right) write the municipality's Turtle."""
+    """Convert, validate and (only if everything is right) write the municipality's Turtle.
+
+    A file an earlier import wrote is replaced (the workbook is the source); any other existing
+    file, e.g. one written by hand, only with force.
+    """
     from netkg.atomic import write_atomic
     from netkg.pipeline.layout import writable_data_dir
+    from netkg.pipeline.progress import quiet
     from netkg.pipeline.validate import context_graph, validate_graphs
 
-    conversion = convert(path, context_graph(), limits=limits)
-    target = out or writable_data_dir() / "municipalities" / conversion.file_name
-    if out is not None and out.is_dir():
-        target = out / conversion.file_name
-    report = validate_graphs([conversion.graph], replaced=[target])
+    progress = progress or quiet()
+    with progress.step("context"):
+        context = context_graph()
+    with progress.step("convert"):
+        conversion = convert(path, context, limits=limits)
+    target = Path(out) if out else writable_data_dir() / "municipalities" / conversion.file_name
+    if out and (Path(out).is_dir() or str(out).endswith(("/", os.sep))):
+        target = Path(out) / conversion.file_name  # a folder, existing or to be made
+    with progress.step("validate"):
+        report = validate_graphs([conversion.graph], replaced=[target])
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
     located = [
         p
@@ -638,11 +666,23 @@ def import_workbook(
         Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
         for m in report.inconsistencies
     ]
-    problems = conversion.problems + located
+    problems = list(dict.fromkeys(conversion.problems + located))  # each problem once
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(problems)
-    write_atomic(target, serialize(conversion, path))
+    if target.is_file() and not force and not _imported(target):
+        from netkg.errors import UsageError
+
+        raise UsageError(
+            f"{target} exists and was not written by `netkg import`; use --force to replace it"
+        )
+    with progress.step("write"):
+        write_atomic(target, serialize(conversion, path))
     return target, report, problems
+
+
+def _imported(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return IMPORTED_MARK in handle.readline()
 
 
 def serialize(conversion: Conversion, source: Path) -> str:
@@ -653,7 +693,7 @@ def serialize(conversion: Conversion, source: Path) -> str:
     graph.bind(conversion.slug.replace("-", "_"), f"{ID}{conversion.slug}/")
     body = graph.serialize(format="turtle")
     header = (
-        f"# {conversion.code} {conversion.slug}: imported by `netkg import` from {source.name}.\n"
+        f"# {conversion.code} {conversion.slug}: {IMPORTED_MARK} from {source.name}.\n"
         "# Edit the entry workbook and import again rather than editing this file.\n\n"
     )
     return header + body
@@ -664,8 +704,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workbook", type=Path, help="an .xlsx workbook or a folder of CSV files")
     p.add_argument(
         "--out",
-        type=Path,
-        help="output file or folder (default: data/municipalities/<code>-<name>.ttl)",
+        help="output file, or folder (an existing one, or a name ending in /); default: "
+        "data/municipalities/<code>-<name>.ttl in the project folder",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of messages")
     p.add_argument(
@@ -680,14 +720,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=MAX_BYTES,
         help=f"refuse a larger workbook or CSV folder (default {MAX_BYTES:,})",
     )
+    p.add_argument(
+        "--force", action="store_true", help="replace an output file not written by netkg import"
+    )
     p.set_defaults(func=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from netkg.pipeline.progress import Progress
+
     try:
-        target, report, problems = import_workbook(
-            args.workbook, args.out, args.lang, Limits(args.max_rows, args.max_bytes)
-        )
+        with Progress("netkg import", ["context", "convert", "validate", "write"]) as progress:
+            target, report, problems = import_workbook(
+                args.workbook,
+                args.out,
+                args.lang,
+                args.force,
+                progress,
+                Limits(args.max_rows, args.max_bytes),
+            )
     except ImportFailed as failed:
         for problem in failed.problems:
             print(f"{problem.severity.upper()}: {problem}")

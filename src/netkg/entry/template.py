@@ -146,18 +146,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the workbook to write (default: netkg-entry.xlsx); the CSV folder is "
         "written next to it, named like the workbook without .xlsx",
     )
+    p.add_argument(
+        "--force", action="store_true", help="replace an existing workbook or CSV folder"
+    )
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netkg.atomic import refuse_overwrite
     from netkg.pipeline.validate import context_graph
 
-    context = context_graph()
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         out = out.with_suffix(".xlsx")
-    workbook = write_xlsx(out, context)
     folder = out.with_suffix("")
+    refuse_overwrite([out, folder], args.force)  # a filled-in workbook is the user's work
+    context = context_graph()
+    workbook = write_xlsx(out, context)
     files = write_csv_folder(folder, context)
     print(f"wrote {workbook} and {folder}/ ({len(files)} CSV files)")
     return 0

@@ -23,9 +23,10 @@ from netkg.pipeline.layout import (
     GRAPH_FILE,
     Source,
     default_sources,
-    root,
+    display_path,
 )
-from netkg.pipeline.load import load_dataset
+from netkg.pipeline.load import load_dataset, new_dataset
+from netkg.pipeline.progress import Progress, quiet
 from netkg.pipeline.reason import infer
 from netkg.pipeline.validate import Report, validate_graph
 
@@ -80,29 +81,35 @@ def build(
     engine: str = "rdflib",
     validate: bool = True,
     shapes: Graph | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Load the sources, reason, validate; nothing is written."""
+    """Load the sources, reason, validate; nothing is written. `progress` shows the steps."""
     sources = sources if sources is not None else default_sources()
+    progress = progress or quiet()
     timings: dict[str, float] = {}
 
     start = time.perf_counter()
-    dataset = load_dataset(sources)
+    dataset = new_dataset()
+    for source in progress.over(sources, "load"):
+        load_dataset([source], dataset)
     asserted = sum(len(dataset.graph(g)) for g in {s.graph for s in sources})
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
     graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
-    inference = infer(graphs)
+    with progress.step("reason"):
+        inference = infer(graphs)
     timings["reason"] = time.perf_counter() - start
 
     report = None
     if validate:
         start = time.perf_counter()
-        data = Graph()
-        for g in [*graphs, inference.graph]:
-            for triple in g:
-                data.add(triple)
-        report = validate_graph(data, shapes)
+        with progress.step("validate"):
+            data = Graph()
+            for g in [*graphs, inference.graph]:
+                for triple in g:
+                    data.add(triple)
+            report = validate_graph(data, shapes)
         timings["validate"] = time.perf_counter() - start
 
     store = new_store(engine)
@@ -117,8 +124,13 @@ def build(
     )
 
 
-def write_dist(result: BuildResult, out_dir: Path) -> list[Path]:
+def write_dist(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:
     """Write the reports, and the built graph if the build is sound, atomically into out_dir."""
+    with (progress or quiet()).step("write"):
+        return _write_dist(result, out_dir)
+
+
+def _write_dist(result: BuildResult, out_dir: Path) -> list[Path]:
     start = time.perf_counter()
     files: dict[Path, str | bytes] = {}
     if result.report is not None:
@@ -142,10 +154,7 @@ def _report_json(result: BuildResult) -> dict:
         "ok": result.ok,
         "triples": {"asserted": result.asserted, "inferred": result.inferred},
         "graphs": {str(n): result.store.count(n) for n in result.store.graph_names()},
-        "files": [
-            str(s.path.relative_to(root())) if s.path.is_relative_to(root()) else str(s.path)
-            for s in result.sources
-        ],
+        "files": [display_path(s.path) for s in result.sources],
         "validation": None
         if report is None
         else {

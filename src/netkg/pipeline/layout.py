@@ -13,6 +13,15 @@ data/municipalities/<code>-<name>.ttl  graph/municipality/<code>-<name>
 shapes/*.ttl                           the shapes graph (not part of the data)
 queries/*.rq                           the query catalogue
 =====================================  ==========================================
+
+Two folders can hold these files. The *shipped* copy comes with netkg (packed into the wheel, or
+the source tree of an editable install). A researcher's *project folder* is found the way git
+finds its root: the nearest folder at or above the working directory with a `netkg.toml` or a
+`data/municipalities/` folder, or the folder named by `netkg --root DIR` / `NETKG_ROOT`. The
+project's data files and queries are added to the shipped ones (a file of the same name
+replaces the shipped one); its `ontology/` and `shapes/` folders, if it has them, replace the
+shipped ones whole. `netkg import` writes into the project (creating `./data/` if there is
+none), so every command that reads data sees what was imported.
 """
 
 from __future__ import annotations
@@ -39,24 +48,79 @@ class Source:
     role: str  # ontology | imports | vocabulary | shared | municipality | input
 
 
-def root() -> Path:
-    """The folder holding ontology/, shapes/, data/ and queries/.
+PROJECT_FILE = "netkg.toml"
 
-    NETKG_ROOT wins (a researcher's own checkout of the data); then the copy packed into an
-    installed wheel; then the source tree this module sits in.
-    """
-    env = os.environ.get("NETKG_ROOT")
-    if env:
-        return Path(env)
+
+def shipped_root() -> Path:
+    """The data netkg ships: the copy packed into an installed wheel, else the source tree."""
     packed = Path(str(resources.files("netkg"))) / "_resources"
     if (packed / "ontology").is_dir():
         return packed
     return Path(__file__).resolve().parents[3]
 
 
+def is_project(folder: Path) -> bool:
+    """A project folder has a netkg.toml or a data/municipalities/ folder."""
+    return (folder / PROJECT_FILE).is_file() or (folder / "data" / "municipalities").is_dir()
+
+
+def project_root(start: Path | None = None) -> Path | None:
+    """The researcher's project folder: NETKG_ROOT (set by `--root`), else the nearest folder
+    at or above the working directory that is a project (the way git finds its root)."""
+    env = os.environ.get("NETKG_ROOT")
+    if env:
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
+def root() -> Path:
+    """The folder holding the data netkg reads: the project folder if there is one, else the
+    shipped data (see the module docstring of how the two combine)."""
+    return project_root() or shipped_root()
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the project or shipped folder it lies in (stable across machines)."""
+    for base in reversed(_layers()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
+
+
+def _layers() -> list[Path]:
+    """Where inputs are looked up, later layers replacing earlier files of the same name."""
+    shipped = shipped_root()
+    project = project_root()
+    if project is None or project.resolve() == shipped.resolve():
+        return [shipped]
+    return [shipped, project]
+
+
+def _part(name: str) -> Path:
+    """ontology/ or shapes/: the project's own folder if it has one, else the shipped one."""
+    layers = _layers()
+    for base in reversed(layers):
+        if (base / name).is_dir():
+            return base
+    return layers[0]
+
+
+def _overlay(pattern: str) -> list[Path]:
+    """Files matching pattern in every layer; a project file replaces a shipped one by name."""
+    found: dict[str, Path] = {}
+    for base in _layers():
+        for path in base.glob(pattern):
+            found[path.name] = path
+    return [found[name] for name in sorted(found)]
+
+
 def ontology_sources(base: Path | None = None) -> list[Source]:
     """The ontology, the extracts of reused vocabularies, and the SKOS vocabularies."""
-    base = base or root()
+    base = base or _part("ontology")
     found = [Source(base / "ontology" / "netkg.ttl", GRAPH["ontology"], "ontology")]
     found += [
         Source(p, GRAPH["imports"], "imports")
@@ -70,16 +134,15 @@ def ontology_sources(base: Path | None = None) -> list[Source]:
 
 
 def data_sources(base: Path | None = None) -> list[Source]:
-    """The shared data and one graph per municipality file."""
-    base = base or root()
-    found = [
-        Source(p, GRAPH["shared"], "shared")
-        for p in sorted((base / "data" / "shared").glob("*.ttl"))
-    ]
-    found += [
-        Source(p, municipality_graph(p), "municipality")
-        for p in sorted((base / "data" / "municipalities").glob("*.ttl"))
-    ]
+    """The shared data and one graph per municipality file (shipped plus the project's)."""
+    if base is not None:
+        shared = sorted((base / "data" / "shared").glob("*.ttl"))
+        towns = sorted((base / "data" / "municipalities").glob("*.ttl"))
+    else:
+        shared = _overlay("data/shared/*.ttl")
+        towns = _overlay("data/municipalities/*.ttl")
+    found = [Source(p, GRAPH["shared"], "shared") for p in shared]
+    found += [Source(p, municipality_graph(p), "municipality") for p in towns]
     return found
 
 
@@ -99,17 +162,22 @@ def input_graph(path: Path) -> URIRef:
 
 
 def writable_data_dir() -> Path:
-    """Where imported municipalities are written: the checkout's data/, or ./data when netkg
-    runs from an installed wheel (whose packed copy must not be written to)."""
-    base = root()
-    if base.name == "_resources":
+    """Where imported municipalities are written: the project folder's data/; without a
+    project, the source checkout's data/ (an editable install), or ./data when netkg runs from
+    an installed wheel (whose packed copy must not be written to) — which makes the working
+    directory a project folder that later commands find."""
+    project = project_root()
+    if project is not None:
+        return project / "data"
+    shipped = shipped_root()
+    if shipped.name == "_resources":
         return Path.cwd() / "data"
-    return base / "data"
+    return shipped / "data"
 
 
 def shape_files(base: Path | None = None) -> list[Path]:
-    """The SHACL shapes files."""
-    return sorted(((base or root()) / "shapes").glob("*.ttl"))
+    """The SHACL shapes files (a project's shapes/ replaces the shipped one whole)."""
+    return sorted(((base or _part("shapes")) / "shapes").glob("*.ttl"))
 
 
 def dist_dir() -> Path:
@@ -122,4 +190,10 @@ def dist_dir() -> Path:
 
 
 def query_dir(base: Path | None = None) -> Path:
-    return (base or root()) / "queries"
+    """The primary query folder: the project's queries/ if it has one, else the shipped one."""
+    return (base or _part("queries")) / "queries"
+
+
+def query_files() -> list[Path]:
+    """The catalogue's .rq files: shipped ones plus the project's (same name replaces)."""
+    return _overlay("queries/*.rq")

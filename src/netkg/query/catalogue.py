@@ -8,6 +8,7 @@ Header grammar (the leading '#' lines of the file)::
     # Param:    lang string default=en  Language of the labels.
     # Columns:  network, networkLabel, type, since, leader
     # Kind:     question | quality | internal
+    # Gap:      org:hasMember  Why an empty answer can be expected (optional; see below).
 
 A quality query must return no rows on good data; an internal one is run by netkg's own
 commands, lives in queries/internal/ and is listed only by `netkg queries --all`.
@@ -25,6 +26,8 @@ one line opening the WHERE group and marked by a `# defaults` comment::
 netkg removes that line (`CatalogueQuery.text`; the file itself is `source`) and binds the
 parameters as RDF terms instead, so a given value, or an empty one meaning "all", replaces the
 default. tests/test_catalogue.py checks that the line and the header agree.
+`Gap` names the property whose recorded knowledge gaps (nkg:gapProperty) explain an empty
+answer; when the query returns no rows, `netkg query` prints those gaps as notes.
 """
 
 from __future__ import annotations
@@ -41,15 +44,19 @@ from rdflib.term import Node
 from netkg.engine.terms import checked_iri, sparql_syntax_error
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import query_dir
+from netkg.pipeline.layout import query_files, shipped_root
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality", "internal")
 _HEADER = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
-_KEYS = ("title", "question", "param", "columns", "kind")
+_KEYS = ("title", "question", "param", "columns", "kind", "gap")
 _DEFAULTS = re.compile(
     r"^[ \t]*VALUES[ \t]*\([^)\n]*\)[ \t]*\{[^\n]*\}[ \t]*#[ \t]*defaults\b[^\n]*\n",
     re.MULTILINE,
+)
+# SPARQL text rather than a name or path: its first keyword (after comments) opens a query.
+_SPARQL_TEXT = re.compile(
+    r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
 )
 
 
@@ -124,6 +131,7 @@ class CatalogueQuery:
     notes: str = ""
     source: str = ""  # the file as it stands, defaults line included: runs on any endpoint
     defaults_line: str = ""  # that line, '' if the file has none
+    gap: str = ""
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -152,6 +160,16 @@ class CatalogueQuery:
         return bound
 
 
+def is_sparql_text(text: str) -> bool:
+    """Whether `text` is a query itself (starts with PREFIX, SELECT, ASK, …), not a name."""
+    return bool(_SPARQL_TEXT.match(text))
+
+
+def inline_query(text: str) -> CatalogueQuery:
+    """SPARQL text given inline (a notebook cell), checked like a file; its header is read."""
+    return check_syntax(parse_query_text(text, Path("<inline query>")))
+
+
 def parse_query_file(path: Path) -> CatalogueQuery:
     """Read an .rq file and its header; a malformed header names the file and line."""
     try:
@@ -163,6 +181,11 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         row = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         raise InputError(path, "the query file is not UTF-8 text", row, column) from None
+    return parse_query_text(text, path)
+
+
+def parse_query_text(text: str, path: Path) -> CatalogueQuery:
+    """A query and its header, from text; `path` names it in messages."""
     fields: dict[str, list[str]] = {}
     last: str | None = None
     for line in text.splitlines():
@@ -198,6 +221,7 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         notes=" ".join(fields.get("notes", [])),
         source=text,
         defaults_line=defaults.group(0).strip() if defaults else "",
+        gap=" ".join(fields.get("gap", [])),
     )
 
 
@@ -246,20 +270,22 @@ def _position(message: str) -> tuple[int | None, int | None]:
 
 
 def load_catalogue(folder: Path | None = None, internal: bool = False) -> dict[str, CatalogueQuery]:
-    """The catalogue's queries by name (file stem), in name order.
+    """The catalogue's queries by name (default: shipped plus the project's), in name order.
 
     With `internal`, also the queries netkg's own commands run (queries/internal/), which are
     kept out of the researcher's list but tested like the rest.
     """
-    folder = folder or query_dir()
-    paths = sorted(folder.glob("*.rq"))
+    files = sorted(folder.glob("*.rq")) if folder is not None else query_files()
     if internal:
-        paths += sorted((folder / "internal").glob("*.rq"))
-    return {p.stem: parse_query_file(p) for p in paths}
+        files += sorted(((folder or shipped_root() / "queries") / "internal").glob("*.rq"))
+    return {p.stem: parse_query_file(p) for p in sorted(files, key=lambda p: p.stem)}
 
 
 def find_query(name_or_path: str, folder: Path | None = None) -> CatalogueQuery:
-    """A catalogue query by name, or any .rq file by path; UsageError listing what exists."""
+    """A catalogue query by name, any .rq file by path, or SPARQL text itself; UsageError
+    listing what exists."""
+    if is_sparql_text(name_or_path):
+        return inline_query(name_or_path)
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" or candidate.is_file():
         return check_syntax(parse_query_file(candidate))

@@ -51,19 +51,28 @@ class KnowledgeGraph:
 
     # queries ---------------------------------------------------------------------------------
 
-    def query(self, name_or_path: str, /, **params: object) -> ResultTable:
-        """Run a catalogue query (by name) or an .rq file; keyword arguments fill parameters."""
+    def query(self, name_or_path: str, /, *, labels: bool = False, **params: object) -> ResultTable:
+        """Run a catalogue query (by name), an .rq file, or SPARQL text itself; keyword
+        arguments fill parameters. `labels=True` adds a `<column>Label` column after each
+        column of IRIs (in the `lang` parameter's language, else English)."""
         answer = self.answer(name_or_path, **params)
         if answer.table is None:
             raise TypeError(f"{name_or_path} is not a SELECT query; use .answer()")
+        if labels:
+            from netkg.query.labels import with_labels
+
+            return with_labels(self.engine, answer.table, str(params.get("lang") or "en"))
         return answer.table
 
-    def dataframe(self, name_or_path: str, /, **params: object) -> pandas.DataFrame:
-        """The query's rows as a pandas DataFrame."""
-        return self.query(name_or_path, **params).to_dataframe()
+    def dataframe(
+        self, name_or_path: str, /, *, labels: bool = False, **params: object
+    ) -> pandas.DataFrame:
+        """The query's rows as a pandas DataFrame (SPARQL text works too)."""
+        return self.query(name_or_path, labels=labels, **params).to_dataframe()
 
     def answer(self, query: str | CatalogueQuery, /, **params: object) -> QueryAnswer:
-        """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT)."""
+        """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT).
+        `query` may be a catalogue name, an .rq file, SPARQL text, or a parsed query."""
         found = find_query(query) if isinstance(query, str) else query
         return run(self.engine, found, {k: str(v) for k, v in params.items()})
 

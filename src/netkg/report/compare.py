@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netkg.errors import UsageError
 from netkg.query.catalogue import find_query
@@ -53,7 +53,7 @@ def compare(
     none), optionally restricted to the types of one typology."""
 
     wanted = _resolve(municipalities)
-    params = {"lang": lang}
+    params: dict[str, Any] = {"lang": lang}
     matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params)
     timeline = kg.dataframe("adoption-timeline", **params)
     counts_rows = kg.dataframe("counts")
@@ -353,13 +353,20 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
     return "\n".join(parts) + "\n"
 
 
-def write_report(comparison: Comparison, out_dir: Path, formula_guard: bool = True) -> list[Path]:
+MARKER = ".netkg-compare"
+
+
+def write_report(
+    comparison: Comparison, out_dir: Path, force: bool = False, formula_guard: bool = True
+) -> list[Path]:
     """compare.html and one CSV per table, written all-or-nothing into out_dir.
 
-    CSV cells (and row and column names) that a spreadsheet would run as formulas are
-    neutralised (netkg.engine.results.neutralise) unless `formula_guard` is off.
+    out_dir is netkg's own once it holds the MARKER file an earlier report left; otherwise an
+    existing file of the report is replaced only with force. CSV cells (and row and column
+    names) that a spreadsheet would run as formulas are neutralised
+    (netkg.engine.results.neutralise) unless `formula_guard` is off.
     """
-    from netkg.atomic import write_all
+    from netkg.atomic import refuse_overwrite, write_all
 
     files: dict[Path, str] = {out_dir / "compare.html": report_html(comparison)}
     for name, frame in comparison.tables().items():
@@ -367,7 +374,9 @@ def write_report(comparison: Comparison, out_dir: Path, formula_guard: bool = Tr
         if formula_guard:
             frame = _guarded(frame)
         files[out_dir / f"{name}.csv"] = frame.to_csv(index=index)
-    return write_all(files)
+    refuse_overwrite(files, force or (out_dir / MARKER).is_file())
+    files[out_dir / MARKER] = "written by netkg compare; its files are replaced by the next run\n"
+    return [p for p in write_all(files) if p.name != MARKER]
 
 
 def _guarded(frame):  # pandas.DataFrame -> pandas.DataFrame
@@ -398,6 +407,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write CSV cells starting with = + - @ as they are (no leading ' added)",
     )
+    p.add_argument(
+        "--force", action="store_true", help="replace report files in a folder netkg did not write"
+    )
     p.set_defaults(func=_run)
 
 
@@ -406,7 +418,9 @@ def _run(args: argparse.Namespace) -> int:
 
     kg = open_graph(engine=args.engine)
     comparison = compare(kg, args.municipalities, args.typology, args.lang)
-    written = write_report(comparison, args.out, formula_guard=not args.no_formula_guard)
+    written = write_report(
+        comparison, args.out, args.force, formula_guard=not args.no_formula_guard
+    )
     print(
         f"compared {len(comparison.municipalities)} municipalities: "
         + ", ".join(str(p) for p in written)

@@ -14,7 +14,7 @@ import hashlib
 import textwrap
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netkg.errors import UsageError
 
@@ -60,7 +60,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
 
     param = next(p for p in find_query("networks").params if p.name == "municipality")
     m = param.to_term(municipality)
-    bind = {"m": str(m), "lang": lang}
+    bind: dict[str, Any] = {"m": str(m), "lang": lang}
     head = kg.query("diagram-head", **bind).records()
     if not head:
         raise UsageError(f"no municipality {municipality!r} in the graph")
@@ -321,14 +321,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument("--force", action="store_true", help="replace existing SVG/PNG files")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from netkg.atomic import refuse_overwrite
     from netkg.query.graph import open_graph
 
-    kg = open_graph(engine=args.engine)
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
+    refuse_overwrite([stem.with_suffix(".svg"), stem.with_suffix(".png")], args.force)
+    kg = open_graph(engine=args.engine)
     written = render(kg, args.municipality, stem, args.lang)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

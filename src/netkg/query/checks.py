@@ -1,0 +1,131 @@
+"""Checks that turn a silent empty answer into a message: unknown parameter values, terms the
+ontology does not define, and empty answers that a recorded knowledge gap explains.
+
+The questions these checks ask the graph are themselves .rq files (queries/internal/), so
+they run on any engine, local or remote.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from netkg.engine.results import short
+from netkg.errors import UsageError
+from netkg.iris import PREFIXES
+from netkg.query.catalogue import CatalogueQuery, find_query
+from netkg.query.run import Engine
+
+# Namespaces whose terms a query can only mean if the ontology (or its imports) defines them.
+CHECKED_PREFIXES = ("nkg", "org", "cpov", "prov", "time", "skos", "dct", "foaf", "schema")
+MAX_LISTED = 40
+
+
+def internal_query(name: str) -> CatalogueQuery:
+    """One of netkg's own helper queries (queries/internal/, not in the researcher's list)."""
+    return find_query(name)
+
+
+def check_values(engine: Engine, query: CatalogueQuery, given: dict[str, str]) -> None:
+    """UsageError (exit 2) for a given IRI value the graph knows nothing about, listing the
+    values it does know in that parameter's namespace."""
+    bound = query.bindings(given)
+    for name, raw in given.items():
+        param = query.param(name)
+        term = bound.get(name)
+        if param.type != "iri" or not isinstance(term, URIRef):
+            continue
+        exists = engine.query(internal_query("resource-exists").text, {"resource": term})
+        if exists.boolean:
+            continue
+        message = f"query {query.name!r}: no {name} {raw!r} in the graph"
+        if param.namespace:
+            known = known_values(engine, PREFIXES[param.namespace])
+            if known:
+                shown = ", ".join(known[:MAX_LISTED]) + (" …" if len(known) > MAX_LISTED else "")
+                message += f"; known: {shown}"
+        raise UsageError(message)
+
+
+def known_values(engine: Engine, namespace: str) -> list[str]:
+    """The local names of the resources directly in `namespace` (e.g. every municipality)."""
+    table = engine.query(internal_query("known-values").text, {"ns": Literal(namespace)}).table
+    return [str(row[0])[len(namespace) :] for row in table] if table is not None else []
+
+
+def gap_notes(
+    engine: Engine, query: CatalogueQuery, given: dict[str, str], lang: str = "en"
+) -> list[str]:
+    """Why an empty answer is empty: the recorded knowledge gaps about the property the query's
+    `# Gap:` header names (for the query's municipality, when it has one)."""
+    if not query.gap:
+        return []
+    prop, _, text = query.gap.partition(" ")
+    text = text.strip()
+    prefix, _, local = prop.partition(":")
+    if prefix not in PREFIXES:
+        return [text or query.gap]
+    bindings: dict[str, Node] = {"property": URIRef(PREFIXES[prefix] + local)}
+    bindings["lang"] = Literal(given.get("lang") or lang)
+    municipality = query.bindings(given).get("municipality")
+    if municipality is not None:
+        bindings["municipality"] = municipality
+    table = engine.query(internal_query("gaps-about").text, bindings).table
+    notes = [text] if text else []
+    for gap, label, explanation in table or []:
+        notes.append(f"recorded gap {short(gap)}: {label or ''} — {explanation or ''}".strip())
+    return notes
+
+
+def unknown_terms(query: CatalogueQuery) -> list[str]:
+    """Terms in the ontology's namespaces (nkg:, org:, …) that the query uses but neither the
+    ontology nor its imported extracts define, e.g. a misspelt nkg:Netwrok."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        parsed = prepareQuery(query.text, initNs=PREFIXES)
+    except Exception:  # rdflib's parser is stricter in places; the engine reports real errors
+        return []
+    used: set[URIRef] = set()
+    _collect(parsed.algebra, used, set())
+    known = ontology_terms()
+    namespaces = [
+        PREFIXES[p] for p in CHECKED_PREFIXES if any(t.startswith(PREFIXES[p]) for t in known)
+    ]
+    return sorted(
+        short(t) for t in used if t not in known and any(t.startswith(ns) for ns in namespaces)
+    )
+
+
+@lru_cache(maxsize=1)
+def ontology_terms() -> frozenset[URIRef]:
+    """Every IRI the ontology, its imports and the vocabularies say something about."""
+    from netkg.pipeline.layout import ontology_sources
+    from netkg.pipeline.load import parse_file
+
+    terms: set[URIRef] = set()
+    for source in ontology_sources():
+        for s in parse_file(source.path).subjects():
+            if isinstance(s, URIRef):
+                terms.add(s)
+    return frozenset(terms)
+
+
+def _collect(node: object, found: set[URIRef], seen: set[int]) -> None:
+    """Every IRI in a parsed query's algebra (expressions, triples, property paths)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, URIRef):
+        found.add(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _collect(value, found, seen)
+    elif isinstance(node, list | tuple | set | frozenset):
+        for value in node:
+            _collect(value, found, seen)
+    elif hasattr(node, "__dict__") and type(node).__module__.startswith("rdflib.paths"):
+        for value in vars(node).values():
+            _collect(value, found, seen)
