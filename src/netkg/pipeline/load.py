@@ -18,6 +18,7 @@ from rdflib import Dataset, Graph
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
 from netkg.pipeline.layout import RDF_SUFFIXES, Source
+from netkg.pipeline.sssom import is_sssom, parse_sssom
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",
@@ -69,6 +70,8 @@ def parse_dataset(path: Path) -> Dataset:
 
 
 def _parse(path: Path, target: Graph) -> Graph:
+    if is_sssom(path):  # an SSSOM mapping table, read into RDF by netkg.pipeline.sssom
+        return parse_sssom(path, target)
     fmt = rdf_format(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "not a file")
