@@ -35,9 +35,13 @@ class Comparison:
     counts: object  # municipality × measure → count
     instruments: object  # instrument, municipalities, names
     municipalities: list[str]
+    translations: object = None  # with a typology: the cells reached through the crosswalk
 
     def tables(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in TABLES}
+        found = {name: getattr(self, name) for name in TABLES}
+        if self.translations is not None:
+            found["translations"] = self.translations
+        return found
 
 
 def compare(
@@ -47,11 +51,20 @@ def compare(
     lang: str = "en",
 ) -> Comparison:
     """The comparison of the given municipalities (short names, prefixed names or IRIs; all if
-    none), optionally restricted to the types of one typology."""
+    none), optionally in the types of one typology: then codings in other typologies are
+    translated into it through the crosswalk, in cells marked "(translated)"."""
 
     wanted = _resolve(municipalities)
     params = {"lang": lang}
     matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params)
+    translations = None
+    if typology:
+        import pandas as pd
+
+        from netkg.report.translation import translated
+
+        cells, translations = translated(kg, typology, lang)
+        matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
     timeline = kg.dataframe("adoption-timeline", **params)
     counts_rows = kg.dataframe("counts")
     labels = _labels(kg, lang)
@@ -63,6 +76,9 @@ def compare(
                 + ", ".join(sorted(m.rsplit("/", 1)[-1] for m in labels))
             )
         matrix_rows = matrix_rows[matrix_rows.municipality.isin(wanted)]
+        if translations is not None:
+            keep = {labels[m] for m in wanted}
+            translations = translations[translations.municipality.isin(keep)]
         timeline = timeline[timeline.municipality.isin(wanted)]
         counts_rows = counts_rows[counts_rows.municipality.isin(wanted)]
     chosen = wanted or sorted(labels, key=lambda m: labels[m])
@@ -118,6 +134,7 @@ def compare(
         counts,
         instruments.reset_index(drop=True),
         names,
+        translations,
     )
 
 
@@ -164,6 +181,13 @@ def heatmap_svg(comparison: Comparison) -> str:
                         va="center",
                         color="white" if value > matrix.values.max() / 2 else "black",
                     )
+        from netkg.report.translation import MARK
+
+        for c, column in enumerate(matrix.columns):
+            if str(column).endswith(MARK):  # translated through the crosswalk: hatched
+                ax.add_patch(
+                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch="//", alpha=0.4)
+                )
         ax.set_xticks(
             range(cols), [_wrap(c) for c in matrix.columns], rotation=30, ha="right", fontsize=8
         )
@@ -253,6 +277,18 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         "Types are codings: interpretations with their own author and basis "
         "(netkg query cocreation-overview).</p>",
         table(comparison.matrix, index=True),
+        *(
+            [
+                "<h3>Translated cells</h3>",
+                '<p class="note">Columns marked (translated), hatched in the chart, count items '
+                "coded in another typology and reached through the crosswalk "
+                "(ontology/mappings/): netkg's interpretation, with the path and the weakest "
+                "confidence along it.</p>",
+                table(comparison.translations),
+            ]
+            if comparison.translations is not None
+            else []
+        ),
         "<h2>Co-creation models</h2>",
         table(comparison.models),
         "<h2>Timeline</h2>",
@@ -287,7 +323,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("compare"), help="output folder (default: compare)"
     )
-    p.add_argument("--typology", help="only types of this typology, e.g. arnstein-1969")
+    p.add_argument(
+        "--typology",
+        help="types in this typology, e.g. nabatchi-2017; codings in other typologies are "
+        "translated into it through the crosswalk and marked (translated)",
+    )
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.set_defaults(func=_run)
