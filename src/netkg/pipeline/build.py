@@ -22,6 +22,7 @@ from netkg.atomic import write_all
 from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH, PREFIXES
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import (
     Source,
     data_sources,
@@ -116,7 +117,17 @@ def build(
     for g in graphs:
         store.add_graph(g.identifier, g)
     store.add_graph(INFERRED_GRAPH, inference.graph)
-    description = describe({**{g.identifier: g for g in graphs}, INFERRED_GRAPH: inference.graph})
+    start = time.perf_counter()
+    valid_time = validity([*graphs, inference.graph])  # as-of support: see pipeline/intervals.py
+    timings["intervals"] = time.perf_counter() - start
+    store.add_graph(VALIDITY_GRAPH, valid_time)
+    description = describe(
+        {
+            **{g.identifier: g for g in graphs},
+            INFERRED_GRAPH: inference.graph,
+            VALIDITY_GRAPH: valid_time,
+        }
+    )
     store.add_graph(DESCRIPTION_GRAPH, description)
     return BuildResult(
         store, sources, asserted, len(inference.graph), inference.inconsistencies, report, timings
