@@ -93,7 +93,9 @@ def test_header_is_complete(query: CatalogueQuery, kg):
 def test_pillar_hierarchy(kg):
     area1 = "By, miljø & beskæftigelse (City, Environment & Employment)"
     area2 = "Børn, kultur og velfærd (Children, Culture and Welfare)"
-    assert rows(kg, "pillar-hierarchy") == [
+    got = rows(kg, "pillar-hierarchy")
+    assert {r[-1] for r in got} == {""}  # status: empty when no day is given
+    assert [r[:-1] for r in got] == [
         (
             ALB,
             "1",
@@ -196,7 +198,9 @@ def test_pillar_hierarchy_in_danish(kg):
 
 
 def test_networks(kg):
-    assert rows(kg, "networks") == [
+    got = rows(kg, "networks")
+    assert {r[-1] for r in got} == {""}  # status: empty when no day is given
+    assert [r[:-1] for r in got] == [
         (
             ALB,
             "alb:network-urban-farming",
@@ -398,7 +402,9 @@ def test_strategy_documents_authors_and_posts(kg):
 
 def test_post_holders(kg):
     director = "Municipal director, Albertslund Kommune"
-    assert rows(kg, "post-holders") == [
+    got = rows(kg, "post-holders")
+    assert {r[-1] for r in got} == {""}  # status: empty when no day is given
+    assert [r[:-1] for r in got] == [
         (
             ALB,
             "Steen Christiansen",

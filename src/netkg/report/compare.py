@@ -49,6 +49,7 @@ def compare(
     municipalities: Sequence[str] = (),
     typology: str | None = None,
     lang: str = "en",
+    as_of: str | None = None,
 ) -> Comparison:
     """The comparison of the given municipalities (short names, prefixed names or IRIs; all if
     none), optionally in the types of one typology: then codings in other typologies are
@@ -56,14 +57,15 @@ def compare(
 
     wanted = _resolve(municipalities)
     params = {"lang": lang}
-    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params)
+    dated = {"asOf": as_of or ""}  # as of a day: only models and initiatives that may hold then
+    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params, **dated)
     translations = None
     if typology:
         import pandas as pd
 
         from netkg.report.translation import translated
 
-        cells, translations = translated(kg, typology, lang)
+        cells, translations = translated(kg, typology, lang, as_of)
         matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
     timeline = kg.dataframe("adoption-timeline", **params)
     counts_rows = kg.dataframe("counts")
@@ -330,6 +332,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--as-of", metavar="YYYY[-MM[-DD]]", help="only models and initiatives that may hold then"
+    )
     p.set_defaults(func=_run)
 
 
@@ -338,7 +343,7 @@ def _run(args: argparse.Namespace) -> int:
     from netkg.pipeline.build import open_store
 
     kg = KnowledgeGraph(open_store(args.engine))
-    comparison = compare(kg, args.municipalities, args.typology, args.lang)
+    comparison = compare(kg, args.municipalities, args.typology, args.lang, args.as_of)
     written = write_report(comparison, args.out)
     print(
         f"compared {len(comparison.municipalities)} municipalities: "

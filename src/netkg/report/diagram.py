@@ -56,6 +56,8 @@ _TEXT = {
         "no_members": "medlemsenheder ikke oplyst",
         "pillar": "Søjle",
         "title": "søjler og netværk",
+        "as_of": "pr.",
+        "unknown_date": "ukendt på datoen",
     },
     "en": {
         "unknown": "Pillar not given",
@@ -64,13 +66,19 @@ _TEXT = {
         "no_members": "member units not given",
         "pillar": "Pillar",
         "title": "pillars and networks",
+        "as_of": "as of",
+        "unknown_date": "unknown on that day",
     },
 }
 _NETWORK_COLOURS = ["#f6bd60", "#9fd8cb", "#f5cac3", "#cdb4db", "#bde0fe", "#e9edc9"]
 
 
-def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
-    """The municipality's organisation as a graphviz dot description."""
+def dot_source(
+    kg: KnowledgeGraph, municipality: str, lang: str = "da", as_of: str | None = None
+) -> str:
+    """The municipality's organisation as a graphviz dot description; with `as_of`, as it
+    stood that day (the as-of query): what did not hold is left out, what is unknown is
+    marked (?)."""
     import graphviz
 
     from netkg.query.catalogue import find_query
@@ -85,6 +93,17 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     units = kg.engine.query(_UNITS, bind).table.records()
     networks = kg.engine.query(_NETWORKS, bind).table.records()
     members = kg.engine.query(_MEMBERS, bind).table.records()
+    status: dict[str, str] = {}
+    if as_of:
+        answer = kg.query("as-of", municipality=str(m), asOf=as_of, lang=lang)
+        status = {str(r["thing"]): str(r["status"]) for r in answer.records()}
+        units = [u for u in units if str(u["unit"]) in status]
+        networks = [n for n in networks if str(n["network"]) in status]
+        if str(head[0]["structure"]) not in status:
+            networks = []
+
+    def mark(thing: object) -> str:
+        return "\\n(?)" if status.get(str(thing)) == "unknown" else ""
 
     g = graphviz.Digraph(
         "organisation",
@@ -96,7 +115,8 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
             "nodesep": "0.25",
             "ranksep": "0.6",
             "labelloc": "t",
-            "label": f"{head[0]['label']}: {text['title']}",
+            "label": f"{head[0]['label']}: {text['title']}"
+            + (f" ({text['as_of']} {as_of}; (?) = {text['unknown_date']})" if as_of else ""),
         },
     )
     g.attr(
@@ -118,7 +138,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     areas = [u for u in units if str(u["kind"]) == "director-area"]
 
     def label(u: dict) -> str:
-        return _wrap(str(u["label"] or u["unit"]))
+        return _wrap(str(u["label"] or u["unit"])) + mark(u["unit"])
 
     def add_subtree(graph, parent: dict) -> None:
         for child in sorted(children[str(parent["unit"])], key=lambda c: str(c["label"])):
@@ -174,7 +194,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
                 subtitle = f"\\n[{kind}]" if kind else ""
                 c.node(
                     _id(n["network"]),
-                    f"{_wrap(str(n['label']))}{subtitle}{note}",
+                    f"{_wrap(str(n['label']))}{subtitle}{note}{mark(n['network'])}",
                     shape="ellipse",
                     fillcolor=colour.get(kind, "#f1f1f1"),
                     fontsize="9",
@@ -206,13 +226,19 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     return g.source
 
 
-def render(kg: KnowledgeGraph, municipality: str, out_stem: Path, lang: str = "da") -> list[Path]:
+def render(
+    kg: KnowledgeGraph,
+    municipality: str,
+    out_stem: Path,
+    lang: str = "da",
+    as_of: str | None = None,
+) -> list[Path]:
     """SVG and PNG files of the diagram, written atomically next to each other."""
     import graphviz
 
     from netkg.atomic import write_all
 
-    source = graphviz.Source(dot_source(kg, municipality, lang))
+    source = graphviz.Source(dot_source(kg, municipality, lang, as_of))
     try:
         svg = source.pipe(format="svg")
         png = source.pipe(format="png")
@@ -254,6 +280,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--as-of", metavar="YYYY[-MM[-DD]]", help="the organisation as it stood that day"
+    )
     p.set_defaults(func=_run)
 
 
@@ -263,6 +292,6 @@ def _run(args: argparse.Namespace) -> int:
 
     kg = KnowledgeGraph(open_store(args.engine))
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
-    written = render(kg, args.municipality, stem, args.lang)
+    written = render(kg, args.municipality, stem, args.lang, args.as_of)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 MARK = " (translated)"
 
 
-def translated(kg: KnowledgeGraph, typology: str, lang: str = "en"):  # -> (cells, table)
+def translated(
+    kg: KnowledgeGraph, typology: str, lang: str = "en", as_of: str | None = None
+):  # -> (cells, table)
     """The translated matrix cells (rows shaped like comparison-matrix's) and the table of the
     translations behind them (municipality, item, coded, target, hops, path, confidence)."""
     import pandas as pd
 
-    rows = kg.dataframe("typology-translation", typology=typology, municipality="", lang=lang)
+    rows = kg.dataframe(
+        "typology-translation", typology=typology, municipality="", lang=lang, asOf=as_of or ""
+    )
     rows = rows[rows.hops.astype(int) > 0]
     names = kg.dataframe("typologies", typology=typology, lang=lang).typologyLabel
     scheme = str(names.iloc[0]) if len(names) else typology
