@@ -621,6 +621,7 @@ def test_fact_source(kg):
 def test_knowledge_gaps(kg):
     got = rows(kg, "knowledge-gaps", municipality="albertslund")
     assert {r[0] for r in got} == {
+        "alb:gap-administrations-before-2013",
         "alb:gap-area-directors",
         "alb:gap-assumptions-strategy-2013",
         "alb:gap-department-list",
@@ -628,6 +629,7 @@ def test_knowledge_gaps(kg):
         "alb:gap-network-director",
         "alb:gap-network-leaders",
         "alb:gap-network-members",
+        "alb:gap-reorganisation-effective-date",
     }
     assert "gap:ulrich-type-names" in {r[0] for r in rows(kg, "knowledge-gaps")}
 
