@@ -259,3 +259,36 @@ def test_validity_graph_is_written_with_the_build(graph_file):
     found = {(str(q[2]), str(q[3])) for q in ds.quads((None, NKG.phaseStatus, None, None))}
     validity = "https://w3id.org/netkg/graph/validity"
     assert found == {("holds", validity), ("not", validity), ("unknown", validity)}
+
+
+# --- the served query page ------------------------------------------------------------------
+
+
+def test_served_query_page_and_endpoint_answer_as_of(graph_file, tmp_path):
+    import json
+    import urllib.parse
+
+    from netkg.engine.binding import bind_values
+    from netkg.query.catalogue import find_query
+    from test_serve import fetch, serving
+
+    day = '"2013-03-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+    with serving(graph_file, tmp_path / "serve", "--as-of", "2013-03") as server:
+        page = fetch(server.url + "/sparql", headers={"Accept": "text/html"}).text
+        assert 'datetime="2013-03-01"' in page
+        # the catalogue's queries in the page's JSON, asOf bound as an xsd:date
+        assert json.dumps(day)[1:-1].replace("<", "\\u003c") in page
+        other = fetch(server.url + "/sparql?asOf=2012-12-31", headers={"Accept": "text/html"})
+        assert 'datetime="2012-12-31"' in other.text
+        bad = fetch(server.url + "/sparql?asOf=spring", headers={"Accept": "text/html"})
+        assert bad.status == 400
+        query = find_query("networks")
+        text = bind_values(query.text, query.bindings({"asOf": "2013-03-01"}))
+        answer = fetch(
+            server.url + "/sparql?" + urllib.parse.urlencode({"query": text}),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        rows = json.loads(answer.text)["results"]["bindings"]
+        assert [(r["network"]["value"], r["status"]["value"]) for r in rows] == [
+            ("https://w3id.org/netkg/id/albertslund/network-urban-farming", "unknown")
+        ]

@@ -233,10 +233,10 @@ class Renderer:
             dumps=[(name, links.file(DUMPS_PATH + name), DUMPS[name]) for name in DUMPS],
         )
 
-    def sparql_page(self) -> str:
+    def sparql_page(self, as_of: str | None = None) -> str:
         links = self.links.at("sparql.html")
         endpoint = self.endpoint if self.static_site else "/sparql"
-        entries = catalogue_entries()
+        entries = catalogue_entries(as_of)
         config = {
             "endpoint": endpoint,
             "catalogue": entries,
@@ -250,6 +250,7 @@ class Renderer:
             title="SPARQL",
             catalogue=entries,
             sparql_endpoint=endpoint,
+            as_of=as_of,
             # JSON inside <script>: '<' escaped so no text can close the element
             config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
         )
@@ -463,8 +464,9 @@ def short_iri(iri: str) -> str:
     return short(URIRef(iri))
 
 
-def catalogue_entries() -> list[dict[str, str]]:
-    """The catalogue's queries for the SPARQL editor, with their default parameters bound."""
+def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
+    """The catalogue's queries for the SPARQL editor, with their default parameters bound (and
+    asOf, for the queries that take it, when a day is given)."""
     from netkg.engine.binding import bind_values
     from netkg.errors import NetkgError
     from netkg.query.catalogue import load_catalogue
@@ -472,7 +474,8 @@ def catalogue_entries() -> list[dict[str, str]]:
     entries = []
     for query in load_catalogue().values():
         try:
-            text = bind_values(query.text, query.bindings())
+            dated = as_of and any(p.name == "asOf" for p in query.params)
+            text = bind_values(query.text, query.bindings({"asOf": as_of} if dated else {}))
         except NetkgError:
             text = query.text  # a required parameter: left for the reader to fill in
         entries.append(
