@@ -292,3 +292,10 @@ def test_served_query_page_and_endpoint_answer_as_of(graph_file, tmp_path):
         assert [(r["network"]["value"], r["status"]["value"]) for r in rows] == [
             ("https://w3id.org/netkg/id/albertslund/network-urban-farming", "unknown")
         ]
+
+
+def test_python_api_takes_as_of(shipped):
+    table = shipped.query("networks", as_of="2013-03-01")
+    assert [(short(r[1]), str(r[-1])) for r in table.rows] == [
+        ("alb:network-urban-farming", "unknown")
+    ]

@@ -34,7 +34,10 @@ class KnowledgeGraph:
         return self.query(name_or_path, **params).to_dataframe()
 
     def answer(self, name_or_path: str, /, **params: object) -> QueryAnswer:
-        """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT)."""
+        """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT).
+        `as_of="2013-03-01"` (or 2013, 2013-03) answers as of that day (the asOf parameter)."""
+        if "as_of" in params:
+            params["asOf"] = params.pop("as_of")
         query = find_query(name_or_path)
         return run(self.engine, query, {k: str(v) for k, v in params.items()})
 
