@@ -299,3 +299,22 @@ def test_python_api_takes_as_of(shipped):
     assert [(short(r[1]), str(r[-1])) for r in table.rows] == [
         ("alb:network-urban-farming", "unknown")
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "as-of",
+        "comparison-matrix",
+        "networks",
+        "pillar-hierarchy",
+        "post-holders",
+        "typology-translation",
+    ],
+)
+def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigraph):
+    ox = KnowledgeGraph(built_oxigraph.store)
+    for day in ("2012-12-31", "2013-03-01", "2016-06-01"):
+        assert sorted(ox.query(name, asOf=day).values()) == sorted(
+            shipped.query(name, asOf=day).values()
+        ), (name, day)

@@ -185,6 +185,7 @@ def validity(graphs: Iterable[Graph]) -> Graph:
         for i, phase in enumerate(effective(thing)):
             node = ID[f"validity/{key}/{i}"]
             out.add((thing, NKG.validity, node))
+            out.add((node, RDF.type, NKG.ValidityPhase))
             out.add((node, NKG.phaseStatus, Literal(phase.status)))
             if phase.start is not None:
                 out.add((node, NKG.phaseFrom, Literal(phase.start, datatype=XSD.date)))
