@@ -318,3 +318,20 @@ def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigrap
         assert sorted(ox.query(name, asOf=day).values()) == sorted(
             shipped.query(name, asOf=day).values()
         ), (name, day)
+
+
+def test_diagram_before_and_after_the_2013_reorganisation(shipped):
+    from netkg.report.diagram import dot_source
+
+    def labels(day: str) -> set[str]:
+        return set(re.findall(r'label="([^"]+)"', dot_source(shipped, "albertslund", "en", day)))
+
+    before, after = labels("2012-12-31"), labels("2013-03-01")
+    areas = {
+        "Pillar: By, miljø &\\nbeskæftigelse (City,\\nEnvironment &\\nEmployment)",
+        "Pillar: Børn, kultur og velfærd\\n(Children, Culture and\\nWelfare)",
+    }
+    assert areas <= after and not areas & before
+    assert "The network structure" in after and "The network structure" not in before
+    # undated units stay on both days, marked unknown
+    assert "PPR\\n(?)" in before and "PPR\\n(?)" in after
