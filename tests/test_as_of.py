@@ -157,11 +157,15 @@ def test_every_query_with_an_asof_parameter_uses_the_shared_pattern_verbatim():
     dated = [q for q in load_catalogue().values() if any(p.name == "asOf" for p in q.params)]
     assert sorted(q.name for q in dated) == [
         "as-of",
+        "cocreation-overview",
         "comparison-matrix",
         "networks",
+        "networks-across-pillars",
         "pillar-hierarchy",
         "post-holders",
+        "strategy-documents",
         "typology-translation",
+        "units-in-no-network",
     ]
     for query in dated:
         assert query.text.count(pattern) == 1, query.name
@@ -305,11 +309,15 @@ def test_python_api_takes_as_of(shipped):
     "name",
     [
         "as-of",
+        "cocreation-overview",
         "comparison-matrix",
         "networks",
+        "networks-across-pillars",
         "pillar-hierarchy",
         "post-holders",
+        "strategy-documents",
         "typology-translation",
+        "units-in-no-network",
     ],
 )
 def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigraph):
