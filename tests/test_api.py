@@ -26,7 +26,7 @@ def test_module_level_api_builds_in_memory(monkeypatch, tmp_path):
     assert len(kg.query("networks")) == 10
     catalogue = netkg.queries()
     assert catalogue["networks"].question.startswith("Which networks exist in M")
-    assert [p.name for p in catalogue["networks"].params] == ["municipality", "lang"]
+    assert [p.name for p in catalogue["networks"].params] == ["municipality", "lang", "asOf"]
 
 
 def test_load_given_files_and_validate_them(tmp_path):

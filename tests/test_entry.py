@@ -136,6 +136,7 @@ def test_synthetic_network_cuts_across_two_pillars(imported):
             "Young people together",
             "2",
             "Area A | Area B",
+            "",
         ),
     ]
 

@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "netkg.entry.importer",
     "netkg.report.compare",
     "netkg.report.diagram",
+    "netkg.report.diff",
     "netkg.web.serve",
     "netkg.web.site",
     "netkg.publish.graphstore",
@@ -141,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write csv/tsv cells starting with = + - @ as they are (no leading ' added)",
     )
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY[-MM[-DD]]",
+        help="answer as of this day (the query's asOf parameter; a year or month: its first day)",
+    )
     p.set_defaults(func=_query)
 
     for name in COMMAND_MODULES:
@@ -204,6 +210,12 @@ def _query(args: argparse.Namespace) -> int:
 
     query = find_query(args.query)
     params = dict(_split_param(raw) for raw in args.param)
+    if args.as_of:
+        if not any(p.name == "asOf" for p in query.params):
+            raise UsageError(
+                f"query {query.name!r} does not answer as of a date (no asOf parameter)"
+            )
+        params["asOf"] = args.as_of
     query.bindings(params)  # check parameters before loading anything
     fmt = _output_format(args.format, args.output)
     if args.output is not None:

@@ -19,6 +19,7 @@ from netkg.atomic import write_all
 from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import (
     GRAPH_FILE,
     Source,
@@ -117,7 +118,11 @@ def build(
     for name, g in named.items():
         store.add_graph(name, g)
     store.add_graph(INFERRED_GRAPH, inference.graph)
-    description = describe({**named, INFERRED_GRAPH: inference.graph})
+    start = time.perf_counter()
+    valid_time = validity([*graphs, inference.graph])  # as-of support: see pipeline/intervals.py
+    timings["intervals"] = time.perf_counter() - start
+    store.add_graph(VALIDITY_GRAPH, valid_time)
+    description = describe({**named, INFERRED_GRAPH: inference.graph, VALIDITY_GRAPH: valid_time})
     store.add_graph(DESCRIPTION_GRAPH, description)
     return BuildResult(
         store, sources, asserted, len(inference.graph), inference.inconsistencies, report, timings

@@ -8,6 +8,7 @@ file                                   named graph
 ontology/netkg.ttl                     graph/ontology
 ontology/imports/*.ttl                 graph/imports
 ontology/vocabularies/*.ttl            graph/vocabularies
+ontology/mappings/*.sssom.tsv          graph/mappings (SSSOM tables, see pipeline/sssom.py)
 data/shared/*.ttl                      graph/shared
 data/municipalities/<code>-<name>.ttl  graph/municipality/<code>-<name>
 shapes/*.ttl                           the shapes graph (not part of the data)
@@ -45,7 +46,7 @@ class Source:
 
     path: Path
     graph: URIRef
-    role: str  # ontology | imports | vocabulary | shared | municipality | input
+    role: str  # ontology | imports | vocabulary | mappings | shared | municipality | input
 
 
 PROJECT_FILE = "netkg.toml"
@@ -119,7 +120,8 @@ def _overlay(pattern: str) -> list[Path]:
 
 
 def ontology_sources(base: Path | None = None) -> list[Source]:
-    """The ontology, the extracts of reused vocabularies, and the SKOS vocabularies."""
+    """The ontology, the extracts of reused vocabularies, the SKOS vocabularies and the
+    mappings between them."""
     base = base or _part("ontology")
     found = [Source(base / "ontology" / "netkg.ttl", GRAPH["ontology"], "ontology")]
     found += [
@@ -129,6 +131,10 @@ def ontology_sources(base: Path | None = None) -> list[Source]:
     found += [
         Source(p, GRAPH["vocabularies"], "vocabulary")
         for p in sorted((base / "ontology" / "vocabularies").glob("*.ttl"))
+    ]
+    found += [
+        Source(p, GRAPH["mappings"], "mappings")
+        for p in sorted((base / "ontology" / "mappings").glob("*.sssom.tsv"))
     ]
     return found
 

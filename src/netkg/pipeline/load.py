@@ -22,6 +22,7 @@ from netkg.errors import InputError
 from netkg.iris import PREFIXES
 from netkg.pipeline import wellformed
 from netkg.pipeline.layout import RDF_SUFFIXES, Source
+from netkg.pipeline.sssom import is_sssom, parse_sssom
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",
@@ -93,8 +94,11 @@ def _parse(path: Path, target: Dataset) -> Dataset:
 
     Oxigraph reads the file first: it is strict about IRIs, never fetches, copes with any depth,
     and locates errors exactly. rdflib then makes the terms netkg works on, and its terms are
-    checked (netkg.pipeline.wellformed) for what rdflib lets through.
+    checked (netkg.pipeline.wellformed) for what rdflib lets through. An SSSOM mapping table
+    is read into RDF by netkg.pipeline.sssom instead.
     """
+    if is_sssom(path):
+        return parse_sssom(path, target)  # type: ignore[return-value]
     fmt = rdf_format(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "not a file")

@@ -60,6 +60,17 @@ _SPARQL_TEXT = re.compile(
 )
 
 
+def parse_day(value: str) -> datetime.date:
+    """YYYY-MM-DD, or YYYY-MM / YYYY meaning the first day of that month or year (the form
+    `--as-of` takes); ValueError otherwise."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return datetime.date(int(text), 1, 1)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return datetime.date(int(text[:4]), int(text[5:]), 1)
+    return datetime.date.fromisoformat(text)
+
+
 @dataclass(frozen=True)
 class Param:
     """A declared query parameter and how a command-line value becomes an RDF term."""
@@ -88,7 +99,7 @@ class Param:
             if self.type == "integer":
                 return Literal(int(value), datatype=XSD.integer)
             if self.type == "date":
-                return Literal(datetime.date.fromisoformat(value), datatype=XSD.date)
+                return Literal(parse_day(value), datatype=XSD.date)
             return Literal(raw)
         except ValueError as exc:
             raise UsageError(
@@ -113,7 +124,7 @@ class Param:
                 f", a prefixed name, or a bare name in {self.namespace}:" if self.namespace else ""
             )
             return f"an IRI{short}"
-        return {"integer": "a whole number", "date": "a date YYYY-MM-DD"}.get(self.type, "text")
+        return {"integer": "a whole number", "date": "a date YYYY[-MM[-DD]]"}.get(self.type, "text")
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,8 @@ class KnowledgeGraph:
     def answer(self, query: str | CatalogueQuery, /, **params: object) -> QueryAnswer:
         """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT).
         `query` may be a catalogue name, an .rq file, SPARQL text, or a parsed query."""
+        if "as_of" in params:  # as_of="2013-03-01" (or 2013, 2013-03): the asOf parameter
+            params["asOf"] = params.pop("as_of")
         found = find_query(query) if isinstance(query, str) else query
         return run(self.engine, found, {k: str(v) for k, v in params.items()})
 

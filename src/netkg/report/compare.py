@@ -38,9 +38,13 @@ class Comparison:
     counts: pandas.DataFrame  # municipality × measure → count
     instruments: pandas.DataFrame  # instrument, municipalities, names
     municipalities: list[str]
+    translations: object = None  # with a typology: the cells reached through the crosswalk
 
     def tables(self) -> dict[str, pandas.DataFrame]:
-        return {name: getattr(self, name) for name in TABLES}
+        found = {name: getattr(self, name) for name in TABLES}
+        if self.translations is not None:
+            found["translations"] = self.translations
+        return found
 
 
 def compare(
@@ -48,13 +52,26 @@ def compare(
     municipalities: Sequence[str] = (),
     typology: str | None = None,
     lang: str = "en",
+    as_of: str | None = None,
 ) -> Comparison:
     """The comparison of the given municipalities (short names, prefixed names or IRIs; all if
-    none), optionally restricted to the types of one typology."""
+    none), optionally in the types of one typology: then codings in other typologies are
+    translated into it through the crosswalk, in cells marked "(translated)"."""
 
     wanted = _resolve(municipalities)
     params: dict[str, Any] = {"lang": lang}
-    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params)
+    dated: dict[str, Any] = {
+        "asOf": as_of or ""
+    }  # as of a day: only models and initiatives that may hold then
+    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params, **dated)
+    translations = None
+    if typology:
+        import pandas as pd
+
+        from netkg.report.translation import translated
+
+        cells, translations = translated(kg, typology, lang, as_of)
+        matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
     timeline = kg.dataframe("adoption-timeline", **params)
     counts_rows = kg.dataframe("counts")
     labels = _labels(kg, lang)
@@ -66,6 +83,9 @@ def compare(
                 + ", ".join(sorted(m.rsplit("/", 1)[-1] for m in labels))
             )
         matrix_rows = matrix_rows[matrix_rows.municipality.isin(wanted)]
+        if translations is not None:
+            keep = {labels[m] for m in wanted}
+            translations = translations[translations.municipality.isin(keep)]
         timeline = timeline[timeline.municipality.isin(wanted)]
         counts_rows = counts_rows[counts_rows.municipality.isin(wanted)]
     chosen = wanted or sorted(labels, key=lambda m: labels[m])
@@ -121,6 +141,7 @@ def compare(
         counts,
         instruments.reset_index(drop=True),
         names,
+        translations,
     )
 
 
@@ -179,6 +200,13 @@ def heatmap_figure(comparison: Comparison):
                         va="center",
                         color="white" if value > top / 2 else "black",
                     )
+        from netkg.report.translation import MARK
+
+        for c, column in enumerate(matrix.columns):
+            if str(column).endswith(MARK):  # translated through the crosswalk: hatched
+                ax.add_patch(
+                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch="//", alpha=0.4)
+                )
         ax.set_xticks(
             range(cols), [_wrap(c) for c in matrix.columns], rotation=30, ha="right", fontsize=8
         )
@@ -338,6 +366,18 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         "Types are codings: interpretations with their own author and basis "
         "(netkg query cocreation-overview).</p>",
         table(comparison.matrix),
+        *(
+            [
+                "<h3>Translated cells</h3>",
+                '<p class="note">Columns marked (translated), hatched in the chart, count items '
+                "coded in another typology and reached through the crosswalk "
+                "(ontology/mappings/): netkg's interpretation, with the path and the weakest "
+                "confidence along it.</p>",
+                table(comparison.translations),
+            ]
+            if comparison.translations is not None
+            else []
+        ),
         "<h2>Co-creation models</h2>",
         table(comparison.models),
         "<h2>Timeline</h2>",
@@ -399,7 +439,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("compare"), help="output folder (default: compare)"
     )
-    p.add_argument("--typology", help="only types of this typology, e.g. arnstein-1969")
+    p.add_argument(
+        "--typology",
+        help="types in this typology, e.g. nabatchi-2017; codings in other typologies are "
+        "translated into it through the crosswalk and marked (translated)",
+    )
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.add_argument(
@@ -410,6 +454,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force", action="store_true", help="replace report files in a folder netkg did not write"
     )
+    p.add_argument(
+        "--as-of", metavar="YYYY[-MM[-DD]]", help="only models and initiatives that may hold then"
+    )
     p.set_defaults(func=_run)
 
 
@@ -417,7 +464,7 @@ def _run(args: argparse.Namespace) -> int:
     from netkg.query.graph import open_graph
 
     kg = open_graph(engine=args.engine)
-    comparison = compare(kg, args.municipalities, args.typology, args.lang)
+    comparison = compare(kg, args.municipalities, args.typology, args.lang, args.as_of)
     written = write_report(
         comparison, args.out, args.force, formula_guard=not args.no_formula_guard
     )

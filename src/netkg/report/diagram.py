@@ -29,6 +29,8 @@ _TEXT = {
         "no_members": "medlemsenheder ikke oplyst",
         "pillar": "Søjle",
         "title": "søjler og netværk",
+        "as_of": "pr.",
+        "unknown_date": "ukendt på datoen",
     },
     "en": {
         "unknown": "Pillar not given",
@@ -37,6 +39,8 @@ _TEXT = {
         "no_members": "member units not given",
         "pillar": "Pillar",
         "title": "pillars and networks",
+        "as_of": "as of",
+        "unknown_date": "unknown on that day",
     },
 }
 _UNTYPED = "#f1f1f1"
@@ -52,8 +56,12 @@ _UNIT_ROW = 2  # units per row inside a box
 _FONT = "Helvetica"
 
 
-def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
-    """The municipality's organisation as a graphviz dot description."""
+def dot_source(
+    kg: KnowledgeGraph, municipality: str, lang: str = "da", as_of: str | None = None
+) -> str:
+    """The municipality's organisation as a graphviz dot description; with `as_of`, as it
+    stood that day (the as-of query): what did not hold is left out, what is unknown is
+    marked (?)."""
     import graphviz
 
     from netkg.query.catalogue import find_query
@@ -69,6 +77,17 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     units = _sorted(kg.query("diagram-units", **bind).records())
     networks = _sorted(kg.query("diagram-networks", **bind).records())
     members = _sorted(kg.query("diagram-members", m=str(m)).records())
+    status: dict[str, str] = {}
+    if as_of:
+        answer = kg.query("as-of", municipality=str(m), asOf=as_of, lang=lang)
+        status = {str(r["thing"]): str(r["status"]) for r in answer.records()}
+        units = [u for u in units if str(u["unit"]) in status]
+        networks = [n for n in networks if str(n["network"]) in status]
+        if str(head[0]["structure"]) not in status:
+            networks = []
+
+    def mark(thing: object) -> str:
+        return "\\n(?)" if status.get(str(thing)) == "unknown" else ""
 
     g = graphviz.Digraph(
         "organisation",
@@ -84,7 +103,8 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
             "nodesep": "0.3",
             "ranksep": "0.45",
             "labelloc": "t",
-            "label": f"{head[0]['label']}: {text['title']}",
+            "label": f"{head[0]['label']}: {text['title']}"
+            + (f" ({text['as_of']} {as_of}; (?) = {text['unknown_date']})" if as_of else ""),
         },
     )
     g.attr("node", shape="box", style="rounded,filled", fontname=_FONT, fontsize="14")
@@ -100,7 +120,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
     areas = [u for u in units if str(u["kind"]) == "director-area"]
 
     def label(u: dict) -> str:
-        return _wrap(str(u["label"] or u["unit"]))
+        return _wrap(str(u["label"] or u["unit"])) + mark(u["unit"])
 
     def add_subtree(graph, parent: dict) -> None:
         for child in sorted(children[str(parent["unit"])], key=lambda c: str(c["label"])):
@@ -163,7 +183,7 @@ def dot_source(kg: KnowledgeGraph, municipality: str, lang: str = "da") -> str:
                 subtitle = f"\\n[{kind}]" if kind else ""
                 c.node(
                     _id(n["network"]),
-                    f"{_wrap(str(n['label']))}{subtitle}{note}",
+                    f"{_wrap(str(n['label']))}{subtitle}{note}{mark(n['network'])}",
                     style="filled,dashed",
                     color="#b5533a",
                     fillcolor=colour.get(kind, _UNTYPED),
@@ -272,13 +292,19 @@ def _legend(lang: str, network_colours: dict[str, str]) -> str:
     )
 
 
-def render(kg: KnowledgeGraph, municipality: str, out_stem: Path, lang: str = "da") -> list[Path]:
+def render(
+    kg: KnowledgeGraph,
+    municipality: str,
+    out_stem: Path,
+    lang: str = "da",
+    as_of: str | None = None,
+) -> list[Path]:
     """SVG and PNG files of the diagram, written atomically next to each other."""
     import graphviz
 
     from netkg.atomic import write_all
 
-    text = dot_source(kg, municipality, lang)
+    text = dot_source(kg, municipality, lang, as_of)
     # the PNG at print resolution; the SVG keeps graphviz's points (dpi would scale it up too)
     at_dpi = text.replace("{\n", f"{{\n\tgraph [dpi={PNG_DPI}]\n", 1)
     try:
@@ -322,6 +348,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.add_argument("--force", action="store_true", help="replace existing SVG/PNG files")
+    p.add_argument(
+        "--as-of", metavar="YYYY[-MM[-DD]]", help="the organisation as it stood that day"
+    )
     p.set_defaults(func=_run)
 
 
@@ -332,6 +361,6 @@ def _run(args: argparse.Namespace) -> int:
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
     refuse_overwrite([stem.with_suffix(".svg"), stem.with_suffix(".png")], args.force)
     kg = open_graph(engine=args.engine)
-    written = render(kg, args.municipality, stem, args.lang)
+    written = render(kg, args.municipality, stem, args.lang, args.as_of)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

@@ -287,10 +287,10 @@ class Renderer:
             self._kinds[iri] = kind_of(types)
         return self._kinds[iri]
 
-    def sparql_page(self) -> str:
+    def sparql_page(self, as_of: str | None = None) -> str:
         links = self.links.at("sparql.html")
         endpoint = self.endpoint if self.static_site else "/sparql"
-        entries = catalogue_entries()
+        entries = catalogue_entries(as_of)
         config = {
             "endpoint": endpoint,
             "catalogue": entries,
@@ -304,6 +304,7 @@ class Renderer:
             title="SPARQL",
             catalogue=entries,
             sparql_endpoint=endpoint,
+            as_of=as_of,
             # JSON inside <script>: '<' escaped so no text can close the element
             config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
         )
@@ -545,18 +546,25 @@ def short_iri(iri: str) -> str:
     return short(URIRef(iri))
 
 
-def catalogue_entries() -> list[dict[str, str]]:
+def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
     """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
-    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue)."""
+    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue). With `as_of`,
+    a query that takes asOf gets its parameters bound as a VALUES block, that day included."""
+    from netkg.engine.binding import bind_values
     from netkg.query.catalogue import load_catalogue
 
-    return [
-        {
-            "name": query.name,
-            "title": query.title or query.name,
-            "question": query.question,
-            "kind": query.kind,
-            "query": query.source,
-        }
-        for query in load_catalogue().values()
-    ]
+    entries = []
+    for query in load_catalogue().values():
+        text = query.source
+        if as_of and any(p.name == "asOf" for p in query.params):
+            text = bind_values(query.text, query.bindings({"asOf": as_of}))
+        entries.append(
+            {
+                "name": query.name,
+                "title": query.title or query.name,
+                "question": query.question,
+                "kind": query.kind,
+                "query": text,
+            }
+        )
+    return entries

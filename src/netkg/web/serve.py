@@ -115,6 +115,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--cors", action="store_true", help="let web pages on other origins query the endpoint"
     )
     p.add_argument("--quiet", action="store_true", help="do not log each request")
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY[-MM[-DD]]",
+        help="the query page's catalogue answers as of this day (a page's ?asOf= overrides it)",
+    )
     p.set_defaults(func=_serve)
 
 
@@ -136,12 +141,18 @@ class WebApp:
     """Routes a request to a page, an RDF form, a file or the SPARQL endpoint."""
 
     def __init__(
-        self, renderer: Renderer, pool: QueryPool, dumps: Path, cors: bool = False
+        self,
+        renderer: Renderer,
+        pool: QueryPool,
+        dumps: Path,
+        cors: bool = False,
+        as_of: str | None = None,
     ) -> None:
         self.renderer = renderer
         self.pool = pool
         self.dumps = dumps
         self.cors = cors
+        self.as_of = as_of  # the day the query page's catalogue answers as of (?asOf= wins)
         self._ontology_lock = threading.Lock()
 
     def handle(
@@ -234,7 +245,14 @@ class WebApp:
             if "query" not in fields:
                 wants = negotiate(headers.get("Accept"), [HTML, *RESULT_TYPES])
                 if wants == HTML:
-                    return self._html(self.renderer.sparql_page())
+                    from netkg.query.catalogue import parse_day
+
+                    as_of = (fields.get("asOf") or [self.as_of or ""])[0] or None
+                    try:
+                        day = str(parse_day(as_of)) if as_of else None
+                    except ValueError:
+                        return text_reply(400, f"asOf wants a day YYYY[-MM[-DD]], not {as_of!r}.")
+                    return self._html(self.renderer.sparql_page(day))
                 return text_reply(400, "Missing the 'query' parameter (SPARQL 1.1 Protocol).")
             queries = fields["query"]
         elif method == "POST":
@@ -347,7 +365,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         try:
             published = index(open_read_only(location))
-            app = WebApp(Renderer(published, False, "/sparql"), pool, dumps, args.cors)
+            app = WebApp(Renderer(published, False, "/sparql"), pool, dumps, args.cors, args.as_of)
             try:
                 server = create_server(app, args.host, args.port, args.threads, args.quiet)
             except (OSError, ValueError) as exc:

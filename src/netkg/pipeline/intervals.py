@@ -1,0 +1,278 @@
+"""Valid time: on which days each unit, network, post, membership, strategy… holds.
+
+The sources date things unevenly: a full date (12 February 2013), a month (June 2013), a year
+(2015), a season ("spring 2015"), an instant at which a source attests a holding, or nothing.
+Queries cannot each re-derive that, so the build does it once, here, and writes the answer as
+plain dates into its own named graph (graph/validity). Every catalogue query then needs only one
+shared pattern (see ARCHITECTURE.md, "As of a date") to answer as of a day.
+
+The semantics (valid time):
+
+* A thing holds on day D if its interval contains D. A start is read as its earliest day and an
+  end as its latest day, so "2015" contains every day of 2015, "June 2013" every day of June,
+  "spring 2015" every day from 1 March to 31 May 2015 (spring Mar–May, summer Jun–Aug, autumn
+  Sep–Nov, winter Dec–Feb, as Danish seasons are reckoned).
+* A start with no end is an open interval: the thing holds from its start on (the sources
+  describe it as existing and record no end). An end with no start holds up to its end.
+* A holding that a source only attests at an instant (time:inside) holds during that instant
+  (a day, or every day of the year given) and is *unknown* before and after it.
+* A thing of a dated kind with no date at all is *unknown* on every day: never dropped, never
+  silently kept.
+* A relation holds only if both its ends hold: a membership needs its unit and its post, a post
+  its unit, a unit its parent unit, a network its structure and parent network. The status of a
+  thing on a day is the weakest of its own and its ends' (not < unknown < holds). A municipality
+  is the frame of its own graph and is not an end that can expire.
+
+The result is a piecewise status per thing: phases (from, until, status) that cover all time,
+with an open first and last phase (no from, no until).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from netkg.iris import GRAPH, ID, NKG, ORG, TIME
+
+VALIDITY_GRAPH = GRAPH["validity"]
+HOLDS, UNKNOWN, NOT = "holds", "unknown", "not"
+_RANK = {NOT: 0, UNKNOWN: 1, HOLDS: 2}
+DATED_KINDS = (
+    ORG.Membership,
+    ORG.Post,
+    ORG.OrganizationalUnit,
+    NKG.Network,
+    NKG.NetworkStructure,
+    NKG.Strategy,
+    NKG.Policy,
+    NKG.CoCreationModel,
+    NKG.CoCreationInitiative,
+)
+_SEASONS = {  # (first month, last month); winter runs into the next year
+    "spring": (3, 5),
+    "forår": (3, 5),
+    "foråret": (3, 5),
+    "summer": (6, 8),
+    "sommer": (6, 8),
+    "sommeren": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "efterår": (9, 11),
+    "efteråret": (9, 11),
+    "winter": (12, 14),
+    "vinter": (12, 14),
+    "vinteren": (12, 14),
+}
+_SEASON = re.compile(r"^\s*(\w+)\s+(\d{4})\s*$")
+
+Day = dt.date | None  # None: open (the beginning or the end of time)
+
+
+@dataclass(frozen=True)
+class Phase:
+    start: Day
+    end: Day
+    status: str
+
+
+def period(value: Literal) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a dated literal stands for (date, gYearMonth, gYear)."""
+    text = str(value).strip()
+    try:
+        if value.datatype == XSD.date:
+            day = dt.date.fromisoformat(text[:10])
+            return day, day
+        if value.datatype == XSD.gYearMonth:
+            year, month = int(text[:4]), int(text[5:7])
+            return dt.date(year, month, 1), dt.date(year, month, _last(year, month))
+        if value.datatype == XSD.gYear:
+            year = int(text[:4])
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def season(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a season-and-year phrase such as 'spring 2015' or
+    'foråret 2015'; None for anything else (the phrase is then not used)."""
+    m = _SEASON.match(text.lower())
+    if not m or m.group(1) not in _SEASONS:
+        return None
+    first, last = _SEASONS[m.group(1)]
+    year = int(m.group(2))
+    end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
+    return dt.date(year, first, 1), dt.date(end_year, end_month, _last(end_year, end_month))
+
+
+def own_phases(graph: Graph, thing: URIRef) -> list[Phase]:
+    """The thing's status over time from its own dates only."""
+    start, end, attested = _dates(graph, thing)
+    if start is None and end is None:
+        if attested is None:
+            return [Phase(None, None, UNKNOWN)]
+        a0, a1 = attested
+        return [
+            Phase(None, _before(a0), UNKNOWN),
+            Phase(a0, a1, HOLDS),
+            Phase(_after(a1), None, UNKNOWN),
+        ]
+    phases = []
+    if start is not None:
+        phases.append(Phase(None, _before(start), NOT))
+    phases.append(Phase(start, end, HOLDS))
+    if end is not None:
+        phases.append(Phase(_after(end), None, NOT))
+    return phases
+
+
+def meet(a: list[Phase], b: list[Phase]) -> list[Phase]:
+    """The pointwise weakest status of two phase lists (both cover all time)."""
+    cuts = sorted({p.start for p in a + b if p.start is not None})
+    starts: list[Day] = [None, *cuts]
+    merged: list[Phase] = []
+    for i, start in enumerate(starts):
+        following = starts[i + 1] if i + 1 < len(starts) else None
+        end = _before(following) if following is not None else None
+        status = min(_at(a, start), _at(b, start), key=_RANK.__getitem__)
+        if merged and merged[-1].status == status:
+            merged[-1] = Phase(merged[-1].start, end, status)
+        else:
+            merged.append(Phase(start, end, status))
+    return merged
+
+
+def status_on(phases: list[Phase], day: dt.date) -> str:
+    return _at(phases, day)
+
+
+def validity(graphs: Iterable[Graph]) -> Graph:
+    """graph/validity: own bounds and the phases (relations included) of every dated thing."""
+    data = Graph()
+    for g in graphs:
+        for triple in g:
+            data.add(triple)
+    things = sorted({s for kind in DATED_KINDS for s in data.subjects(RDF.type, kind)}, key=str)
+    dated = set(things)
+    memo: dict[URIRef, list[Phase]] = {}
+
+    def effective(thing: URIRef, seen: frozenset = frozenset()) -> list[Phase]:
+        if thing in memo:
+            return memo[thing]
+        phases = own_phases(data, thing)
+        for end in _ends(data, thing):
+            if end in dated and end not in seen and end != thing:
+                phases = meet(phases, effective(end, seen | {thing}))
+        memo[thing] = phases
+        return phases
+
+    out = Graph(identifier=VALIDITY_GRAPH)
+    for thing in things:
+        if not isinstance(thing, URIRef):
+            continue
+        start, end, _ = _dates(data, thing)
+        if start is not None:
+            out.add((thing, NKG.validFrom, Literal(start, datatype=XSD.date)))
+        if end is not None:
+            out.add((thing, NKG.validUntil, Literal(end, datatype=XSD.date)))
+        key = hashlib.sha1(str(thing).encode()).hexdigest()[:16]
+        for i, phase in enumerate(effective(thing)):
+            node = ID[f"validity/{key}/{i}"]
+            out.add((thing, NKG.validity, node))
+            out.add((node, RDF.type, NKG.ValidityPhase))
+            out.add((node, NKG.phaseStatus, Literal(phase.status)))
+            if phase.start is not None:
+                out.add((node, NKG.phaseFrom, Literal(phase.start, datatype=XSD.date)))
+            if phase.end is not None:
+                out.add((node, NKG.phaseUntil, Literal(phase.end, datatype=XSD.date)))
+    return out
+
+
+# --- reading the dates ----------------------------------------------------------------------
+
+
+def _dates(graph: Graph, thing: URIRef):
+    """(start, end, attested period) of the thing; start/end as earliest and latest day."""
+    starts: list[tuple[dt.date, dt.date]] = []
+    ends: list[tuple[dt.date, dt.date]] = []
+    attested: list[tuple[dt.date, dt.date]] = []
+    for interval in graph.objects(thing, ORG.memberDuring):
+        starts += _instant_periods(graph, graph.objects(interval, TIME.hasBeginning))
+        ends += _instant_periods(graph, graph.objects(interval, TIME.hasEnd))
+        attested += _instant_periods(graph, graph.objects(interval, TIME.inside))
+    for event in graph.objects(thing, ORG.resultedFrom):
+        starts += _literal_periods(graph.objects(event, DCTERMS.date))
+    for event in graph.objects(thing, PROV.wasGeneratedBy):
+        starts += _literal_periods(graph.objects(event, DCTERMS.date))
+    ended = [
+        p
+        for e in graph.objects(thing, ORG.changedBy)
+        for p in _literal_periods(graph.objects(e, DCTERMS.date))
+    ]
+    for first, _last_day in ended:  # changed by an event: held up to the day before it
+        ends.append((_before(first), _before(first)))
+    seasons = [season(str(v)) for v in graph.objects(thing, NKG.startPeriod)]
+    starts += [s for s in seasons if s is not None]
+    if not any(s is not None for s in seasons):
+        starts += _literal_periods(graph.objects(thing, NKG.startYear))
+    starts += _literal_periods(graph.objects(thing, NKG.adoptionDate))
+    if not list(graph.objects(thing, NKG.adoptionDate)):
+        starts += _literal_periods(graph.objects(thing, NKG.adoptionYear))
+    ends += _literal_periods(graph.objects(thing, NKG.endYear))
+    start = max((s[0] for s in starts), default=None)  # the most precise (latest) earliest day
+    end = min((e[1] for e in ends), default=None)
+    seen = (min(a[0] for a in attested), max(a[1] for a in attested)) if attested else None
+    return start, end, seen
+
+
+def _instant_periods(graph: Graph, instants: Iterable) -> list[tuple[dt.date, dt.date]]:
+    found = []
+    for instant in instants:
+        found += _literal_periods(graph.objects(instant, TIME.inXSDDate))
+        found += _literal_periods(graph.objects(instant, TIME.inXSDgYear))
+    return found
+
+
+def _literal_periods(values: Iterable) -> list[tuple[dt.date, dt.date]]:
+    return [p for v in values if isinstance(v, Literal) and (p := period(v)) is not None]
+
+
+def _ends(graph: Graph, thing: URIRef) -> list[URIRef]:
+    """The things a relation of `thing` depends on (its ends other than itself)."""
+    found = [
+        *graph.objects(thing, ORG.organization),
+        *graph.objects(thing, NKG.post),
+        *graph.objects(thing, ORG.postIn),
+        *graph.objects(thing, ORG.subOrganizationOf),
+        *graph.objects(thing, NKG.subNetworkOf),
+        *graph.subjects(NKG.hasNetwork, thing),
+    ]
+    return sorted({e for e in found if isinstance(e, URIRef)}, key=str)
+
+
+def _at(phases: list[Phase], day: Day) -> str:
+    for p in phases:
+        if (p.start is None or (day is not None and p.start <= day)) and (
+            p.end is None or (day is not None and day <= p.end)
+        ):
+            return p.status
+    return phases[0].status  # day None: the open beginning
+
+
+def _before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=1)
+
+
+def _after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
+def _last(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]

@@ -1,0 +1,84 @@
+"""`netkg diff`: what started, ended or changed in a municipality between two days.
+
+Both days are answered by the same catalogue query (as-of), so the difference follows the valid
+time semantics of ARCHITECTURE.md: a thing "started" when it does not hold on the first day and
+holds on the second, "ended" the other way round, and "became known"/"became unknown" when the
+sources decide one day and not the other. Things whose status is the same on both days are not
+listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from netkg.query.catalogue import parse_day
+
+if TYPE_CHECKING:
+    from netkg.api import KnowledgeGraph
+
+COLUMNS = ("change", "kind", "thing", "label", "before", "after")
+_CHANGE = {
+    ("not", "holds"): "started",
+    ("holds", "not"): "ended",
+    ("unknown", "holds"): "became known (holds)",
+    ("unknown", "not"): "became known (not)",
+    ("holds", "unknown"): "became unknown",
+    ("not", "unknown"): "became unknown",
+}
+
+
+def diff(kg: KnowledgeGraph, municipality: str, before: str, after: str, lang: str = "en"):
+    """Rows (change, kind, thing, label, status before, status after), sorted."""
+    first, second = str(parse_day(before)), str(parse_day(after))
+    states: dict[str, dict] = {}
+    for day in (first, second):
+        table = kg.query("as-of", municipality=municipality, asOf=day, lang=lang)
+        for record in table.records():
+            key = str(record["thing"])
+            states.setdefault(key, {"kind": record["kind"], "label": record["label"]})
+            states[key][day] = str(record["status"])
+    rows = []
+    for thing, state in states.items():
+        old, new = state.get(first, "not"), state.get(second, "not")
+        if old != new:
+            label = "" if state["label"] is None else str(state["label"])
+            rows.append((_CHANGE[(old, new)], str(state["kind"]), thing, label, old, new))
+    return sorted(rows, key=lambda r: (r[0], r[1], r[3], r[2]))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("diff", help="what started, ended or changed between two days")
+    p.add_argument("municipality", help="short name, e.g. albertslund")
+    p.add_argument("before", metavar="DAY1", help="YYYY[-MM[-DD]]")
+    p.add_argument("after", metavar="DAY2", help="YYYY[-MM[-DD]]")
+    p.add_argument("--lang", choices=("en", "da"), default="en")
+    p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument("--graph", help="a built TriG/N-Quads file (default: dist/)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rdflib import Literal, URIRef
+
+    from netkg.engine.results import ResultTable
+    from netkg.errors import UsageError
+    from netkg.query.graph import open_graph
+
+    for day in (args.before, args.after):
+        try:
+            parse_day(day)
+        except ValueError:
+            raise UsageError(f"{day!r} is not a day YYYY[-MM[-DD]]") from None
+    kg = open_graph(Path(args.graph) if args.graph else None, engine=args.engine)
+    rows = diff(kg, args.municipality, args.before, args.after, args.lang)
+    table = ResultTable(
+        list(COLUMNS),
+        [tuple(URIRef(v) if i == 2 else Literal(v) for i, v in enumerate(row)) for row in rows],
+    )
+    sys.stdout.write(table.serialize(args.format))
+    return 0

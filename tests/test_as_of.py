@@ -1,0 +1,345 @@
+"""Valid time (`--as-of`): the phases the build derives, the shared query pattern, the CLI.
+
+Expected statuses are written out from the semantics in ARCHITECTURE.md ("As of a date"), not
+computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal
+
+import netkg
+from netkg.api import KnowledgeGraph
+from netkg.engine.results import short
+from netkg.iris import NKG
+from netkg.pipeline.intervals import Phase, meet, period, season
+from netkg.pipeline.layout import query_dir
+from netkg.query.catalogue import load_catalogue, parse_day
+from netkg.report.diff import diff
+
+XSDNS = "http://www.w3.org/2001/XMLSchema#"
+HERE = Path(__file__).parent / "intervals"
+SYN = "https://w3id.org/netkg/synthetic/as-of/"
+DAYS = (
+    "2009-12-31",
+    "2010-05-01",
+    "2014-06-01",
+    "2015-06-01",
+    "2016-10-01",
+    "2017-01-01",
+    "2019-01-01",
+)
+# thing: status on each of DAYS ("not" = left out of the answer)
+EXPECTED = {
+    "unit-open": ("not", "holds", "holds", "holds", "holds", "holds", "holds"),
+    "unit-closed": ("not", "holds", "holds", "holds", "holds", "holds", "not"),
+    "unit-unknown": ("unknown",) * 7,
+    "network-year": ("not", "not", "not", "holds", "holds", "not", "not"),
+    "network-season": ("not", "not", "not", "not", "holds", "holds", "holds"),
+    # begins 2012, no end of its own; its unit ends on 30 June 2018, so it ends there too
+    "tenure-outlived": ("not", "not", "holds", "holds", "holds", "holds", "not"),
+    # attested in 2015 only; before its unit begins it cannot hold at all
+    "membership-seen": ("not", "unknown", "unknown", "holds", "unknown", "unknown", "unknown"),
+}
+
+
+# --- reading dates --------------------------------------------------------------------------
+
+
+def test_year_month_date_and_season_periods():
+    assert period(Literal("2015", datatype=XSDNS + "gYear")) == (
+        dt.date(2015, 1, 1),
+        dt.date(2015, 12, 31),
+    )
+    assert period(Literal("2024-02", datatype=XSDNS + "gYearMonth")) == (
+        dt.date(2024, 2, 1),
+        dt.date(2024, 2, 29),
+    )
+    assert period(Literal("2013-02-12", datatype=XSDNS + "date")) == (dt.date(2013, 2, 12),) * 2
+    assert season("spring 2015") == (dt.date(2015, 3, 1), dt.date(2015, 5, 31))
+    assert season("foråret 2015") == (dt.date(2015, 3, 1), dt.date(2015, 5, 31))
+    assert season("vinteren 2015") == (dt.date(2015, 12, 1), dt.date(2016, 2, 29))
+    assert season("sometime in 2015") is None
+
+
+def test_partial_days_mean_their_first_day():
+    assert parse_day("2013") == dt.date(2013, 1, 1)
+    assert parse_day("2013-03") == dt.date(2013, 3, 1)
+    assert parse_day("2013-03-05") == dt.date(2013, 3, 5)
+    with pytest.raises(ValueError):
+        parse_day("spring 2013")
+
+
+def test_meet_takes_the_weakest_status_day_by_day():
+    own = [Phase(None, dt.date(2011, 12, 31), "not"), Phase(dt.date(2012, 1, 1), None, "holds")]
+    end = [
+        Phase(None, dt.date(2014, 12, 31), "unknown"),
+        Phase(dt.date(2015, 1, 1), dt.date(2015, 12, 31), "holds"),
+        Phase(dt.date(2016, 1, 1), None, "not"),
+    ]
+    assert meet(own, end) == [
+        Phase(None, dt.date(2011, 12, 31), "not"),
+        Phase(dt.date(2012, 1, 1), dt.date(2014, 12, 31), "unknown"),
+        Phase(dt.date(2015, 1, 1), dt.date(2015, 12, 31), "holds"),
+        Phase(dt.date(2016, 1, 1), None, "not"),
+    ]
+
+
+# --- the edge cases through the catalogue ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edge() -> KnowledgeGraph:
+    return netkg.load_graph([HERE / "edge-cases.ttl"])
+
+
+def statuses(kg: KnowledgeGraph, day: str) -> dict[str, str]:
+    table = kg.query("as-of", municipality=SYN + "municipality", asOf=day)
+    return {str(r["thing"])[len(SYN) :]: str(r["status"]) for r in table.records()}
+
+
+@pytest.mark.parametrize("index", range(len(DAYS)), ids=DAYS)
+def test_edge_cases_as_of_each_day(edge, index):
+    got = statuses(edge, DAYS[index])
+    want = {thing: days[index] for thing, days in EXPECTED.items() if days[index] != "not"}
+    assert got == want
+
+
+def test_without_a_day_every_thing_is_listed_with_an_empty_status(edge):
+    table = edge.query("as-of", municipality=SYN + "municipality")
+    assert {str(r["thing"])[len(SYN) :]: str(r["status"]) for r in table.records()} == {
+        thing: "" for thing in EXPECTED
+    }
+
+
+def test_oxigraph_answers_the_same(edge):
+    ox = netkg.load_graph([HERE / "edge-cases.ttl"], engine="oxigraph")
+    for day in DAYS:
+        assert statuses(ox, day) == statuses(edge, day)
+
+
+def test_own_bounds_are_earliest_and_latest_days(edge):
+    table = edge.query("as-of", municipality=SYN + "municipality")
+    bounds = {
+        str(r["thing"])[len(SYN) :]: (str(r["validFrom"] or ""), str(r["validUntil"] or ""))
+        for r in table.records()
+    }
+    assert bounds == {
+        "unit-open": ("2010-05-01", ""),
+        "unit-closed": ("2010-05-01", "2018-06-30"),
+        "unit-unknown": ("", ""),
+        "network-year": ("2015-01-01", "2016-12-31"),
+        "network-season": ("2016-09-01", ""),
+        "tenure-outlived": ("2012-01-01", ""),
+        "membership-seen": ("", ""),
+    }
+
+
+# --- one shared pattern ---------------------------------------------------------------------
+
+
+def _pattern() -> str:
+    text = (query_dir() / "as-of.rq").read_text(encoding="utf-8")
+    start = text.index("  # As of ?asOf: the shared pattern")
+    end = text.index('  FILTER (?status != "not")\n') + len('  FILTER (?status != "not")\n')
+    return text[start:end]
+
+
+def test_every_query_with_an_asof_parameter_uses_the_shared_pattern_verbatim():
+    pattern = _pattern()
+    dated = [q for q in load_catalogue().values() if any(p.name == "asOf" for p in q.params)]
+    assert sorted(q.name for q in dated) == [
+        "as-of",
+        "cocreation-overview",
+        "comparison-matrix",
+        "networks",
+        "networks-across-pillars",
+        "pillar-hierarchy",
+        "post-holders",
+        "strategy-documents",
+        "typology-translation",
+        "units-in-no-network",
+    ]
+    for query in dated:
+        assert query.text.count(pattern) == 1, query.name
+        assert re.search(r"BIND \(\?\w+ AS \?dated\)\n" + re.escape(pattern), query.text), (
+            query.name
+        )
+
+
+# --- the shipped data -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped(built) -> KnowledgeGraph:
+    return KnowledgeGraph(built.store)
+
+
+def test_albertslund_diff_across_the_2013_reorganisation(shipped):
+    got = [
+        (r[0], short_iri(r[2]), r[4], r[5])
+        for r in diff(shipped, "albertslund", "2012-12-31", "2014-01-01")
+    ]
+    assert got == [
+        # no start of its own (unknown), but its network structure starts in 2013
+        ("became unknown", "alb:network-urban-farming", "not", "unknown"),
+        ("started", "alb:unit-by-miljoe-beskaeftigelse", "not", "holds"),
+        ("started", "alb:unit-boern-kultur-velfaerd", "not", "holds"),
+        ("started", "alb:network-structure", "not", "holds"),
+        ("started", "alb:post-netvaerksdirektoer", "not", "holds"),
+        ("started", "alb:strategy-albertslund-2024", "not", "holds"),
+        ("started", "alb:strategy-netvaerk-2013", "not", "holds"),
+    ]
+
+
+def short_iri(iri: str) -> str:
+    from rdflib import URIRef
+
+    return short(URIRef(iri))
+
+
+def test_albertslund_networks_and_directors_as_of(shipped):
+    def networks(day: str) -> list[tuple[str, str]]:
+        return [(short(r[1]), str(r[-1])) for r in shipped.query("networks", asOf=day).rows]
+
+    assert networks("2013-03-01") == [("alb:network-urban-farming", "unknown")]
+    assert networks("2015-04-01") == [
+        ("alb:network-urban-farming", "unknown"),
+        ("alb:network-bo-i-albertslund", "holds"),
+        ("alb:network-elever-med-hoejt-fravaer", "holds"),
+        ("alb:network-haervaerk", "holds"),
+        ("alb:network-bydelsidentitet", "unknown"),
+        ("alb:network-mobilitet", "unknown"),
+        ("alb:network-profilering", "unknown"),
+    ]
+    areas = [short(r[2]) for r in shipped.query("pillar-hierarchy", asOf="2012-12-31").rows]
+    assert "alb:unit-by-miljoe-beskaeftigelse" not in areas and "alb:unit-ppr" in areas
+    holders = {str(r[1]): str(r[-1]) for r in shipped.query("post-holders", asOf="2013-02-12").rows}
+    # attested on that very day, but a relation holds only if its ends do, and the post of
+    # municipal director has no date in the sources: the weakest end wins
+    assert holders["Jette Runchel"] == "unknown"
+    assert "Henrik Harder" not in holders  # his tenure begins in 2021
+    assert holders["Steen Christiansen"] == "unknown"  # no date in the sources
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def netkg_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "netkg", *args], capture_output=True, text=True)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_cli_as_of_and_diff(graph_file):
+    graph = ["--graph", str(graph_file)]
+    out = netkg_cli("query", "networks", "--as-of", "2013-03", "-f", "csv", *graph).stdout
+    assert out.splitlines()[1:] == [
+        "https://w3id.org/netkg/id/municipality/albertslund,https://w3id.org/netkg/id/albertslund/"
+        "network-urban-farming,Hvordan bliver Albertslund et laboratorium for Urban Farming? (How "
+        "does Albertslund become a laboratory for urban farming?),Innovation network,,,,,,unknown"
+    ]
+    refused = netkg_cli("query", "typologies", "--as-of", "2013", *graph, check=False)
+    assert refused.returncode == 2
+    assert "does not answer as of a date" in refused.stderr
+    bad = netkg_cli("query", "networks", "--as-of", "spring 2013", *graph, check=False)
+    assert bad.returncode == 2 and "YYYY[-MM[-DD]]" in bad.stderr
+    done = netkg_cli("diff", "albertslund", "2012-12-31", "2014-01-01", "-f", "csv", *graph)
+    assert done.stdout.splitlines()[0] == "change,kind,thing,label,before,after"
+    assert len(done.stdout.splitlines()) == 8
+
+
+def test_validity_graph_is_written_with_the_build(graph_file):
+    ds = Dataset()
+    ds.parse(graph_file, format="trig")
+    found = {(str(q[2]), str(q[3])) for q in ds.quads((None, NKG.phaseStatus, None, None))}
+    validity = "https://w3id.org/netkg/graph/validity"
+    assert found == {("holds", validity), ("not", validity), ("unknown", validity)}
+
+
+# --- the served query page ------------------------------------------------------------------
+
+
+def test_served_query_page_and_endpoint_answer_as_of(graph_file, tmp_path):
+    import json
+    import urllib.parse
+
+    from netkg.engine.binding import bind_values
+    from netkg.query.catalogue import find_query
+    from test_serve import fetch, serving
+
+    day = '"2013-03-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+    with serving(graph_file, tmp_path / "serve", "--as-of", "2013-03") as server:
+        page = fetch(server.url + "/sparql", headers={"Accept": "text/html"}).text
+        assert 'datetime="2013-03-01"' in page
+        # the catalogue's queries in the page's JSON, asOf bound as an xsd:date
+        assert json.dumps(day)[1:-1].replace("<", "\\u003c") in page
+        other = fetch(server.url + "/sparql?asOf=2012-12-31", headers={"Accept": "text/html"})
+        assert 'datetime="2012-12-31"' in other.text
+        bad = fetch(server.url + "/sparql?asOf=spring", headers={"Accept": "text/html"})
+        assert bad.status == 400
+        query = find_query("networks")
+        text = bind_values(query.text, query.bindings({"asOf": "2013-03-01"}))
+        answer = fetch(
+            server.url + "/sparql?" + urllib.parse.urlencode({"query": text}),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        rows = json.loads(answer.text)["results"]["bindings"]
+        assert [(r["network"]["value"], r["status"]["value"]) for r in rows] == [
+            ("https://w3id.org/netkg/id/albertslund/network-urban-farming", "unknown")
+        ]
+
+
+def test_python_api_takes_as_of(shipped):
+    table = shipped.query("networks", as_of="2013-03-01")
+    assert [(short(r[1]), str(r[-1])) for r in table.rows] == [
+        ("alb:network-urban-farming", "unknown")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "as-of",
+        "cocreation-overview",
+        "comparison-matrix",
+        "networks",
+        "networks-across-pillars",
+        "pillar-hierarchy",
+        "post-holders",
+        "strategy-documents",
+        "typology-translation",
+        "units-in-no-network",
+    ],
+)
+def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigraph):
+    ox = KnowledgeGraph(built_oxigraph.store)
+    for day in ("2012-12-31", "2013-03-01", "2016-06-01"):
+        assert sorted(ox.query(name, asOf=day).values()) == sorted(
+            shipped.query(name, asOf=day).values()
+        ), (name, day)
+
+
+def test_diagram_before_and_after_the_2013_reorganisation(shipped):
+    from netkg.report.diagram import dot_source
+
+    def labels(day: str) -> set[str]:
+        return set(re.findall(r'label="([^"]+)"', dot_source(shipped, "albertslund", "en", day)))
+
+    before, after = labels("2012-12-31"), labels("2013-03-01")
+    areas = {
+        "Pillar: By, miljø &\\nbeskæftigelse (City,\\nEnvironment &\\nEmployment)",
+        "Pillar: Børn, kultur og velfærd\\n(Children, Culture and\\nWelfare)",
+    }
+    assert areas <= after and not areas & before
+    assert "The network structure" in after and "The network structure" not in before
+    # undated units stay on both days, marked unknown
+    assert "PPR\\n(?)" in before and "PPR\\n(?)" in after
