@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from netkg.engine.terms import to_sparql
@@ -72,3 +73,35 @@ def _where_group_start(sparql: str) -> int:
     if first_open is not None and query_form(sparql) in ("SELECT", "ASK"):
         return first_open
     raise UsageError("cannot find the query's WHERE group to bind parameters in")
+
+
+def query_iris(sparql: str, prefixes: Mapping[str, str]) -> set[URIRef]:
+    """Every IRI a query mentions (in triples, paths and expressions), read by rdflib's parser;
+    an empty set if rdflib cannot parse it (its parser is stricter in places)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        parsed = prepareQuery(sparql, initNs=dict(prefixes))
+    except Exception:  # rdflib raises many types for what it cannot parse
+        return set()
+    found: set[URIRef] = set()
+    _collect(parsed.algebra, found, set())
+    return found
+
+
+def _collect(node: object, found: set[URIRef], seen: set[int]) -> None:
+    """Every IRI in a parsed query's algebra (expressions, triples, property paths)."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, URIRef):
+        found.add(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _collect(value, found, seen)
+    elif isinstance(node, list | tuple | set | frozenset):
+        for value in node:
+            _collect(value, found, seen)
+    elif hasattr(node, "__dict__") and type(node).__module__.startswith("rdflib.paths"):
+        for value in vars(node).values():
+            _collect(value, found, seen)

@@ -82,14 +82,9 @@ def gap_notes(
 def unknown_terms(query: CatalogueQuery) -> list[str]:
     """Terms in the ontology's namespaces (nkg:, org:, …) that the query uses but neither the
     ontology nor its imported extracts define, e.g. a misspelt nkg:Netwrok."""
-    from rdflib.plugins.sparql import prepareQuery
+    from netkg.engine.binding import query_iris
 
-    try:
-        parsed = prepareQuery(query.text, initNs=PREFIXES)
-    except Exception:  # rdflib's parser is stricter in places; the engine reports real errors
-        return []
-    used: set[URIRef] = set()
-    _collect(parsed.algebra, used, set())
+    used = query_iris(query.text, PREFIXES)
     known = ontology_terms()
     namespaces = [
         PREFIXES[p] for p in CHECKED_PREFIXES if any(t.startswith(PREFIXES[p]) for t in known)
@@ -111,21 +106,3 @@ def ontology_terms() -> frozenset[URIRef]:
             if isinstance(s, URIRef):
                 terms.add(s)
     return frozenset(terms)
-
-
-def _collect(node: object, found: set[URIRef], seen: set[int]) -> None:
-    """Every IRI in a parsed query's algebra (expressions, triples, property paths)."""
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, URIRef):
-        found.add(node)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _collect(value, found, seen)
-    elif isinstance(node, list | tuple | set | frozenset):
-        for value in node:
-            _collect(value, found, seen)
-    elif hasattr(node, "__dict__") and type(node).__module__.startswith("rdflib.paths"):
-        for value in vars(node).values():
-            _collect(value, found, seen)

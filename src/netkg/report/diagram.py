@@ -68,7 +68,7 @@ def dot_source(
 
     param = next(p for p in find_query("networks").params if p.name == "municipality")
     m = param.to_term(municipality)
-    bind: dict[str, Any] = {"m": str(m), "lang": lang}
+    bind: dict[str, Any] = {"municipality": str(m), "lang": lang}
     head = kg.query("diagram-head", **bind).records()
     if not head:
         raise UsageError(f"no municipality {municipality!r} in the graph")
@@ -76,7 +76,7 @@ def dot_source(
     # sorted: the engine's row order may vary from run to run, the drawing must not
     units = _sorted(kg.query("diagram-units", **bind).records())
     networks = _sorted(kg.query("diagram-networks", **bind).records())
-    members = _sorted(kg.query("diagram-members", m=str(m)).records())
+    members = _sorted(kg.query("diagram-members", municipality=str(m)).records())
     status: dict[str, str] = {}
     if as_of:
         answer = kg.query("as-of", municipality=str(m), asOf=as_of, lang=lang)
