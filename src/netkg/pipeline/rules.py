@@ -22,7 +22,7 @@ give a different answer. tests/test_rules.py checks this module against owlrl.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -134,9 +134,8 @@ def infer_store(
     store: ox.Store, graphs: Iterable[ox.NamedNode], into: ox.NamedNode | None = None
 ) -> FastInference:
     """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given."""
-    graphs = list(graphs)
-    asserted = _Asserted(store, graphs)
-    result = infer_triples(asserted)
+    asserted = _Asserted(store, list(graphs))
+    result = _Closure(asserted).run()
     if into is not None:
         store.extend(ox.Quad(s, p, o, into) for s, p, o in result.triples)
     return result
@@ -147,53 +146,22 @@ class _Asserted:
 
     def __init__(self, store: ox.Store, graphs: list[ox.NamedNode]) -> None:
         self.store = store
-        self.graphs = graphs
+        self.wanted = wanted = set(graphs)
         solutions = store.query(_rq("distinct-predicates.rq"), use_default_graph_as_union=False)
-        wanted = set(graphs)
         self.predicates = {
             s["p"] for s in solutions if s["g"] in wanted and isinstance(s["p"], ox.NamedNode)
         }
 
-    def with_predicate(self, p: ox.NamedNode) -> Iterator[Triple]:
-        seen: set[Triple] = set()
-        for g in self.graphs:
-            for q in self.store.quads_for_pattern(None, p, None, g):
-                t = (q.subject, p, q.object)
-                if t not in seen:
-                    seen.add(t)
-                    yield t
+    def with_predicate(self, p: ox.NamedNode) -> Iterator[ox.Quad]:
+        """The quads with predicate p (a triple in two graphs comes twice)."""
+        wanted = self.wanted
+        for q in self.store.quads_for_pattern(None, p, None, None):
+            if q.graph_name in wanted:
+                yield q
 
-    def contains(self, t: Triple) -> bool:
-        return any(
-            True for g in self.graphs for _ in self.store.quads_for_pattern(t[0], t[1], t[2], g)
-        )
-
-
-def infer_triples(asserted: _Asserted) -> FastInference:
-    """The closure over the pruned asserted triples, filtered as reason.py filters it."""
-    schema_source = {p: list(asserted.with_predicate(p)) for p in _builtin(asserted.predicates)}
-    relevant = _axiom_predicates(schema_source)
-    start: dict[ox.NamedNode, list[Triple]] = {}
-    for p in asserted.predicates:
-        if p in _NOT_REASONED:
-            continue
-        if p in schema_source:
-            start[p] = schema_source[p]
-        elif p in relevant:
-            start[p] = list(asserted.with_predicate(p))
-    closure = _Closure(start)
-    closure.run()
-    inferred = []
-    for t in closure.new:
-        if not _useful(t):
-            continue
-        if t[1] in start or not asserted.contains(t):
-            inferred.append(t)
-    return FastInference(sorted(inferred, key=_key), closure.errors())
-
-
-def _key(t: Triple) -> tuple[str, str, str]:
-    return (str(t[0]), str(t[1]), str(t[2]))
+    def contains(self, s: Term, p: Term, o: Term) -> bool:
+        wanted = self.wanted
+        return any(q.graph_name in wanted for q in self.store.quads_for_pattern(s, p, o, None))
 
 
 def _builtin(predicates: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
@@ -201,13 +169,12 @@ def _builtin(predicates: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
 
 
 def _items(index: dict, head: Term) -> list[Term]:
-    """The members of an RDF list, from an index subject → {predicate: objects}."""
+    """The members of an RDF list, from an index (node, rdf:first|rdf:rest) → objects."""
     items: list[Term] = []
     seen = set()
     while head != NIL and head not in seen:
         seen.add(head)
-        firsts = index.get((head, FIRST), ())
-        items.extend(firsts)
+        items.extend(index.get((head, FIRST), ()))
         rests = index.get((head, REST), ())
         if not rests:
             break
@@ -215,131 +182,180 @@ def _items(index: dict, head: Term) -> list[Term]:
     return items
 
 
-def _axiom_predicates(schema: dict[ox.NamedNode, list[Triple]]) -> set[ox.NamedNode]:
+def _list_index(pairs: dict[Term, set[tuple[Term, Term]]]) -> dict:
+    index: dict = defaultdict(list)
+    for p in (FIRST, REST):
+        for s, o in pairs.get(p, ()):
+            index[(s, p)].append(o)
+    return index
+
+
+def _axiom_predicates(schema: dict[Term, set[tuple[Term, Term]]]) -> set[ox.NamedNode]:
     """reason._axiom_predicates, over the asserted schema triples."""
-    found: set[Term] = {s for s, _, _ in schema.get(SUBPROP, ())}
+    found: set[Term] = {s for s, _ in schema.get(SUBPROP, ())}
     for p in (EQPROP, INVERSE):
-        for s, _, o in schema.get(p, ()):
+        for s, o in schema.get(p, ()):
             found.update((s, o))
-    for s, _, o in schema.get(TYPE, ()):
+    for s, o in schema.get(TYPE, ()):
         if o in _CHARACTERISTICS:
             found.add(s)
-    found.update(o for _, _, o in schema.get(ON_PROPERTY, ()))
+    found.update(o for _, o in schema.get(ON_PROPERTY, ()))
     lists = _list_index(schema)
-    for prop, _, chain in schema.get(CHAIN, ()):
+    for prop, chain in schema.get(CHAIN, ()):
         found.add(prop)
         found.update(_items(lists, chain))
     return {p for p in found if isinstance(p, ox.NamedNode)}
 
 
-def _list_index(schema: dict[ox.NamedNode, list[Triple]]) -> dict:
-    index: dict = defaultdict(list)
-    for p in (FIRST, REST):
-        for s, _, o in schema.get(p, ()):
-            index[(s, p)].append(o)
-    return index
+def _successors(pairs: Iterable[tuple[Term, Term]]) -> dict[Term, set[Term]]:
+    out: dict[Term, set[Term]] = defaultdict(set)
+    for a, b in pairs:
+        out[a].add(b)
+    return out
 
 
-def _useful(t: Triple) -> bool:
-    """reason._useful on Oxigraph terms."""
-    s, p, o = t
-    if isinstance(s, ox.Literal):
-        return False
-    if isinstance(s, ox.NamedNode) and s.value.startswith(reason._BUILTIN):
-        return False
-    if p in _REFLEXIVE and s == o:
-        return False
-    if p == TYPE and o in _TRIVIAL_TYPES:
-        return False
-    if p == TYPE and isinstance(o, ox.NamedNode) and o.value.startswith(_XSD):
-        return False
-    return not (isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode))
+_LOW = (1 << 32) - 1
+
+
+def _swap(pairs: set[int]) -> set[int]:
+    return {((k & _LOW) << 32) | (k >> 32) for k in pairs}
+
+
+def _transitive(pairs: set[int]) -> set[int]:
+    """The transitive closure of a relation (pairs encoded as s << 32 | o)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k in pairs:
+        out[k >> 32].append(k & _LOW)
+    closed: set[int] = set()
+    for start in out:
+        seen: set[int] = set()
+        todo = list(out[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(out.get(node, ()))
+        base = start << 32
+        closed.update(base | node for node in seen)
+    return closed
+
+
+def _compose(first: set[int], second: set[int]) -> set[int]:
+    """(x p1 y), (y p2 z) → (x, z)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k in second:
+        out[k >> 32].append(k & _LOW)
+    return {(k & ~_LOW) | z for k in first for z in out.get(k & _LOW, ())}
 
 
 class _Closure:
-    """The fixpoint: schema rules first (small), then data rules through compiled tables."""
+    """The fixpoint: schema rules on terms (small), then data rules on sets of term numbers."""
 
-    def __init__(self, start: dict[ox.NamedNode, list[Triple]]) -> None:
-        self.pairs: dict[Term, set[tuple[Term, Term]]] = defaultdict(set)
-        self.new: list[Triple] = []
-        self.queue: deque[Triple] = deque()
+    def __init__(self, asserted: _Asserted) -> None:
+        self.asserted = asserted
         self._errors: set[str] = set()
-        for p in start:
+        for p in asserted.predicates:
             if p in _UNSUPPORTED_PREDICATES:
                 raise Unsupported(f"the fast reasoner does not implement {p.value}")
-        for triples in start.values():
-            for t in triples:
-                self.pairs[t[1]].add((t[0], t[2]))
-                if t[1] == TYPE and t[2] in _UNSUPPORTED_TYPES:
-                    raise Unsupported(f"the fast reasoner does not implement {t[2].value}")
-        self.start = start
-        self._check_literals()
+        builtin = _builtin(asserted.predicates) - _NOT_REASONED - {TYPE}
+        self.schema: dict[Term, set[tuple[Term, Term]]] = defaultdict(set)
+        self.literal_objects: set[ox.Literal] = set()
+        for p in builtin:
+            for q in asserted.with_predicate(p):
+                self.schema[p].add((q.subject, q.object))
+                self._note_literal(q.object)
+        # the data: term numbers; pairs of a property as s << 32 | o; members of a class
+        self.ids: dict[Term, int] = {}
+        self.terms: list[Term] = []
+        self.members: dict[int, set[int]] = defaultdict(set)
+        for q in asserted.with_predicate(TYPE):
+            o = q.object
+            if o in _UNSUPPORTED_TYPES:
+                raise Unsupported(f"the fast reasoner does not implement {o.value}")
+            if o in SCHEMA_TYPES:
+                self.schema[TYPE].add((q.subject, o))
+            self.members[self._id(o)].add(self._id(q.subject))
+            self._note_literal(o)
+        self.relevant = _axiom_predicates(self.schema)
+        self.loaded = (builtin | {TYPE} | self.relevant) & asserted.predicates
+        self.pairs: dict[int, set[int]] = defaultdict(set)
+        for p in self.relevant - builtin - {TYPE}:
+            if p not in asserted.predicates:
+                continue
+            target = self.pairs[self._id(p)]
+            ids = self.ids
+            for q in asserted.with_predicate(p):
+                s, o = q.subject, q.object
+                si = ids.get(s)
+                if si is None:
+                    si = self._id(s)
+                oi = ids.get(o)
+                if oi is None:
+                    oi = self._id(o)
+                    self._note_literal(o)
+                target.add(si << 32 | oi)
+        for p in builtin:
+            pi = self._id(p)
+            self.pairs[pi] = {self._id(s) << 32 | self._id(o) for s, o in self.schema[p]}
+        self.asserted_pairs = {p: set(v) for p, v in self.pairs.items()}
+        self.asserted_members = {c: set(v) for c, v in self.members.items()}
+        self.schema_asserted = {p: set(v) for p, v in self.schema.items()}
 
-    # -- bookkeeping -----------------------------------------------------------------------
-    def add(self, s: Term, p: Term, o: Term) -> None:
-        pair = (s, o)
-        pairs = self.pairs[p]
-        if pair not in pairs:
-            pairs.add(pair)
-            t = (s, p, o)
-            self.new.append(t)
-            self.queue.append(t)
+    def _id(self, term: Term) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def _note_literal(self, o: Term) -> None:
+        if isinstance(o, ox.Literal) and o.datatype.value in _RL_DATATYPES:
+            self.literal_objects.add(o)
 
     def errors(self) -> list[str]:
         return sorted(self._errors)
 
     def _check_literals(self) -> None:
         """dt-type2's lexical check, as owlrl makes it in its one-time rules."""
-        for triples in self.start.values():
-            for _, _, o in triples:
-                if isinstance(o, ox.Literal) and o.datatype.value in _RL_DATATYPES:
-                    converter = AltXSDToPYTHON.get(_rdflib_iri(o.datatype), None)
-                    if converter is None:
-                        continue
-                    try:
-                        converter(o.value)
-                    except ValueError:
-                        self._errors.add(
-                            f"Lexical value of the literal '{o.value}' does not match its "
-                            f"datatype ({o.datatype.value})"
-                        )
+        for o in self.literal_objects:
+            converter = AltXSDToPYTHON.get(URIRef(o.datatype.value))
+            if converter is None:
+                continue
+            try:
+                converter(o.value)
+            except ValueError:
+                self._errors.add(
+                    f"Lexical value of the literal '{o.value}' does not match its "
+                    f"datatype ({o.datatype.value})"
+                )
 
     # -- the run ---------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self) -> FastInference:
+        self._check_literals()
         self._schema()
         self._compile()
-        for triples in self.start.values():
-            for t in triples:
-                self._data(t)
-        self._drain()
+        self._data()
         self._disjointness()
-
-    def _drain(self) -> None:
-        while self.queue:
-            self._data(self.queue.popleft())
+        return FastInference(self._inferred(), self.errors())
 
     def _schema(self) -> None:
         """scm-cls, scm-sco, scm-eqc1/2, scm-op/dp, scm-spo, scm-eqp1/2, scm-hv, scm-svf1/2,
-        scm-int, scm-uni (owlrl's _schema_vocabulary, plus the integration rules), to a fixpoint.
-        """
-        pairs = self.pairs
+        scm-int, scm-uni (owlrl's _schema_vocabulary), to a fixpoint."""
+        pairs = self.schema
         changed = True
         while changed:
             before = sum(len(pairs[p]) for p in (SUBCLASS, SUBPROP, EQCLASS, EQPROP))
             for s, o in list(pairs[TYPE]):
                 if o == OWL_CLASS:
-                    self._add_schema(s, SUBCLASS, s)
-                    self._add_schema(s, EQCLASS, s)
-                    self._add_schema(s, SUBCLASS, THING)
-                    self._add_schema(NOTHING, SUBCLASS, s)
+                    pairs[SUBCLASS].update(((s, s), (s, THING), (NOTHING, s)))
+                    pairs[EQCLASS].add((s, s))
                 elif o in PROPERTY_TYPES:
-                    self._add_schema(s, SUBPROP, s)
-                    self._add_schema(s, EQPROP, s)
+                    pairs[SUBPROP].add((s, s))
+                    pairs[EQPROP].add((s, s))
             for rel, eq in ((SUBCLASS, EQCLASS), (SUBPROP, EQPROP)):
                 for a, b in list(pairs[eq]):
                     if a != b:
-                        self._add_schema(a, rel, b)
-                        self._add_schema(b, rel, a)
+                        pairs[rel].update(((a, b), (b, a)))
                 sup = _successors(pairs[rel])
                 for a in list(sup):
                     for b in list(sup[a]):
@@ -347,20 +363,15 @@ class _Closure:
                             continue
                         for c in list(sup.get(b, ())):
                             if a != c:
-                                self._add_schema(a, rel, c)
+                                pairs[rel].add((a, c))
                         if a in sup.get(b, ()):
-                            self._add_schema(a, eq, b)
+                            pairs[eq].add((a, b))
             self._scm_restrictions()
             after = sum(len(pairs[p]) for p in (SUBCLASS, SUBPROP, EQCLASS, EQPROP))
             changed = after != before
-        # the schema triples are data too (cax-sco on a class's own type, say)
-        self.queue.clear()
-
-    def _add_schema(self, s: Term, p: Term, o: Term) -> None:
-        self.add(s, p, o)
 
     def _scm_restrictions(self) -> None:
-        pairs = self.pairs
+        pairs = self.schema
         on = _successors(pairs[ON_PROPERTY])
         subprop = pairs[SUBPROP]
         subclass = pairs[SUBCLASS]
@@ -372,198 +383,168 @@ class _Closure:
                         for p2 in on.get(c2, ()):
                             for y1 in values1:
                                 for y2 in values2:
-                                    same_value = y1 == y2
-                                    if kind == "hv":
-                                        if same_value and (p1, p2) in subprop:
-                                            self._add_schema(c1, SUBCLASS, c2)
-                                    else:
-                                        if p1 == p2 and (y1, y2) in subclass:  # scm-svf1
-                                            self._add_schema(c1, SUBCLASS, c2)
-                                        if same_value and (p1, p2) in subprop:  # scm-svf2
-                                            self._add_schema(c1, SUBCLASS, c2)
-        lists = self._lists()
+                                    if y1 == y2 and (p1, p2) in subprop:  # scm-hv, scm-svf2
+                                        subclass.add((c1, c2))
+                                    if kind == "svf" and p1 == p2 and (y1, y2) in subclass:
+                                        subclass.add((c1, c2))  # scm-svf1
+        lists = _list_index(pairs)
         for c, head in list(pairs[INTERSECTION]):
             for member in _items(lists, head):
-                self._add_schema(c, SUBCLASS, member)
+                subclass.add((c, member))
         for c, head in list(pairs[UNION]):
             for member in _items(lists, head):
-                self._add_schema(member, SUBCLASS, c)
-
-    def _lists(self) -> dict:
-        index: dict = defaultdict(list)
-        for p in (FIRST, REST):
-            for s, o in self.pairs[p]:
-                index[(s, p)].append(o)
-        return index
+                subclass.add((member, c))
 
     def _compile(self) -> None:
-        """Per-rule term tables from the closed schema."""
-        pairs = self.pairs
-        lists = self._lists()
+        """Per-rule tables of term numbers from the closed schema."""
+        pairs = self.schema
+        i = self._id
+        lists = _list_index(pairs)
+        for p in SCHEMA_PREDICATES:  # the closed schema is data too
+            self.pairs[i(p)] |= {i(s) << 32 | i(o) for s, o in pairs[p]}
         self.sup_class = {
-            a: [b for b in bs if b != a] for a, bs in _successors(pairs[SUBCLASS]).items()
+            i(a): [i(b) for b in bs if b != a] for a, bs in _successors(pairs[SUBCLASS]).items()
         }
         self.sup_prop = {
-            a: [b for b in bs if b != a] for a, bs in _successors(pairs[SUBPROP]).items()
+            i(a): [i(b) for b in bs if b != a] for a, bs in _successors(pairs[SUBPROP]).items()
         }
-        self.inverse: dict[Term, list[Term]] = defaultdict(list)
+        self.inverse: list[tuple[int, int]] = []
         for a, b in pairs[INVERSE]:
-            self.inverse[a].append(b)  # (x a y) → (y b x)
-            self.inverse[b].append(a)  # (x b y) → (y a x)
-        self.types: dict[Term, set[Term]] = defaultdict(set)
-        self.members: dict[Term, set[Term]] = defaultdict(set)
-        for x, c in pairs[TYPE]:
-            self.types[x].add(c)
-            self.members[c].add(x)
-        self.symmetric = set(self.members.get(SYMMETRIC, ()))
-        self.transitive = set(self.members.get(TRANSITIVE, ()))
-        self.chains: dict[Term, list[tuple[Term, list[Term], int]]] = defaultdict(list)
-        for q, head in pairs[CHAIN]:
-            chain = _items(lists, head)
-            for i, p in enumerate(chain):
-                self.chains[p].append((q, chain, i))
+            self.inverse += [(i(a), i(b)), (i(b), i(a))]  # (x a y) → (y b x) and back
+        typed = _successors((o, s) for s, o in pairs[TYPE])
+        self.symmetric = [i(p) for p in typed.get(SYMMETRIC, ())]
+        self.transitive = [i(p) for p in typed.get(TRANSITIVE, ())]
+        self.chains = [(i(q), [i(p) for p in _items(lists, head)]) for q, head in pairs[CHAIN]]
         on = _successors(pairs[ON_PROPERTY])
-        self.hv_of_class: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        self.hv_of_pair: dict[tuple[Term, Term], list[Term]] = defaultdict(list)
-        for r, v in pairs[HAS_VALUE]:
-            for p in on.get(r, ()):
-                self.hv_of_class[r].append((p, v))
-                self.hv_of_pair[(p, v)].append(r)
-        self.svf_of_prop: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        self.svf_of_class: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        for r, c in pairs[SOME]:
-            for p in on.get(r, ()):
-                self.svf_of_prop[p].append((r, c))
-                self.svf_of_class[c].append((r, p))
-        self.int_members: dict[Term, list[Term]] = {}
-        self.int_of_member: dict[Term, list[Term]] = defaultdict(list)
-        for c, head in pairs[INTERSECTION]:
-            members = _items(lists, head)
-            self.int_members[c] = members
-            for m in members:
-                self.int_of_member[m].append(c)
-        self.uni_of_member: dict[Term, list[Term]] = defaultdict(list)
-        for c, head in pairs[UNION]:
-            for m in _items(lists, head):
-                self.uni_of_member[m].append(c)
-        self.disjoint: list[tuple[Term, Term]] = [(a, b) for a, b in pairs[DISJOINT]]
-        for x in self.members.get(ALL_DISJOINT, ()):
-            if True:
-                for head in _successors(pairs[MEMBERS]).get(x, ()):
+        self.has_value = [(i(r), i(p), i(v)) for r, v in pairs[HAS_VALUE] for p in on.get(r, ())]
+        self.some = [(i(r), i(p), i(c)) for r, c in pairs[SOME] for p in on.get(r, ())]
+        self.intersections = [
+            (i(c), [i(m) for m in _items(lists, h)]) for c, h in pairs[INTERSECTION]
+        ]
+        self.unions = [(i(c), [i(m) for m in _items(lists, h)]) for c, h in pairs[UNION]]
+        self.disjoint: list[tuple[Term, Term]] = list(pairs[DISJOINT])
+        members_of = _successors(pairs[MEMBERS])
+        for x, cls in pairs[TYPE]:
+            if cls == ALL_DISJOINT:
+                for head in members_of.get(x, ()):
                     members = _items(lists, head)
-                    for i in range(len(members) - 1):
-                        for other in members[i + 1 :]:
-                            self.disjoint.append((members[i], other))
-        # indexes the joins need
-        joined = set(self.transitive) | {p for p in self.chains} | set(self.svf_of_prop)
-        self.out: dict[Term, dict[Term, set[Term]]] = {p: defaultdict(set) for p in joined}
-        self.into: dict[Term, dict[Term, set[Term]]] = {p: defaultdict(set) for p in joined}
-        for p in joined:
-            for s, o in pairs[p]:
-                self.out[p][s].add(o)
-                self.into[p][o].add(s)
-        self.schema_size = {p: len(pairs[p]) for p in SCHEMA_PREDICATES}
+                    for k in range(len(members) - 1):
+                        self.disjoint += [(members[k], other) for other in members[k + 1 :]]
+        # a data rule that would derive a schema triple would make these tables stale
+        schema_ids = {i(p) for p in SCHEMA_PREDICATES | _UNSUPPORTED_PREDICATES}
+        derived = {q for qs in self.sup_prop.values() for q in qs}
+        derived |= {b for _, b in self.inverse} | {q for q, _ in self.chains}
+        derived |= {p for _, p, _ in self.has_value}
+        if derived & schema_ids or set(self.symmetric + self.transitive) & schema_ids:
+            raise Unsupported("the data's axioms entail new schema axioms")
+        schema_types = {i(c) for c in SCHEMA_TYPES | _UNSUPPORTED_TYPES}
+        derived_types = {d for ds in self.sup_class.values() for d in ds}
+        derived_types |= {c for c, _ in self.intersections} | {c for c, _ in self.unions}
+        derived_types |= {m for _, ms in self.intersections for m in ms}
+        if derived_types & schema_types:
+            raise Unsupported("the data's axioms entail new schema types")
 
-    def _data(self, t: Triple) -> None:
-        s, p, o = t
-        add = self.add
-        if p == TYPE:
-            self.types[s].add(o)
-            self.members[o].add(s)
-            for c in self.sup_class.get(o, ()):
-                add(s, TYPE, c)
-            for prop, value in self.hv_of_class.get(o, ()):
-                add(s, prop, value)
-            for r, prop in self.svf_of_class.get(o, ()):
-                for x in self.into[prop].get(s, ()):
-                    add(x, TYPE, r)
-            for c in self.int_of_member.get(o, ()):
-                if all(m in self.types[s] for m in self.int_members[c]):
-                    add(s, TYPE, c)
-            for m in self.int_members.get(o, ()):
-                add(s, TYPE, m)
-            for c in self.uni_of_member.get(o, ()):
-                add(s, TYPE, c)
-            if o in SCHEMA_TYPES or o in _UNSUPPORTED_TYPES:
-                self._schema_changed(t)
-            return
-        if p in SCHEMA_PREDICATES or p in _UNSUPPORTED_PREDICATES:
-            self._schema_changed(t)
-        out = self.out.get(p)
-        if out is not None:
-            out[s].add(o)
-            self.into[p][o].add(s)
-        for q in self.sup_prop.get(p, ()):
-            add(s, q, o)
-        for q in self.inverse.get(p, ()):
-            add(o, q, s)
-        if p in self.symmetric:
-            add(o, p, s)
-        if p in self.transitive:
-            for z in list(self.out[p].get(o, ())):
-                add(s, p, z)
-            for w in list(self.into[p].get(s, ())):
-                add(w, p, o)
-        for q, chain, i in self.chains.get(p, ()):
-            for head in self._walk_back(chain, i, s):
-                for tail in self._walk_on(chain, i, o):
-                    add(head, q, tail)
-        for r in self.hv_of_pair.get((p, o), ()):
-            add(s, TYPE, r)
-        for r, c in self.svf_of_prop.get(p, ()):
-            if c == THING or c in self.types.get(o, ()):
-                add(s, TYPE, r)
-
-    def _walk_back(self, chain: list[Term], i: int, node: Term) -> set[Term]:
-        nodes = {node}
-        for p in reversed(chain[:i]):
-            into = self.into[p]
-            nodes = {x for n in nodes for x in into.get(n, ())}
-        return nodes
-
-    def _walk_on(self, chain: list[Term], i: int, node: Term) -> set[Term]:
-        nodes = {node}
-        for p in chain[i + 1 :]:
-            out = self.out[p]
-            nodes = {x for n in nodes for x in out.get(n, ())}
-        return nodes
-
-    def _schema_changed(self, t: Triple) -> None:
-        """A data rule derived a schema triple: the compiled tables would be stale."""
-        if t[1] in _UNSUPPORTED_PREDICATES or t[2] in _UNSUPPORTED_TYPES:
-            raise Unsupported(f"the data entails an unsupported axiom: {t}")
-        if t[1] in self.schema_size and len(self.pairs[t[1]]) != self.schema_size[t[1]]:
-            raise Unsupported(f"the data entails a new schema axiom: {t}")
-        if t[1] == TYPE and (t[0], t[2]) not in self._schema_types():
-            raise Unsupported(f"the data entails a new schema axiom: {t}")
-
-    def _schema_types(self) -> set:
-        if not hasattr(self, "_types_at_compile"):
-            self._types_at_compile = {(s, o) for s, o in self.pairs[TYPE] if o in SCHEMA_TYPES}
-        return self._types_at_compile
+    def _data(self) -> None:
+        pairs, members = self.pairs, self.members
+        changed = True
+        closed: dict[int, int] = {}
+        while changed:
+            size = sum(map(len, pairs.values())) + sum(map(len, members.values()))
+            # properties
+            for p, qs in self.sup_prop.items():
+                src = pairs.get(p)
+                if src:
+                    for q in qs:
+                        pairs[q] |= src
+            for a, b in self.inverse:
+                src = pairs.get(a)
+                if src:
+                    pairs[b] |= _swap(src)
+            for p in self.symmetric:
+                pairs[p] |= _swap(pairs[p])
+            for p in self.transitive:
+                if closed.get(p) != len(pairs[p]):
+                    pairs[p] |= _transitive(pairs[p])
+                    closed[p] = len(pairs[p])
+            for q, chain in self.chains:
+                if chain:
+                    joined = pairs.get(chain[0], set())
+                    for p in chain[1:]:
+                        joined = _compose(joined, pairs.get(p, set()))
+                    pairs[q] |= joined
+            # classes
+            for r, p, v in self.has_value:
+                members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW == v}  # cls-hv2
+            for r, p, c in self.some:
+                if self.terms[c] == THING:
+                    members[r] |= {k >> 32 for k in pairs.get(p, ())}
+                else:
+                    values = members.get(c, set())
+                    members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW in values}
+            for c, ms in self.intersections:
+                if ms:
+                    members[c] |= set.intersection(*(members.get(m, set()) for m in ms))
+                for m in ms:
+                    members[m] |= members.get(c, set())
+            for c, ms in self.unions:
+                for m in ms:
+                    members[c] |= members.get(m, set())
+            for c, ds in self.sup_class.items():
+                src = members.get(c)
+                if src:
+                    for d in ds:
+                        members[d] |= src
+            for r, p, v in self.has_value:
+                pairs[p] |= {x << 32 | v for x in members.get(r, ())}  # cls-hv1
+            changed = size != sum(map(len, pairs.values())) + sum(map(len, members.values()))
 
     def _disjointness(self) -> None:
         """cax-dw and cax-adc, with owlrl's message."""
         for c1, c2 in self.disjoint:
-            for x in self.members.get(c1, set()) & self.members.get(c2, set()):
+            a = self.members.get(self.ids.get(c1, -1), set())
+            b = self.members.get(self.ids.get(c2, -1), set())
+            for x in a & b:
                 self._errors.add(
-                    f"Disjoint classes {_text(c1)} and {_text(c2)} have a common individual "
-                    f"{_text(x)}"
+                    f"Disjoint classes {c1.value} and {c2.value} have a common individual "
+                    f"{self.terms[x].value}"
                 )
 
+    def _inferred(self) -> list[Triple]:
+        """What the closure adds, filtered as reason.py filters it."""
+        terms, out = self.terms, []
+        keep = self._keep_subject()
+        type_id = self._id(TYPE)
+        trivial = {self.ids[t] for t in _TRIVIAL_TYPES if t in self.ids}
+        for c, xs in self.members.items():
+            if c in trivial or not _plain(terms[c]) or terms[c].value.startswith(_XSD):
+                continue
+            for x in xs - self.asserted_members.get(c, set()):
+                if keep[x]:
+                    out.append((terms[x], TYPE, terms[c]))
+        for p, ks in self.pairs.items():
+            if p == type_id:
+                continue
+            pred = terms[p]
+            new = ks - self.asserted_pairs.get(p, set())
+            reflexive = pred in _REFLEXIVE
+            check = pred not in self.loaded and pred in self.asserted.predicates
+            for k in new:
+                s, o = k >> 32, k & _LOW
+                if not keep[s] or not _plain(terms[o]) or (reflexive and s == o):
+                    continue
+                if check and self.asserted.contains(terms[s], pred, terms[o]):
+                    continue
+                out.append((terms[s], pred, terms[o]))
+        return out
 
-def _successors(pairs: Iterable[tuple[Term, Term]]) -> dict[Term, set[Term]]:
-    out: dict[Term, set[Term]] = defaultdict(set)
-    for a, b in pairs:
-        out[a].add(b)
-    return out
+    def _keep_subject(self) -> list[bool]:
+        return [
+            not isinstance(t, ox.Literal | ox.BlankNode)
+            and not (isinstance(t, ox.NamedNode) and t.value.startswith(reason._BUILTIN))
+            for t in self.terms
+        ]
 
 
-def _text(term: Term) -> str:
-    """A term as owlrl's messages print it (rdflib's str: the IRI, the lexical form)."""
-    return term.value
-
-
-def _rdflib_iri(term: ox.NamedNode) -> URIRef:
-    """owlrl's converter table is keyed by rdflib IRIs."""
-    return URIRef(term.value)
+def _plain(term: Term) -> bool:
+    """Not a blank node (reason._useful drops triples about blank nodes)."""
+    return not isinstance(term, ox.BlankNode)
