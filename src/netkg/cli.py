@@ -61,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="load, reason, validate and write the built graph to dist/")
     p.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--engine",
+        choices=("fast", "reference", "rdflib", "oxigraph"),
+        default="fast",
+        help="fast: Oxigraph + compiled rules and shapes, also writes dist/store (default); "
+        "reference: rdflib + owlrl + pyshacl (rdflib/oxigraph: the reference with that store)",
+    )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=_build)
 
@@ -93,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="endpoint timeout in seconds")
     p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
     p.add_argument("--graph", type=Path, help="query this built TriG/N-Quads file")
+    p.add_argument("--store", type=Path, help="query this built Oxigraph store (e.g. dist/store)")
     p.set_defaults(func=_query)
 
     for name in COMMAND_MODULES:
@@ -101,10 +108,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from netkg.pipeline.build import build, write_dist
+    if args.engine == "fast":
+        from netkg.pipeline.fast_build import build_fast, write_fast
 
-    result = build(engine=args.engine, validate=not args.no_validate)
-    write_dist(result, args.out)
+        result = build_fast(validate=not args.no_validate)
+        write_fast(result, args.out)
+    else:
+        from netkg.pipeline.build import build, write_dist
+
+        engine = "rdflib" if args.engine == "reference" else args.engine
+        result = build(engine=engine, validate=not args.no_validate)
+        write_dist(result, args.out)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
         print(f"\nThe data does not conform; see {args.out / 'validation-report.txt'}.")
@@ -158,6 +172,10 @@ def _query(args: argparse.Namespace) -> int:
         from netkg.engine.http import RemoteEndpoint
 
         engine = RemoteEndpoint(args.endpoint, timeout=args.timeout)
+    elif args.store:
+        from netkg.engine.store import OxigraphStore, open_built_store
+
+        engine = OxigraphStore(open_built_store(args.store))
     elif args.graph:
         engine = load_built(args.graph, args.engine)
     else:

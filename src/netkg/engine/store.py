@@ -129,10 +129,10 @@ class RdflibStore(Store):
 
 
 class OxigraphStore(Store):
-    """An in-memory Oxigraph store (pyoxigraph); fast for large graphs."""
+    """An Oxigraph store (pyoxigraph), in memory unless one is given; fast for large graphs."""
 
-    def __init__(self) -> None:
-        self.store = ox.Store()
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self.store = store if store is not None else ox.Store()
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
         data = graph.serialize(format="nt", encoding="utf-8")
@@ -174,6 +174,14 @@ class OxigraphStore(Store):
         for t in result:
             graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         return QueryAnswer(graph=graph)
+
+
+def open_built_store(path: Path) -> ox.Store:
+    """The persistent store a build wrote (dist/store), opened read-only: no parsing, so it
+    opens in milliseconds whatever its size. Several processes may open it at once."""
+    if not (Path(path) / "CURRENT").is_file():
+        raise FileNotFoundError(f"{path}: not an Oxigraph store (run `netkg build`)")
+    return ox.Store.read_only(str(path))
 
 
 def new_store(engine: str = "rdflib") -> Store:
