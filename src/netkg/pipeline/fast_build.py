@@ -36,7 +36,7 @@ from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
 from netkg.pipeline.layout import Source, default_sources
 from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, parse_file, rdf_format
 from netkg.pipeline.reason import infer
-from netkg.pipeline.validate import load_shapes, validate_graph
+from netkg.pipeline.validate import validate_graph
 
 STORE_DIR = "store"
 
@@ -123,7 +123,7 @@ def build_fast(
     report = None
     if validate:
         start = time.perf_counter()
-        shapes = shapes if shapes is not None else load_shapes()
+        shapes = shapes if shapes is not None else shacl_fast.load_shapes_fast()
         try:
             report = shacl_fast.validate_store(ox_store, shapes, [*graphs, inferred_graph])
         except shacl_fast.Unsupported as exc:

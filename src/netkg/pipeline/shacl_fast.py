@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
@@ -31,7 +32,15 @@ from rdflib.term import Node
 
 from netkg.engine.results import short
 from netkg.engine.terms import from_ox, to_ox
-from netkg.pipeline.validate import SEVERITY_ORDER, Finding, Report, _path, count_shapes
+from netkg.pipeline.layout import shape_files
+from netkg.pipeline.validate import (
+    SEVERITY_ORDER,
+    Finding,
+    Report,
+    _path,
+    count_shapes,
+    load_shapes,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = ox.NamedNode(str(RDF.type))
@@ -453,6 +462,19 @@ def _min_ok(v: Term, bound: Literal, inclusive: bool, validator: _Validator) -> 
     except (TypeError, NotImplementedError):
         return False
     return cmp >= 0 if inclusive else cmp > 0
+
+
+def load_shapes_fast(paths: Iterable[Path] = ()) -> Graph:
+    """validate.load_shapes, parsed by Oxigraph (rdflib's Turtle parser is the slow part)."""
+    shapes = Graph()
+    for path in list(paths) or shape_files():
+        try:
+            triples = list(ox.parse(path=str(path), base_iri=Path(path).as_uri()))
+        except (SyntaxError, ValueError):
+            return load_shapes(paths)  # the reference parser gives the located error
+        for t in triples:
+            shapes.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return shapes
 
 
 def compile_shapes(shapes: Graph) -> list[_Shape]:
