@@ -87,6 +87,27 @@ _CONSTRAINTS = {
 }
 
 
+_COMPONENTS = {
+    "ClassConstraintComponent": SH.ClassConstraintComponent,
+    "DatatypeConstraintComponent": SH.DatatypeConstraintComponent,
+    "HasValueConstraintComponent": SH.HasValueConstraintComponent,
+    "InConstraintComponent": SH.InConstraintComponent,
+    "LanguageInConstraintComponent": SH.LanguageInConstraintComponent,
+    "MaxCountConstraintComponent": SH.MaxCountConstraintComponent,
+    "MinCountConstraintComponent": SH.MinCountConstraintComponent,
+    "MinExclusiveConstraintComponent": SH.MinExclusiveConstraintComponent,
+    "MinInclusiveConstraintComponent": SH.MinInclusiveConstraintComponent,
+    "NodeConstraintComponent": SH.NodeConstraintComponent,
+    "NodeKindConstraintComponent": SH.NodeKindConstraintComponent,
+    "OrConstraintComponent": SH.OrConstraintComponent,
+    "PatternConstraintComponent": SH.PatternConstraintComponent,
+    "QualifiedMaxCountConstraintComponent": SH.QualifiedMaxCountConstraintComponent,
+    "QualifiedMinCountConstraintComponent": SH.QualifiedMinCountConstraintComponent,
+    "UniqueLangConstraintComponent": SH.UniqueLangConstraintComponent,
+    "XoneConstraintComponent": SH.XoneConstraintComponent,
+}
+
+
 class Unsupported(Exception):
     """The shapes use a feature this validator does not implement; use pyshacl."""
 
@@ -144,6 +165,11 @@ class _Compiler:
         return s
 
     def constraint(self, node: Node, p: URIRef, o: Node) -> tuple:
+        """(kind, arguments...): kind is the constraint's local name, cheap to compare."""
+        compiled = self._constraint(node, p, o)
+        return (str(p)[len(str(SH)) :], *compiled[1:])
+
+    def _constraint(self, node: Node, p: URIRef, o: Node) -> tuple:
         g = self.g
         if p in (SH["or"], SH.xone):
             return (p, [self.shape(x) for x in Collection(g, o)])
@@ -335,26 +361,26 @@ class _Validator:
         path = shape.path_node
 
         def fail(component: str, value: Term | None) -> None:
-            out.append((focus, shape, SH[component], value, path))
+            out.append((focus, shape, _COMPONENTS[component], value, path))
 
-        if kind == SH["class"]:
+        if kind == "class":
             members = self.data.instances(c[1])
             for v in values:
                 if isinstance(v, ox.Literal) or v not in members:
                     fail("ClassConstraintComponent", v)
-        elif kind == SH.datatype:
+        elif kind == "datatype":
             for v in values:
                 if not _datatype_ok(v, c[1], self):
                     fail("DatatypeConstraintComponent", v)
-        elif kind == SH.nodeKind:
+        elif kind == "nodeKind":
             for v in values:
                 if not _node_kind_ok(v, c[1]):
                     fail("NodeKindConstraintComponent", v)
-        elif kind == SH.pattern:
+        elif kind == "pattern":
             for v in values:
                 if isinstance(v, ox.BlankNode) or not c[1].search(v.value):
                     fail("PatternConstraintComponent", v)
-        elif kind == SH.languageIn:
+        elif kind == "languageIn":
             for v in values:
                 lang = v.language if isinstance(v, ox.Literal) else None
                 ok = bool(lang) and (
@@ -362,25 +388,25 @@ class _Validator:
                 )
                 if not ok:
                     fail("LanguageInConstraintComponent", v)
-        elif kind == SH["in"]:
+        elif kind == "in":
             for v in values:
                 if v not in c[1]:
                     fail("InConstraintComponent", v)
-        elif kind == SH.hasValue:
+        elif kind == "hasValue":
             if c[1] not in values:
                 fail("HasValueConstraintComponent", None)
-        elif kind in (SH.minInclusive, SH.minExclusive):
+        elif kind in ("minInclusive", "minExclusive"):
             for v in values:
-                if not _min_ok(v, c[1], kind == SH.minInclusive, self):
-                    name = "MinInclusive" if kind == SH.minInclusive else "MinExclusive"
+                if not _min_ok(v, c[1], kind == "minInclusive", self):
+                    name = "MinInclusive" if kind == "minInclusive" else "MinExclusive"
                     fail(f"{name}ConstraintComponent", v)
-        elif kind == SH.minCount:
+        elif kind == "minCount":
             if len(values) < c[1]:
                 fail("MinCountConstraintComponent", None)
-        elif kind == SH.maxCount:
+        elif kind == "maxCount":
             if len(values) > c[1]:
                 fail("MaxCountConstraintComponent", None)
-        elif kind == SH.uniqueLang:
+        elif kind == "uniqueLang":
             if c[1]:
                 seen: set[str] = set()
                 duplicates: set[str] = set()
@@ -390,19 +416,19 @@ class _Validator:
                         (duplicates if lang in seen else seen).add(lang)
                 for _ in duplicates:
                     fail("UniqueLangConstraintComponent", None)
-        elif kind == SH["or"]:
+        elif kind == "or":
             for v in values:
                 if not any(self.conforms(v, s) for s in c[1]):
                     fail("OrConstraintComponent", v)
-        elif kind == SH.xone:
+        elif kind == "xone":
             for v in values:
                 if sum(1 for s in c[1] if self.conforms(v, s)) != 1:
                     fail("XoneConstraintComponent", v)
-        elif kind == SH.node:
+        elif kind == "node":
             for v in values:
                 if not self.conforms(v, c[1]):
                     fail("NodeConstraintComponent", v)
-        elif kind == SH.qualifiedValueShape:
+        elif kind == "qualifiedValueShape":
             _, inner, low, high = c
             n = sum(1 for v in values if self.conforms(v, inner))
             if high is not None and n > high:
@@ -421,18 +447,22 @@ def _datatype_ok(v: Term, rule: URIRef, validator: _Validator) -> bool:
         if getattr(lit, "ill_typed", None) is True:
             return False
         return _actual(lit, rule)
-    if rule == RDFS.Literal:
+    if rule == _RDFS_LITERAL:
         return True
-    if rule == RDFS.Datatype and datatype:
+    if rule == _RDFS_DATATYPE and datatype:
         return True
     if datatype is None and lang is None and rule == _XSD_STRING:
         return _actual(lit, rule)
-    if rule == RDF.langString and lang:
+    if rule == _LANGSTRING and lang:
         return _actual(lit, rule)
     return False
 
 
 _XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+_RDFS_LITERAL, _RDFS_DATATYPE, _LANGSTRING = RDFS.Literal, RDFS.Datatype, RDF.langString
+_IRI_KINDS = (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
+_BLANK_KINDS = (SH.BlankNode, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral)
+_LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
 
 
 def _actual(lit: Literal, rule: URIRef) -> bool:
@@ -443,10 +473,10 @@ def _actual(lit: Literal, rule: URIRef) -> bool:
 
 def _node_kind_ok(v: Term, kind: URIRef) -> bool:
     if isinstance(v, ox.NamedNode):
-        return kind in (SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI)
+        return kind in _IRI_KINDS
     if isinstance(v, ox.BlankNode):
-        return kind in (SH.BlankNode, SH.BlankNodeOrIRI, SH.BlankNodeOrLiteral)
-    return kind in (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
+        return kind in _BLANK_KINDS
+    return kind in _LITERAL_KINDS
 
 
 def _min_ok(v: Term, bound: Literal, inclusive: bool, validator: _Validator) -> bool:
