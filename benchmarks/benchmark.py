@@ -67,7 +67,7 @@ if sys.argv[3] == 'fast':
     from netkg.pipeline.fast_build import build_fast as build, write_fast as write
 else:
     from netkg.pipeline.build import build, write_dist as write
-r = build(sources)
+r = build(sources, out_dir=out) if sys.argv[3] == 'fast' else build(sources)
 write(r, out)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print('@@' + json.dumps({'timings': r.timings, 'asserted': r.asserted, 'inferred': r.inferred,

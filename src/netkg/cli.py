@@ -111,7 +111,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.engine == "fast":
         from netkg.pipeline.fast_build import build_fast, write_fast
 
-        result = build_fast(validate=not args.no_validate)
+        result = build_fast(validate=not args.no_validate, out_dir=args.out)
         write_fast(result, args.out)
     else:
         from netkg.pipeline.build import build, write_dist

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from importlib import resources
@@ -47,6 +48,7 @@ class BuiltStore(OxigraphStore):
     def __init__(self, store: ox.Store) -> None:
         super().__init__(store)
         self._sizes: dict[URIRef, int] | None = None
+        self.outputs: _Outputs | None = None
 
     def sizes(self) -> dict[URIRef, int]:
         if self._sizes is None:
@@ -93,9 +95,17 @@ def load_sources(sources: list[Source], store: ox.Store) -> None:
 
 
 def build_fast(
-    sources: list[Source] | None = None, validate: bool = True, shapes: Graph | None = None
+    sources: list[Source] | None = None,
+    validate: bool = True,
+    shapes: Graph | None = None,
+    out_dir: Path | None = None,
 ) -> BuildResult:
-    """Load, reason and validate in one Oxigraph store; nothing is written."""
+    """Load, reason and validate in one Oxigraph store; nothing is written.
+
+    With `out_dir`, the dumps and the on-disk store are prepared in a background thread while
+    the shapes are checked (Oxigraph works outside Python's lock, so on two cores both run at
+    once); write_fast() then only waits for them and renames them into place.
+    """
     sources = sources if sources is not None else default_sources()
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -118,6 +128,11 @@ def build_fast(
         store.add_graph(INFERRED_GRAPH, reference.graph)
         inferred, inconsistencies = len(reference.graph), reference.inconsistencies
     store.forget_sizes()
+    description = describe(_views(store, [*names, INFERRED_GRAPH]))  # type: ignore[arg-type]
+    store.add_graph(DESCRIPTION_GRAPH, description)
+    store.forget_sizes()
+    if out_dir is not None:
+        store.outputs = _Outputs(store.store, out_dir)
     timings["reason"] = time.perf_counter() - start
 
     report = None
@@ -135,9 +150,6 @@ def build_fast(
             report = validate_graph(data, shapes)
         timings["validate"] = time.perf_counter() - start
 
-    description = describe(_views(store, [*names, INFERRED_GRAPH]))  # type: ignore[arg-type]
-    store.add_graph(DESCRIPTION_GRAPH, description)
-    store.forget_sizes()
     return BuildResult(store, sources, asserted, inferred, inconsistencies, report, timings)
 
 
@@ -173,23 +185,19 @@ def write_fast(result: BuildResult, out_dir: Path) -> list[Path]:
         files[out_dir / "validation-report.txt"] = result.report.text()
         files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
     store = result.store
-    assert isinstance(store, OxigraphStore)
+    assert isinstance(store, BuiltStore)
+    outputs = store.outputs
+    if outputs is None or outputs.out_dir != out_dir:
+        outputs = _Outputs(store.store, out_dir, background=False) if result.ok else None
     staged: Path | None = None
-    if result.ok:
-        prefixes = dict(PREFIXES)
-        files[out_dir / GRAPH_FILE] = store.store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes)
-        nquads = store.store.dump(format=ox.RdfFormat.N_QUADS)
-        files[out_dir / "netkg.nq"] = nquads
-        files[out_dir / "inferred.ttl"] = store.store.dump(
-            format=ox.RdfFormat.TURTLE,
-            from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
-            prefixes=prefixes,
-        )
-        staged = _stage_store(nquads, out_dir)
-    files[out_dir / "build-report.json"] = json.dumps(_report_json(result), indent=2) + "\n"
     try:
+        if outputs is not None:
+            dumps, staged = outputs.result()
+            if result.ok:
+                files.update(dumps)
+        files[out_dir / "build-report.json"] = json.dumps(_report_json(result), indent=2) + "\n"
         written = write_all(files)
-        if staged is not None:
+        if staged is not None and result.ok:
             written.append(_replace_store(staged, out_dir / STORE_DIR))
     finally:
         if staged is not None and staged.exists():
@@ -197,6 +205,48 @@ def write_fast(result: BuildResult, out_dir: Path) -> list[Path]:
     result.timings["write"] = time.perf_counter() - start
     result.written = written
     return written
+
+
+class _Outputs:
+    """The dumps (TriG, N-Quads, inferred Turtle) and a staged on-disk store of the build."""
+
+    def __init__(self, store: ox.Store, out_dir: Path, background: bool = True) -> None:
+        self.store = store
+        self.out_dir = out_dir
+        self._result: tuple[dict[Path, bytes], Path] | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            prefixes = dict(PREFIXES)
+            out = self.out_dir
+            nquads = self.store.dump(format=ox.RdfFormat.N_QUADS)
+            dumps = {
+                out / GRAPH_FILE: self.store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
+                out / "netkg.nq": nquads,
+                out / "inferred.ttl": self.store.dump(
+                    format=ox.RdfFormat.TURTLE,
+                    from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
+                    prefixes=prefixes,
+                ),
+            }
+            self._result = (dumps, _stage_store(nquads, out))
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> tuple[dict[Path, bytes], Path]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 def _stage_store(nquads: bytes, out_dir: Path) -> Path:
