@@ -71,7 +71,7 @@ def test_an_unsound_build_leaves_the_store_alone(fast, tmp_path):
     assert tmp_path / "store" not in written
     assert sorted(p.name for p in (tmp_path / "store").iterdir()) == before
     assert len(open_built_store(tmp_path / "store")) == fast.store.count()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".store")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_a_syntax_error_names_file_line_and_column(tmp_path):

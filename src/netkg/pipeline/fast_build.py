@@ -178,42 +178,52 @@ def _views(store: BuiltStore, names: list[URIRef]) -> dict[URIRef, _GraphView]:
 
 
 def write_fast(result: BuildResult, out_dir: Path) -> list[Path]:
-    """The reports, and — if the build is sound — the dumps and dist/store, all atomically."""
+    """The reports, and — if the build is sound — the dumps and dist/store.
+
+    The dumps and the store are written into a hidden folder in out_dir and renamed into place
+    (the store: the old one moved aside first), so a reader never sees half of one; an unsound
+    build leaves the previous graph and store as they were.
+    """
     start = time.perf_counter()
-    files: dict[Path, str | bytes] = {}
-    if result.report is not None:
-        files[out_dir / "validation-report.txt"] = result.report.text()
-        files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
     store = result.store
     assert isinstance(store, BuiltStore)
     outputs = store.outputs
-    if outputs is None or outputs.out_dir != out_dir:
-        outputs = _Outputs(store.store, out_dir, background=False) if result.ok else None
-    staged: Path | None = None
+    if result.ok and (outputs is None or outputs.out_dir != out_dir):
+        outputs = _Outputs(store.store, out_dir, background=False)
+    written: list[Path] = []
+    staging: Path | None = None
     try:
         if outputs is not None:
-            dumps, staged = outputs.result()
+            staging = outputs.result()
             if result.ok:
-                files.update(dumps)
+                for name in DUMPS:
+                    os.replace(staging / name, out_dir / name)
+                    written.append(out_dir / name)
+                written.append(_replace_store(staging / STORE_DIR, out_dir / STORE_DIR))
+        files: dict[Path, str | bytes] = {}
+        if result.report is not None:
+            files[out_dir / "validation-report.txt"] = result.report.text()
+            files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
         files[out_dir / "build-report.json"] = json.dumps(_report_json(result), indent=2) + "\n"
-        written = write_all(files)
-        if staged is not None and result.ok:
-            written.append(_replace_store(staged, out_dir / STORE_DIR))
+        written = write_all(files) + written
     finally:
-        if staged is not None and staged.exists():
-            shutil.rmtree(staged, ignore_errors=True)
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     result.timings["write"] = time.perf_counter() - start
     result.written = written
     return written
 
 
+DUMPS = (GRAPH_FILE, "netkg.nq", "inferred.ttl")
+
+
 class _Outputs:
-    """The dumps (TriG, N-Quads, inferred Turtle) and a staged on-disk store of the build."""
+    """The dumps (TriG, N-Quads, inferred Turtle) and an on-disk store, in a staging folder."""
 
     def __init__(self, store: ox.Store, out_dir: Path, background: bool = True) -> None:
         self.store = store
         self.out_dir = out_dir
-        self._result: tuple[dict[Path, bytes], Path] | None = None
+        self._staging: Path | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         if background:
@@ -224,41 +234,36 @@ class _Outputs:
 
     def _run(self) -> None:
         try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".build.", suffix=".tmp", dir=self.out_dir))
+            self._staging = staging
             prefixes = dict(PREFIXES)
-            out = self.out_dir
-            nquads = self.store.dump(format=ox.RdfFormat.N_QUADS)
-            dumps = {
-                out / GRAPH_FILE: self.store.dump(format=ox.RdfFormat.TRIG, prefixes=prefixes),
-                out / "netkg.nq": nquads,
-                out / "inferred.ttl": self.store.dump(
-                    format=ox.RdfFormat.TURTLE,
-                    from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
-                    prefixes=prefixes,
-                ),
-            }
-            self._result = (dumps, _stage_store(nquads, out))
+            self.store.dump(staging / "netkg.nq", format=ox.RdfFormat.N_QUADS)
+            self.store.dump(staging / GRAPH_FILE, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+            self.store.dump(
+                staging / "inferred.ttl",
+                format=ox.RdfFormat.TURTLE,
+                from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
+                prefixes=prefixes,
+            )
+            disk = ox.Store(str(staging / STORE_DIR))
+            disk.bulk_load(path=str(staging / "netkg.nq"), format=ox.RdfFormat.N_QUADS)
+            disk.flush()
+            del disk
+            (staging / STORE_DIR).chmod(0o777 & ~_umask())
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
 
-    def result(self) -> tuple[dict[Path, bytes], Path]:
+    def result(self) -> Path:
+        """The staging folder, once everything is in it."""
         if self._thread is not None:
             self._thread.join()
         if self._error is not None:
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
             raise self._error
-        assert self._result is not None
-        return self._result
-
-
-def _stage_store(nquads: bytes, out_dir: Path) -> Path:
-    """A new on-disk store holding the dump, in a temporary folder next to its final place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.", suffix=".tmp", dir=out_dir))
-    disk = ox.Store(str(staged))
-    disk.bulk_load(input=nquads, format=ox.RdfFormat.N_QUADS)
-    disk.flush()
-    del disk
-    staged.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; the store is an ordinary output
-    return staged
+        assert self._staging is not None
+        return self._staging
 
 
 def _umask() -> int:
