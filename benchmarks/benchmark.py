@@ -113,14 +113,12 @@ def whole_process(args: list[str], repeat: int) -> list[float]:
 
 
 def catalogue_params(query: Query) -> list[str]:
-    """The parameters the catalogue run uses: every municipality ('all'), a known resource."""
-    params = []
-    for p in query.params:
-        if p.name == "municipality":
-            params.append("municipality=")
-        elif p.name == "resource":
-            params.append("resource=alb:network-haervaerk")
-    return params
+    """`netkg query NAME` as a user types it: the declared defaults, plus a resource to trace."""
+    return (
+        ["resource=alb:network-haervaerk"]
+        if any(p.name == "resource" for p in query.params)
+        else []
+    )
 
 
 def time_queries(store_dir: Path, repeat: int, processes: int) -> dict[str, dict]:

@@ -123,6 +123,7 @@ class _Shape:
     constraints: list[tuple] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
     targets: list[tuple[str, Term]] = field(default_factory=list)
+    local: bool = False  # looks at the node only: no path, property or nested shape
 
 
 class _Compiler:
@@ -162,6 +163,10 @@ class _Compiler:
             if p in _CONSTRAINTS:
                 s.constraints.append(self.constraint(node, p, o))
         s.properties = [self.shape(p) for p in g.objects(node, SH.property)]
+        nested = {"or", "xone", "node", "qualifiedValueShape"}
+        s.local = (
+            s.path is None and not s.properties and not any(c[0] in nested for c in s.constraints)
+        )
         return s
 
     def constraint(self, node: Node, p: URIRef, o: Node) -> tuple:
@@ -332,6 +337,8 @@ class _Validator:
         self.literals: dict[ox.Literal, Literal] = {}
 
     def conforms(self, node: Term, shape: _Shape) -> bool:
+        if shape.local:  # a check of the node alone (a language, a class): cheaper than a cache
+            return not self.results(node, shape)
         key = (id(shape), node)
         found = self.conforms_cache.get(key)
         if found is None:
