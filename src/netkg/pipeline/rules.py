@@ -35,7 +35,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from netkg.pipeline import reason
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Triple = tuple[Term, Term, Term]
 
 
