@@ -32,6 +32,11 @@ ENGINE_MODULES = {
     "netkg.pipeline.wellformed",
     "netkg.pipeline.reason",
     "netkg.pipeline.validate",
+    # the fast path's reasoner, validator, build and synthetic data (issue 8)
+    "netkg.pipeline.rules",
+    "netkg.pipeline.shacl_fast",
+    "netkg.pipeline.fast_build",
+    "netkg.pipeline.synthetic",
 }
 ENGINE_IMPORTS = re.compile(r"^(pyoxigraph|rdflib\.(plugins|store|query|graph\b.*Dataset))")
 SPARQL_TEXT = re.compile(

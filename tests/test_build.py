@@ -197,7 +197,7 @@ def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, t
     good = _netkg("build", root_dir=data_root, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     dist = tmp_path / "dist"
-    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    before = {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()}
     target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
     lines = target.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines) if "nkg:municipalityCode" in line)
@@ -208,7 +208,7 @@ def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, t
     assert f"0165-albertslund.ttl:{number + 1}:" in bad.stderr
     assert "syntax error" in bad.stderr and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1
-    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()} == before
 
 
 def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tmp_path):

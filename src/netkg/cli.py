@@ -85,7 +85,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="load, reason, validate and write the built graph to dist/")
     p.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--engine",
+        choices=("reference", "fast", "rdflib", "oxigraph"),
+        default="reference",
+        help="reference: rdflib + owlrl + pyshacl (default; rdflib/oxigraph: the reference with "
+        "that store); fast (experimental, issue 8): Oxigraph + compiled rules and shapes, also "
+        "writes dist/store, but not yet graph/validity or canonical dumps",
+    )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=_build)
 
@@ -147,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY[-MM[-DD]]",
         help="answer as of this day (the query's asOf parameter; a year or month: its first day)",
     )
+    p.add_argument("--store", type=Path, help="query this built Oxigraph store (e.g. dist/store)")
     p.set_defaults(func=_query)
 
     for name in COMMAND_MODULES:
@@ -155,13 +163,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from netkg.pipeline.build import build, write_dist
-    from netkg.pipeline.progress import Progress
+    if args.engine == "fast":
+        from netkg.pipeline.fast_build import build_fast, write_fast
 
-    steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
-    with Progress("netkg build", steps) as progress:
-        result = build(engine=args.engine, validate=not args.no_validate, progress=progress)
-        write_dist(result, args.out, progress)
+        result = build_fast(validate=not args.no_validate, out_dir=args.out)
+        write_fast(result, args.out)
+    else:
+        from netkg.pipeline.build import build, write_dist
+        from netkg.pipeline.progress import Progress
+
+        engine = "rdflib" if args.engine == "reference" else args.engine
+        steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
+        with Progress("netkg build", steps) as progress:
+            result = build(engine=engine, validate=not args.no_validate, progress=progress)
+            write_dist(result, args.out, progress)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
         print(f"\nThe data does not conform; see {args.out / 'validation-report.txt'}.")
@@ -232,7 +247,14 @@ def _query(args: argparse.Namespace) -> int:
                 + ", ".join(unknown),
                 file=sys.stderr,
             )
-    kg = open_graph(args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout)
+    if args.store is not None:
+        from netkg.query.graph import open_read_only
+
+        kg = open_read_only(args.store)
+    else:
+        kg = open_graph(
+            args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout
+        )
     engine = kg.engine
     answer = kg.answer(query, **params)
     if answer.table is not None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from netkg.query.catalogue import parse_day
 
 if TYPE_CHECKING:
-    from netkg.api import KnowledgeGraph
+    from netkg.query.graph import KnowledgeGraph
 
 COLUMNS = ("change", "kind", "thing", "label", "before", "after")
 _CHANGE = {

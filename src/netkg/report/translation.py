@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from netkg.api import KnowledgeGraph
+    from netkg.query.graph import KnowledgeGraph
 
 MARK = " (translated)"
 

@@ -1,0 +1,286 @@
+"""The fast build: Oxigraph parses, the compiled rules reason, the compiled shapes validate.
+
+Same inputs, same named graphs, same inferred triples and same findings as the reference build
+(netkg.pipeline.build: rdflib + owlrl + pyshacl), which stays as `netkg build --engine
+reference` and as the oracle of the differential tests. Besides dist/netkg.trig and the other
+dumps, the fast build writes dist/store/, Oxigraph's persistent on-disk store, which `netkg
+query` opens in milliseconds instead of parsing the dump again. Where the ontology or the shapes
+use something the fast path does not implement, that step falls back to the reference (with a
+notice on stderr), so the answer is never different, only slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from netkg.atomic import write_all
+from netkg.engine.store import OxigraphStore
+from netkg.errors import InputError
+from netkg.iris import INFERRED_GRAPH, NKG, PREFIXES
+from netkg.pipeline import rules, shacl_fast
+from netkg.pipeline.build import GRAPH_FILE, BuildResult, _report_json
+from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
+from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, parse_file, rdf_format
+from netkg.pipeline.reason import infer
+from netkg.pipeline.validate import validate_graph
+
+STORE_DIR = "store"
+
+
+class BuiltStore(OxigraphStore):
+    """The built Oxigraph store, with the size of each named graph counted once."""
+
+    def __init__(self, store: ox.Store) -> None:
+        super().__init__(store)
+        self._sizes: dict[URIRef, int] | None = None
+        self.outputs: _Outputs | None = None
+
+    def sizes(self) -> dict[URIRef, int]:
+        if self._sizes is None:
+            self._sizes = {
+                URIRef(s["g"].value): int(s["n"].value)
+                for s in self.store.query(_rq("graph-sizes.rq"))
+                if isinstance(s["g"], ox.NamedNode)
+            }
+        return self._sizes
+
+    def forget_sizes(self) -> None:
+        self._sizes = None
+
+    def count(self, name: URIRef | None = None) -> int:
+        sizes = self.sizes()
+        return sizes.get(name, 0) if name is not None else sum(sizes.values())
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(n for n, size in self.sizes().items() if size)
+
+
+def _rq(name: str) -> str:
+    """One of netkg's internal queries (queries/internal/), read as it stands."""
+    return (query_dir(shipped_root()) / "internal" / name).read_text(encoding="utf-8")
+
+
+def load_sources(sources: list[Source], store: ox.Store) -> None:
+    """Parse each source into its named graph; InputError with line and column on bad syntax."""
+    for source in sources:
+        path = Path(source.path)
+        rdf_format(path)  # refuses unknown suffixes with the reference's message
+        if not path.is_file():
+            raise InputError(path, "no such file" if not path.exists() else "not a file")
+        graph = ox.NamedNode(str(source.graph))
+        fmt = _OX_FORMAT.get(path.suffix.lower())
+        if fmt is None:  # JSON-LD: through rdflib, which refuses remote contexts
+            data = parse_file(path).serialize(format="nt", encoding="utf-8")
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            continue
+        try:
+            store.load(path=str(path), format=fmt, to_graph=graph, base_iri=path.as_uri())
+        except SyntaxError as exc:
+            message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
+            raise InputError(path, f"syntax error: {message}", exc.lineno, exc.offset) from None
+
+
+def build_fast(
+    sources: list[Source] | None = None,
+    validate: bool = True,
+    shapes: Graph | None = None,
+    out_dir: Path | None = None,
+) -> BuildResult:
+    """Load, reason and validate in one Oxigraph store; nothing is written.
+
+    With `out_dir`, the dumps and the on-disk store are prepared in a background thread while
+    the shapes are checked (Oxigraph works outside Python's lock, so on two cores both run at
+    once); write_fast() then only waits for them and renames them into place.
+    """
+    sources = sources if sources is not None else default_sources()
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    ox_store = ox.Store()
+    load_sources(sources, ox_store)
+    store = BuiltStore(ox_store)
+    names = sorted({s.graph for s in sources})
+    graphs = [ox.NamedNode(str(n)) for n in names]
+    asserted = sum(store.count(n) for n in names)
+    timings["load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    inferred_graph = ox.NamedNode(str(INFERRED_GRAPH))
+    try:
+        inference = rules.infer_store(ox_store, graphs, into=inferred_graph)
+        inferred, inconsistencies = len(inference.triples), inference.inconsistencies
+    except rules.Unsupported as exc:
+        print(f"netkg: {exc}; reasoning with owlrl instead", file=sys.stderr)
+        reference = infer([store.graph(n) for n in names])
+        store.add_graph(INFERRED_GRAPH, reference.graph)
+        inferred, inconsistencies = len(reference.graph), reference.inconsistencies
+    store.forget_sizes()
+    description = describe(_views(store, [*names, INFERRED_GRAPH]))  # type: ignore[arg-type]
+    store.add_graph(DESCRIPTION_GRAPH, description)
+    store.forget_sizes()
+    if out_dir is not None:
+        store.outputs = _Outputs(store.store, out_dir)
+    timings["reason"] = time.perf_counter() - start
+
+    report = None
+    if validate:
+        start = time.perf_counter()
+        shapes = shapes if shapes is not None else shacl_fast.load_shapes_fast()
+        try:
+            report = shacl_fast.validate_store(ox_store, shapes, [*graphs, inferred_graph])
+        except shacl_fast.Unsupported as exc:
+            print(f"netkg: {exc}; validating with pyshacl instead", file=sys.stderr)
+            data = Graph()
+            for name in [*names, INFERRED_GRAPH]:
+                for triple in store.graph(name):
+                    data.add(triple)
+            report = validate_graph(data, shapes)
+        timings["validate"] = time.perf_counter() - start
+
+    return BuildResult(store, sources, asserted, inferred, inconsistencies, report, timings)
+
+
+class _GraphView:
+    """What describe() asks of a graph (its size, its municipalities), answered by the store."""
+
+    def __init__(self, size: int, municipalities: list[URIRef]) -> None:
+        self.size = size
+        self.municipalities = municipalities
+
+    def __len__(self) -> int:
+        return self.size
+
+    def subjects(self, predicate: URIRef, obj: URIRef) -> list[URIRef]:
+        assert (predicate, obj) == (RDF.type, NKG.Municipality)
+        return self.municipalities
+
+
+def _views(store: BuiltStore, names: list[URIRef]) -> dict[URIRef, _GraphView]:
+    found: dict[URIRef, list[URIRef]] = defaultdict(list)
+    pattern = (None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(NKG.Municipality)), None)
+    for q in store.store.quads_for_pattern(*pattern):
+        if isinstance(q.graph_name, ox.NamedNode) and isinstance(q.subject, ox.NamedNode):
+            found[URIRef(q.graph_name.value)].append(URIRef(q.subject.value))
+    return {n: _GraphView(store.count(n), found.get(n, [])) for n in names if store.count(n)}
+
+
+def write_fast(result: BuildResult, out_dir: Path) -> list[Path]:
+    """The reports, and — if the build is sound — the dumps and dist/store.
+
+    The dumps and the store are written into a hidden folder in out_dir and renamed into place
+    (the store: the old one moved aside first), so a reader never sees half of one; an unsound
+    build leaves the previous graph and store as they were.
+    """
+    start = time.perf_counter()
+    store = result.store
+    assert isinstance(store, BuiltStore)
+    outputs = store.outputs
+    if result.ok and (outputs is None or outputs.out_dir != out_dir):
+        outputs = _Outputs(store.store, out_dir, background=False)
+    written: list[Path] = []
+    staging: Path | None = None
+    try:
+        if outputs is not None:
+            staging = outputs.result()
+            if result.ok:
+                for name in DUMPS:
+                    os.replace(staging / name, out_dir / name)
+                    written.append(out_dir / name)
+                written.append(_replace_store(staging / STORE_DIR, out_dir / STORE_DIR))
+        files: dict[Path, str | bytes] = {}
+        if result.report is not None:
+            files[out_dir / "validation-report.txt"] = result.report.text()
+            files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
+        files[out_dir / "build-report.json"] = json.dumps(_report_json(result), indent=2) + "\n"
+        written = write_all(files) + written
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    result.timings["write"] = time.perf_counter() - start
+    result.written = written
+    return written
+
+
+DUMPS = (GRAPH_FILE, "netkg.nq", "inferred.ttl")
+
+
+class _Outputs:
+    """The dumps (TriG, N-Quads, inferred Turtle) and an on-disk store, in a staging folder."""
+
+    def __init__(self, store: ox.Store, out_dir: Path, background: bool = True) -> None:
+        self.store = store
+        self.out_dir = out_dir
+        self._staging: Path | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".build.", suffix=".tmp", dir=self.out_dir))
+            self._staging = staging
+            prefixes = dict(PREFIXES)
+            self.store.dump(staging / "netkg.nq", format=ox.RdfFormat.N_QUADS)
+            self.store.dump(staging / GRAPH_FILE, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+            self.store.dump(
+                staging / "inferred.ttl",
+                format=ox.RdfFormat.TURTLE,
+                from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
+                prefixes=prefixes,
+            )
+            disk = ox.Store(str(staging / STORE_DIR))
+            disk.bulk_load(path=str(staging / "netkg.nq"), format=ox.RdfFormat.N_QUADS)
+            disk.flush()
+            del disk
+            (staging / STORE_DIR).chmod(0o777 & ~_umask())
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> Path:
+        """The staging folder, once everything is in it."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
+            raise self._error
+        assert self._staging is not None
+        return self._staging
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace_store(staged: Path, target: Path) -> Path:
+    """Swap the staged store in: the old one is moved aside first, then removed."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+    staged.rename(target)
+    if old is not None:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)
+    return target

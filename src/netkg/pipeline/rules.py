@@ -1,0 +1,550 @@
+"""Fast OWL 2 RL reasoning: the rules the ontology's axioms can fire, set-based, over Oxigraph.
+
+The reference reasoner (netkg.pipeline.reason, owlrl) re-applies every OWL 2 RL rule to every
+triple in rounds until nothing changes; at a million triples that takes many minutes. This module
+gives the same inferred graph in seconds:
+
+1. The triples the closure starts from are the same as reason.py's: every triple whose predicate
+   is an axiom predicate (`reason._axiom_predicates`) or a non-annotation RDF/RDFS/OWL term, with
+   rdfs:domain and rdfs:range left out. They are read from the store one predicate at a time.
+2. The schema part (class and property axioms) is closed with the scm-* rules as owlrl states
+   them, then compiled into tables: each class's superclasses, each property's superproperties,
+   inverses, chains, hasValue / someValuesFrom / intersection / union restrictions, disjointness.
+3. The data part runs to a fixpoint with a work list: each new triple is joined once with the
+   tables and the indexes of the triples seen so far (cax-sco, cax-eqc, prp-spo1, prp-eqp,
+   prp-inv, prp-symp, prp-trp, prp-spo2, cls-hv, cls-svf, cls-int, cls-uni, cax-dw, cax-adc).
+4. What is kept is reason.py's pruning exactly (`reason._useful`, minus what is asserted).
+
+Axioms outside those rules (sameAs, functional properties, cardinalities, allValuesFrom, ...)
+make `Unsupported` be raised: the caller then falls back to the reference reasoner rather than
+give a different answer. tests/test_rules.py checks this module against owlrl.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+
+import pyoxigraph as ox
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from netkg.pipeline import reason
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Triple = tuple[Term, Term, Term]
+
+
+def _n(iri: object) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+TYPE = _n(RDF.type)
+FIRST, REST, NIL = _n(RDF.first), _n(RDF.rest), _n(RDF.nil)
+SUBCLASS, SUBPROP = _n(RDFS.subClassOf), _n(RDFS.subPropertyOf)
+EQCLASS, EQPROP = _n(OWL.equivalentClass), _n(OWL.equivalentProperty)
+INVERSE, CHAIN = _n(OWL.inverseOf), _n(OWL.propertyChainAxiom)
+ON_PROPERTY, HAS_VALUE, SOME = _n(OWL.onProperty), _n(OWL.hasValue), _n(OWL.someValuesFrom)
+INTERSECTION, UNION = _n(OWL.intersectionOf), _n(OWL.unionOf)
+DISJOINT, MEMBERS, ALL_DISJOINT = _n(OWL.disjointWith), _n(OWL.members), _n(OWL.AllDisjointClasses)
+OWL_CLASS, THING, NOTHING = _n(OWL.Class), _n(OWL.Thing), _n(OWL.Nothing)
+TRANSITIVE, SYMMETRIC = _n(OWL.TransitiveProperty), _n(OWL.SymmetricProperty)
+PROPERTY_TYPES = {_n(OWL.ObjectProperty), _n(OWL.DatatypeProperty), _n(RDF.Property)}
+
+# Predicates that make up the schema (read by scm-* rules and compiled into tables)
+SCHEMA_PREDICATES = {
+    SUBCLASS,
+    SUBPROP,
+    EQCLASS,
+    EQPROP,
+    INVERSE,
+    CHAIN,
+    ON_PROPERTY,
+    HAS_VALUE,
+    SOME,
+    INTERSECTION,
+    UNION,
+    DISJOINT,
+    MEMBERS,
+    FIRST,
+    REST,
+}
+SCHEMA_TYPES = {OWL_CLASS, TRANSITIVE, SYMMETRIC, ALL_DISJOINT, *PROPERTY_TYPES}
+
+# Axioms whose OWL 2 RL rules this module does not implement: present → Unsupported
+_UNSUPPORTED_PREDICATES = {
+    _n(OWL[name])
+    for name in (
+        "sameAs",
+        "differentFrom",
+        "allValuesFrom",
+        "maxCardinality",
+        "maxQualifiedCardinality",
+        "oneOf",
+        "complementOf",
+        "hasKey",
+        "propertyDisjointWith",
+        "sourceIndividual",
+        "distinctMembers",
+    )
+}
+_UNSUPPORTED_TYPES = {
+    _n(OWL[name])
+    for name in (
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+        "IrreflexiveProperty",
+        "AsymmetricProperty",
+        "AllDifferent",
+        "AllDisjointProperties",
+        "NegativePropertyAssertion",
+    )
+} | {NOTHING}
+
+_NOT_REASONED = {_n(p) for p in reason._NOT_REASONED}
+_ANNOTATIONS = {_n(p) for p in reason._ANNOTATION_BUILTINS}
+_REFLEXIVE = {_n(p) for p in reason._REFLEXIVE}
+_TRIVIAL_TYPES = {_n(t) for t in reason._TRIVIAL_TYPES} | {_n(reason._ERROR)}
+_CHARACTERISTICS = {_n(c) for c in reason._CHARACTERISTICS}
+_XSD = str(XSD)
+_RL_DATATYPES = {str(d) for d in OWL_RL_Datatypes}
+
+
+class Unsupported(Exception):
+    """The data uses an axiom whose rules are not implemented here; use the reference path."""
+
+
+@dataclass
+class FastInference:
+    """The inferred triples (not yet in the store) and the inconsistencies found."""
+
+    triples: list[Triple]
+    inconsistencies: list[str] = field(default_factory=list)
+
+
+def _rq(name: str) -> str:
+    return resources.files("netkg.pipeline").joinpath(f"rq/{name}").read_text(encoding="utf-8")
+
+
+def infer_store(
+    store: ox.Store, graphs: Iterable[ox.NamedNode], into: ox.NamedNode | None = None
+) -> FastInference:
+    """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given."""
+    asserted = _Asserted(store, list(graphs))
+    result = _Closure(asserted).run()
+    if into is not None:
+        store.extend(ox.Quad(s, p, o, into) for s, p, o in result.triples)
+    return result
+
+
+class _Asserted:
+    """The asserted triples of some named graphs, read one predicate at a time."""
+
+    def __init__(self, store: ox.Store, graphs: list[ox.NamedNode]) -> None:
+        self.store = store
+        self.wanted = wanted = set(graphs)
+        solutions = store.query(_rq("distinct-predicates.rq"), use_default_graph_as_union=False)
+        self.predicates = {
+            s["p"] for s in solutions if s["g"] in wanted and isinstance(s["p"], ox.NamedNode)
+        }
+
+    def with_predicate(self, p: ox.NamedNode) -> Iterator[ox.Quad]:
+        """The quads with predicate p (a triple in two graphs comes twice)."""
+        wanted = self.wanted
+        for q in self.store.quads_for_pattern(None, p, None, None):
+            if q.graph_name in wanted:
+                yield q
+
+    def contains(self, s: Term, p: Term, o: Term) -> bool:
+        wanted = self.wanted
+        return any(q.graph_name in wanted for q in self.store.quads_for_pattern(s, p, o, None))
+
+
+def _builtin(predicates: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
+    return {p for p in predicates if p.value.startswith(reason._BUILTIN)}
+
+
+def _items(index: dict, head: Term) -> list[Term]:
+    """The members of an RDF list, from an index (node, rdf:first|rdf:rest) → objects."""
+    items: list[Term] = []
+    seen = set()
+    while head != NIL and head not in seen:
+        seen.add(head)
+        items.extend(index.get((head, FIRST), ()))
+        rests = index.get((head, REST), ())
+        if not rests:
+            break
+        head = next(iter(rests))
+    return items
+
+
+def _list_index(pairs: dict[Term, set[tuple[Term, Term]]]) -> dict:
+    index: dict = defaultdict(list)
+    for p in (FIRST, REST):
+        for s, o in pairs.get(p, ()):
+            index[(s, p)].append(o)
+    return index
+
+
+def _axiom_predicates(schema: dict[Term, set[tuple[Term, Term]]]) -> set[ox.NamedNode]:
+    """reason._axiom_predicates, over the asserted schema triples."""
+    found: set[Term] = {s for s, _ in schema.get(SUBPROP, ())}
+    for p in (EQPROP, INVERSE):
+        for s, o in schema.get(p, ()):
+            found.update((s, o))
+    for s, o in schema.get(TYPE, ()):
+        if o in _CHARACTERISTICS:
+            found.add(s)
+    found.update(o for _, o in schema.get(ON_PROPERTY, ()))
+    lists = _list_index(schema)
+    for prop, chain in schema.get(CHAIN, ()):
+        found.add(prop)
+        found.update(_items(lists, chain))
+    return {p for p in found if isinstance(p, ox.NamedNode)}
+
+
+def _successors(pairs: Iterable[tuple[Term, Term]]) -> dict[Term, set[Term]]:
+    out: dict[Term, set[Term]] = defaultdict(set)
+    for a, b in pairs:
+        out[a].add(b)
+    return out
+
+
+_LOW = (1 << 32) - 1
+
+
+def _swap(pairs: set[int]) -> set[int]:
+    return {((k & _LOW) << 32) | (k >> 32) for k in pairs}
+
+
+def _transitive(pairs: set[int]) -> set[int]:
+    """The transitive closure of a relation (pairs encoded as s << 32 | o)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k in pairs:
+        out[k >> 32].append(k & _LOW)
+    closed: set[int] = set()
+    for start in out:
+        seen: set[int] = set()
+        todo = list(out[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(out.get(node, ()))
+        base = start << 32
+        closed.update(base | node for node in seen)
+    return closed
+
+
+def _compose(first: set[int], second: set[int]) -> set[int]:
+    """(x p1 y), (y p2 z) → (x, z)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k in second:
+        out[k >> 32].append(k & _LOW)
+    return {(k & ~_LOW) | z for k in first for z in out.get(k & _LOW, ())}
+
+
+class _Closure:
+    """The fixpoint: schema rules on terms (small), then data rules on sets of term numbers."""
+
+    def __init__(self, asserted: _Asserted) -> None:
+        self.asserted = asserted
+        self._errors: set[str] = set()
+        for p in asserted.predicates:
+            if p in _UNSUPPORTED_PREDICATES:
+                raise Unsupported(f"the fast reasoner does not implement {p.value}")
+        builtin = _builtin(asserted.predicates) - _NOT_REASONED - {TYPE}
+        self.schema: dict[Term, set[tuple[Term, Term]]] = defaultdict(set)
+        self.literal_objects: set[ox.Literal] = set()
+        for p in builtin:
+            for q in asserted.with_predicate(p):
+                self.schema[p].add((q.subject, q.object))
+                self._note_literal(q.object)
+        # the data: term numbers; pairs of a property as s << 32 | o; members of a class
+        self.ids: dict[Term, int] = {}
+        self.terms: list[Term] = []
+        self.members: dict[int, set[int]] = defaultdict(set)
+        for q in asserted.with_predicate(TYPE):
+            o = q.object
+            if o in _UNSUPPORTED_TYPES:
+                raise Unsupported(f"the fast reasoner does not implement {o.value}")
+            if o in SCHEMA_TYPES:
+                self.schema[TYPE].add((q.subject, o))
+            self.members[self._id(o)].add(self._id(q.subject))
+            self._note_literal(o)
+        self.relevant = _axiom_predicates(self.schema)
+        self.loaded = (builtin | {TYPE} | self.relevant) & asserted.predicates
+        self.pairs: dict[int, set[int]] = defaultdict(set)
+        for p in self.relevant - builtin - {TYPE}:
+            if p not in asserted.predicates:
+                continue
+            target = self.pairs[self._id(p)]
+            ids = self.ids
+            for q in asserted.with_predicate(p):
+                s, o = q.subject, q.object
+                si = ids.get(s)
+                if si is None:
+                    si = self._id(s)
+                oi = ids.get(o)
+                if oi is None:
+                    oi = self._id(o)
+                    self._note_literal(o)
+                target.add(si << 32 | oi)
+        for p in builtin:
+            pi = self._id(p)
+            self.pairs[pi] = {self._id(s) << 32 | self._id(o) for s, o in self.schema[p]}
+        self.asserted_pairs = {p: set(v) for p, v in self.pairs.items()}
+        self.asserted_members = {c: set(v) for c, v in self.members.items()}
+        self.schema_asserted = {p: set(v) for p, v in self.schema.items()}
+
+    def _id(self, term: Term) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def _note_literal(self, o: Term) -> None:
+        if isinstance(o, ox.Literal) and o.datatype.value in _RL_DATATYPES:
+            self.literal_objects.add(o)
+
+    def errors(self) -> list[str]:
+        return sorted(self._errors)
+
+    def _check_literals(self) -> None:
+        """dt-type2's lexical check, as owlrl makes it in its one-time rules."""
+        for o in self.literal_objects:
+            converter = AltXSDToPYTHON.get(URIRef(o.datatype.value))
+            if converter is None:
+                continue
+            try:
+                converter(o.value)
+            except ValueError:
+                self._errors.add(
+                    f"Lexical value of the literal '{o.value}' does not match its "
+                    f"datatype ({o.datatype.value})"
+                )
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self) -> FastInference:
+        self._check_literals()
+        self._schema()
+        self._compile()
+        self._data()
+        self._disjointness()
+        return FastInference(self._inferred(), self.errors())
+
+    def _schema(self) -> None:
+        """scm-cls, scm-sco, scm-eqc1/2, scm-op/dp, scm-spo, scm-eqp1/2, scm-hv, scm-svf1/2,
+        scm-int, scm-uni (owlrl's _schema_vocabulary), to a fixpoint."""
+        pairs = self.schema
+        changed = True
+        while changed:
+            before = sum(len(pairs[p]) for p in (SUBCLASS, SUBPROP, EQCLASS, EQPROP))
+            for s, o in list(pairs[TYPE]):
+                if o == OWL_CLASS:
+                    pairs[SUBCLASS].update(((s, s), (s, THING), (NOTHING, s)))
+                    pairs[EQCLASS].add((s, s))
+                elif o in PROPERTY_TYPES:
+                    pairs[SUBPROP].add((s, s))
+                    pairs[EQPROP].add((s, s))
+            for rel, eq in ((SUBCLASS, EQCLASS), (SUBPROP, EQPROP)):
+                for a, b in list(pairs[eq]):
+                    if a != b:
+                        pairs[rel].update(((a, b), (b, a)))
+                sup = _successors(pairs[rel])
+                for a in list(sup):
+                    for b in list(sup[a]):
+                        if a == b:
+                            continue
+                        for c in list(sup.get(b, ())):
+                            if a != c:
+                                pairs[rel].add((a, c))
+                        if a in sup.get(b, ()):
+                            pairs[eq].add((a, b))
+            self._scm_restrictions()
+            after = sum(len(pairs[p]) for p in (SUBCLASS, SUBPROP, EQCLASS, EQPROP))
+            changed = after != before
+
+    def _scm_restrictions(self) -> None:
+        pairs = self.schema
+        on = _successors(pairs[ON_PROPERTY])
+        subprop = pairs[SUBPROP]
+        subclass = pairs[SUBCLASS]
+        for prop, kind in ((HAS_VALUE, "hv"), (SOME, "svf")):
+            by_restriction = _successors(pairs[prop])
+            for c1, values1 in by_restriction.items():
+                for c2, values2 in by_restriction.items():
+                    for p1 in on.get(c1, ()):
+                        for p2 in on.get(c2, ()):
+                            for y1 in values1:
+                                for y2 in values2:
+                                    if y1 == y2 and (p1, p2) in subprop:  # scm-hv, scm-svf2
+                                        subclass.add((c1, c2))
+                                    if kind == "svf" and p1 == p2 and (y1, y2) in subclass:
+                                        subclass.add((c1, c2))  # scm-svf1
+        lists = _list_index(pairs)
+        for c, head in list(pairs[INTERSECTION]):
+            for member in _items(lists, head):
+                subclass.add((c, member))
+        for c, head in list(pairs[UNION]):
+            for member in _items(lists, head):
+                subclass.add((member, c))
+
+    def _compile(self) -> None:
+        """Per-rule tables of term numbers from the closed schema."""
+        pairs = self.schema
+        i = self._id
+        lists = _list_index(pairs)
+        for p in SCHEMA_PREDICATES:  # the closed schema is data too
+            self.pairs[i(p)] |= {i(s) << 32 | i(o) for s, o in pairs[p]}
+        self.sup_class = {
+            i(a): [i(b) for b in bs if b != a] for a, bs in _successors(pairs[SUBCLASS]).items()
+        }
+        self.sup_prop = {
+            i(a): [i(b) for b in bs if b != a] for a, bs in _successors(pairs[SUBPROP]).items()
+        }
+        self.inverse: list[tuple[int, int]] = []
+        for a, b in pairs[INVERSE]:
+            self.inverse += [(i(a), i(b)), (i(b), i(a))]  # (x a y) → (y b x) and back
+        typed = _successors((o, s) for s, o in pairs[TYPE])
+        self.symmetric = [i(p) for p in typed.get(SYMMETRIC, ())]
+        self.transitive = [i(p) for p in typed.get(TRANSITIVE, ())]
+        self.chains = [(i(q), [i(p) for p in _items(lists, head)]) for q, head in pairs[CHAIN]]
+        on = _successors(pairs[ON_PROPERTY])
+        self.has_value = [(i(r), i(p), i(v)) for r, v in pairs[HAS_VALUE] for p in on.get(r, ())]
+        self.some = [(i(r), i(p), i(c)) for r, c in pairs[SOME] for p in on.get(r, ())]
+        self.intersections = [
+            (i(c), [i(m) for m in _items(lists, h)]) for c, h in pairs[INTERSECTION]
+        ]
+        self.unions = [(i(c), [i(m) for m in _items(lists, h)]) for c, h in pairs[UNION]]
+        self.disjoint: list[tuple[Term, Term]] = list(pairs[DISJOINT])
+        members_of = _successors(pairs[MEMBERS])
+        for x, cls in pairs[TYPE]:
+            if cls == ALL_DISJOINT:
+                for head in members_of.get(x, ()):
+                    members = _items(lists, head)
+                    for k in range(len(members) - 1):
+                        self.disjoint += [(members[k], other) for other in members[k + 1 :]]
+        # a data rule that would derive a schema triple would make these tables stale
+        schema_ids = {i(p) for p in SCHEMA_PREDICATES | _UNSUPPORTED_PREDICATES}
+        derived = {q for qs in self.sup_prop.values() for q in qs}
+        derived |= {b for _, b in self.inverse} | {q for q, _ in self.chains}
+        derived |= {p for _, p, _ in self.has_value}
+        if derived & schema_ids or set(self.symmetric + self.transitive) & schema_ids:
+            raise Unsupported("the data's axioms entail new schema axioms")
+        schema_types = {i(c) for c in SCHEMA_TYPES | _UNSUPPORTED_TYPES}
+        derived_types = {d for ds in self.sup_class.values() for d in ds}
+        derived_types |= {c for c, _ in self.intersections} | {c for c, _ in self.unions}
+        derived_types |= {m for _, ms in self.intersections for m in ms}
+        if derived_types & schema_types:
+            raise Unsupported("the data's axioms entail new schema types")
+
+    def _data(self) -> None:
+        pairs, members = self.pairs, self.members
+        changed = True
+        closed: dict[int, int] = {}
+        while changed:
+            size = sum(map(len, pairs.values())) + sum(map(len, members.values()))
+            # properties
+            for p, qs in self.sup_prop.items():
+                src = pairs.get(p)
+                if src:
+                    for q in qs:
+                        pairs[q] |= src
+            for a, b in self.inverse:
+                src = pairs.get(a)
+                if src:
+                    pairs[b] |= _swap(src)
+            for p in self.symmetric:
+                pairs[p] |= _swap(pairs[p])
+            for p in self.transitive:
+                if closed.get(p) != len(pairs[p]):
+                    pairs[p] |= _transitive(pairs[p])
+                    closed[p] = len(pairs[p])
+            for q, chain in self.chains:
+                if chain:
+                    joined = pairs.get(chain[0], set())
+                    for p in chain[1:]:
+                        joined = _compose(joined, pairs.get(p, set()))
+                    pairs[q] |= joined
+            # classes
+            for r, p, v in self.has_value:
+                members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW == v}  # cls-hv2
+            for r, p, c in self.some:
+                if self.terms[c] == THING:
+                    members[r] |= {k >> 32 for k in pairs.get(p, ())}
+                else:
+                    values = members.get(c, set())
+                    members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW in values}
+            for c, ms in self.intersections:
+                if ms:
+                    members[c] |= set.intersection(*(members.get(m, set()) for m in ms))
+                for m in ms:
+                    members[m] |= members.get(c, set())
+            for c, ms in self.unions:
+                for m in ms:
+                    members[c] |= members.get(m, set())
+            for c, ds in self.sup_class.items():
+                src = members.get(c)
+                if src:
+                    for d in ds:
+                        members[d] |= src
+            for r, p, v in self.has_value:
+                pairs[p] |= {x << 32 | v for x in members.get(r, ())}  # cls-hv1
+            changed = size != sum(map(len, pairs.values())) + sum(map(len, members.values()))
+
+    def _disjointness(self) -> None:
+        """cax-dw and cax-adc, with owlrl's message."""
+        for c1, c2 in self.disjoint:
+            a = self.members.get(self.ids.get(c1, -1), set())
+            b = self.members.get(self.ids.get(c2, -1), set())
+            for x in a & b:
+                self._errors.add(
+                    f"Disjoint classes {c1.value} and {c2.value} have a common individual "
+                    f"{self.terms[x].value}"
+                )
+
+    def _inferred(self) -> list[Triple]:
+        """What the closure adds, filtered as reason.py filters it."""
+        terms, out = self.terms, []
+        keep = self._keep_subject()
+        type_id = self._id(TYPE)
+        trivial = {self.ids[t] for t in _TRIVIAL_TYPES if t in self.ids}
+        for c, xs in self.members.items():
+            if c in trivial or not _plain(terms[c]) or terms[c].value.startswith(_XSD):
+                continue
+            for x in xs - self.asserted_members.get(c, set()):
+                if keep[x]:
+                    out.append((terms[x], TYPE, terms[c]))
+        for p, ks in self.pairs.items():
+            if p == type_id:
+                continue
+            pred = terms[p]
+            new = ks - self.asserted_pairs.get(p, set())
+            reflexive = pred in _REFLEXIVE
+            check = pred not in self.loaded and pred in self.asserted.predicates
+            for k in new:
+                s, o = k >> 32, k & _LOW
+                if not keep[s] or not _plain(terms[o]) or (reflexive and s == o):
+                    continue
+                if check and self.asserted.contains(terms[s], pred, terms[o]):
+                    continue
+                out.append((terms[s], pred, terms[o]))
+        return out
+
+    def _keep_subject(self) -> list[bool]:
+        return [
+            not isinstance(t, ox.Literal | ox.BlankNode)
+            and not (isinstance(t, ox.NamedNode) and t.value.startswith(reason._BUILTIN))
+            for t in self.terms
+        ]
+
+
+def _plain(term: Term) -> bool:
+    """Not a blank node (reason._useful drops triples about blank nodes)."""
+    return not isinstance(term, ox.BlankNode)

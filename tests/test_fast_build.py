@@ -1,0 +1,88 @@
+"""The fast build (Oxigraph + compiled rules + compiled shapes) against the reference build.
+
+Same named graphs with the same triples, the same inferred graph, the same verdict; and the
+persistent store in dist/store holds exactly the dump and is replaced only by a sound build.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph
+
+from netkg.engine.store import OxigraphStore, open_built_store
+from netkg.errors import InputError
+from netkg.iris import INFERRED_GRAPH
+from netkg.pipeline.fast_build import build_fast, load_sources, write_fast
+from netkg.pipeline.layout import Source, default_sources
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return build_fast()
+
+
+def _ground(graph: Graph) -> set:
+    """Triples without blank nodes (each engine labels blank nodes its own way)."""
+    return {t for t in graph if not any(isinstance(x, BNode) for x in t)}
+
+
+def test_same_graphs_and_triples_as_the_reference(fast, built):
+    assert fast.ok and built.ok
+    assert (fast.asserted, fast.inferred) == (built.asserted, built.inferred) == (3079, 807)
+    assert fast.store.graph_names() == built.store.graph_names()
+    for name in built.store.graph_names():
+        assert fast.store.count(name) == built.store.count(name), name
+        assert _ground(fast.store.graph(name)) == _ground(built.store.graph(name)), name
+    assert fast.report is not None and fast.report.conforms
+    assert fast.report.findings == [] == built.report.findings
+
+
+def test_the_store_in_dist_holds_the_dump_and_opens_read_only(fast, tmp_path):
+    written = write_fast(fast, tmp_path)
+    assert tmp_path / "store" in written
+    store = open_built_store(tmp_path / "store")
+    dump = ox.Store()
+    dump.load(path=str(tmp_path / "netkg.nq"), format=ox.RdfFormat.N_QUADS)
+    assert len(store) == len(dump) == fast.store.count()
+    inferred = OxigraphStore(store).graph(INFERRED_GRAPH)
+    assert len(inferred) == 807
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.add(
+            ox.Quad(ox.NamedNode("urn:x-test:s"), ox.NamedNode("urn:x-test:p"), ox.Literal("o"))
+        )
+
+
+def test_an_unsound_build_leaves_the_store_alone(fast, tmp_path):
+    write_fast(fast, tmp_path)
+    before = sorted(p.name for p in (tmp_path / "store").iterdir())
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix nkg: <https://w3id.org/netkg/ontology#> .\n"
+        "<https://w3id.org/netkg/synthetic/m> a nkg:Municipality ; "
+        'nkg:municipalityCode "165" .\n',
+        encoding="utf-8",
+    )
+    from rdflib import URIRef
+
+    result = build_fast([*default_sources(), Source(bad, URIRef("urn:x-test:bad"), "input")])
+    assert not result.ok
+    written = write_fast(result, tmp_path)
+    assert tmp_path / "store" not in written
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == before
+    assert len(open_built_store(tmp_path / "store")) == fast.store.count()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_syntax_error_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('<urn:x-test:s> <urn:x-test:p> "open .\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_sources([Source(bad, INFERRED_GRAPH, "input")], ox.Store())
+    assert caught.value.line == 1
+    assert "syntax error" in str(caught.value)
+
+
+def test_open_built_store_refuses_a_folder_that_is_no_store(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not an Oxigraph store"):
+        open_built_store(tmp_path)

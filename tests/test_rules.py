@@ -1,0 +1,83 @@
+"""The fast reasoner (netkg.pipeline.rules) against the reference (owlrl via reason.py).
+
+Both must give the same inferred graph and the same inconsistencies on the shipped data, on
+every shape and quality fixture (with the ontology's axioms, as `netkg validate FILE` reasons),
+and on synthetic municipalities, some with seeded mistakes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+
+from netkg.engine.terms import to_ox
+from netkg.pipeline import synthetic
+from netkg.pipeline.layout import Source, default_sources, ontology_sources
+from netkg.pipeline.load import load_dataset
+from netkg.pipeline.reason import infer
+from netkg.pipeline.rules import Unsupported, infer_store
+
+TESTS = Path(__file__).parent
+FIXTURES = sorted((TESTS / "shapes").rglob("*.ttl")) + sorted((TESTS / "quality").glob("*.ttl"))
+# `netkg validate FILE` reasons over the ontology's axioms plus the file (build.validate_graphs)
+AXIOMS = [s for s in ontology_sources() if s.role in ("ontology", "imports")]
+
+
+def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[str]]]:
+    """(reference, fast): each the inferred triples as N-Triples terms, and inconsistencies."""
+    names = sorted({s.graph for s in sources})
+    dataset = load_dataset(sources)
+    reference = infer([dataset.graph(n) for n in names])
+    store = ox.Store()
+    for s in sources:
+        store.load(path=str(s.path), to_graph=ox.NamedNode(str(s.graph)))
+    fast = infer_store(store, [ox.NamedNode(str(n)) for n in names])
+    ref = {tuple(str(to_ox(x)) for x in t) for t in reference.graph}
+    got = {tuple(str(x) for x in t) for t in fast.triples}
+    return (ref, reference.inconsistencies), (got, fast.inconsistencies)
+
+
+def test_shipped_data_gives_the_same_inferences():
+    reference, fast = both(default_sources())
+    assert len(reference[0]) == 807
+    assert fast == reference
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
+def test_fixture_gives_the_same_inferences(fixture: Path):
+    reference, fast = both([*AXIOMS, Source(fixture, URIRef("urn:x-test:input"), "input")])
+    assert fast == reference
+
+
+def test_two_kinds_of_unit_is_the_same_inconsistency():
+    fixture = TESTS / "shapes" / "invalid" / "Unit-kind--two-kinds.ttl"
+    reference, fast = both([*AXIOMS, Source(fixture, URIRef("urn:x-test:input"), "input")])
+    assert reference[1], "the fixture should be inconsistent"
+    assert fast[1] == reference[1]
+
+
+def test_synthetic_municipalities_give_the_same_inferences(tmp_path: Path):
+    files = synthetic.write(tmp_path, 12, seeded=True)
+    sources = default_sources() + [
+        Source(p, URIRef(f"urn:x-test:{p.stem}"), "municipality") for p in files
+    ]
+    reference, fast = both(sources)
+    assert len(reference[0]) > 12 * 300
+    assert any("Disjoint classes" in m for m in reference[1])  # the seeded unit of two kinds
+    assert fast == reference
+
+
+def test_an_unsupported_axiom_is_refused(tmp_path: Path):
+    data = tmp_path / "same.ttl"
+    data.write_text(
+        "<https://w3id.org/netkg/synthetic/a> <http://www.w3.org/2002/07/owl#sameAs> "
+        "<https://w3id.org/netkg/synthetic/b> .\n",
+        encoding="utf-8",
+    )
+    store = ox.Store()
+    store.load(path=str(data), to_graph=ox.NamedNode("urn:x-test:g"))
+    with pytest.raises(Unsupported, match="sameAs"):
+        infer_store(store, [ox.NamedNode("urn:x-test:g")])
