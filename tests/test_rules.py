@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from netkg.engine.terms import to_ox
 from netkg.pipeline import synthetic
+from netkg.pipeline.fast_build import load_sources
 from netkg.pipeline.layout import Source, default_sources, ontology_sources
 from netkg.pipeline.load import load_dataset
 from netkg.pipeline.reason import infer
@@ -32,8 +33,7 @@ def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[
     dataset = load_dataset(sources)
     reference = infer([dataset.graph(n) for n in names])
     store = ox.Store()
-    for s in sources:
-        store.load(path=str(s.path), to_graph=ox.NamedNode(str(s.graph)))
+    load_sources(sources, store)  # as the fast build loads them (an SSSOM table included)
     fast = infer_store(store, [ox.NamedNode(str(n)) for n in names])
     ref = {tuple(str(to_ox(x)) for x in t) for t in reference.graph}
     got = {tuple(str(x) for x in t) for t in fast.triples}

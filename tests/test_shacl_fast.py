@@ -17,7 +17,7 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from netkg.pipeline import build, synthetic
+from netkg.pipeline import synthetic, validate
 from netkg.pipeline.layout import input_graph
 from netkg.pipeline.load import parse_file
 from netkg.pipeline.reason import infer
@@ -68,7 +68,7 @@ def both(data: Graph, focus: set | None = None) -> tuple[list[tuple], list[tuple
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
 def test_fixture_gives_the_same_findings(fixture: Path):
     graph = parse_file(fixture, into=Graph(identifier=input_graph(fixture)))
-    context, context_inferred, axioms = build._context(())
+    context, context_inferred, axioms = validate._context(())
     data = Graph()
     for g in (context, context_inferred, graph, infer([axioms, graph]).graph):
         for triple in g:
@@ -93,7 +93,7 @@ def test_seeded_violations_give_the_same_findings(tmp_path: Path):
     data = Graph()
     for path in synthetic.write(tmp_path, 14, seeded=True):
         parse_file(path, into=data)
-    context, context_inferred, axioms = build._context(())
+    context, context_inferred, axioms = validate._context(())
     for g in (context, context_inferred, infer([axioms, data]).graph):
         for triple in g:
             data.add(triple)

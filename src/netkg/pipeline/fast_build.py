@@ -36,6 +36,7 @@ from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
 from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, parse_file, rdf_format
 from netkg.pipeline.reason import infer
+from netkg.pipeline.sssom import is_sssom
 from netkg.pipeline.validate import validate_graph
 
 STORE_DIR = "store"
@@ -78,10 +79,14 @@ def load_sources(sources: list[Source], store: ox.Store) -> None:
     """Parse each source into its named graph; InputError with line and column on bad syntax."""
     for source in sources:
         path = Path(source.path)
+        graph = ox.NamedNode(str(source.graph))
+        if is_sssom(path):  # a mapping table: read into RDF by netkg.pipeline.sssom
+            data = parse_file(path).serialize(format="nt", encoding="utf-8")
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            continue
         rdf_format(path)  # refuses unknown suffixes with the reference's message
         if not path.is_file():
             raise InputError(path, "no such file" if not path.exists() else "not a file")
-        graph = ox.NamedNode(str(source.graph))
         fmt = _OX_FORMAT.get(path.suffix.lower())
         if fmt is None:  # JSON-LD: through rdflib, which refuses remote contexts
             data = parse_file(path).serialize(format="nt", encoding="utf-8")

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 
 import pyoxigraph as ox
 from owlrl.DatatypeHandling import AltXSDToPYTHON
@@ -127,7 +126,10 @@ class FastInference:
 
 
 def _rq(name: str) -> str:
-    return resources.files("netkg.pipeline").joinpath(f"rq/{name}").read_text(encoding="utf-8")
+    """One of netkg's internal queries (queries/internal/), read as it stands."""
+    from netkg.pipeline.layout import query_dir, shipped_root
+
+    return (query_dir(shipped_root()) / "internal" / name).read_text(encoding="utf-8")
 
 
 def infer_store(

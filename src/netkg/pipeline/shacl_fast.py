@@ -7,7 +7,7 @@ the store once into dictionaries, and each shape runs once over its focus nodes.
 
 Only the SHACL Core features netkg's shapes use are implemented (targets by class, node, subjects
 and objects; predicate, inverse, sequence, alternative and one-or-more paths; class, datatype,
-nodeKind, pattern, languageIn, in, hasValue, minInclusive, minExclusive, min/maxCount,
+nodeKind, pattern, languageIn, in, hasValue, min/maxInclusive, min/maxExclusive, min/maxCount,
 uniqueLang, or, xone, node, property, qualifiedValueShape with qualifiedMin/MaxCount). A shapes
 graph with anything else, or with a top-level rule that has no sh:message, raises `Unsupported`:
 the caller then runs pyshacl (netkg.pipeline.validate), the reference. Results follow pyshacl's
@@ -77,6 +77,8 @@ _CONSTRAINTS = {
     SH.hasValue,
     SH.minInclusive,
     SH.minExclusive,
+    SH.maxInclusive,
+    SH.maxExclusive,
     SH.minCount,
     SH.maxCount,
     SH.uniqueLang,
@@ -402,11 +404,10 @@ class _Validator:
         elif kind == "hasValue":
             if c[1] not in values:
                 fail("HasValueConstraintComponent", None)
-        elif kind in ("minInclusive", "minExclusive"):
+        elif kind in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive"):
             for v in values:
-                if not _min_ok(v, c[1], kind == "minInclusive", self):
-                    name = "MinInclusive" if kind == "minInclusive" else "MinExclusive"
-                    fail(f"{name}ConstraintComponent", v)
+                if not _bound_ok(v, c[1], kind, self):
+                    fail(f"{kind[0].upper()}{kind[1:]}ConstraintComponent", v)
         elif kind == "minCount":
             if len(values) < c[1]:
                 fail("MinCountConstraintComponent", None)
@@ -486,8 +487,8 @@ def _node_kind_ok(v: Term, kind: URIRef) -> bool:
     return kind in _LITERAL_KINDS
 
 
-def _min_ok(v: Term, bound: Literal, inclusive: bool, validator: _Validator) -> bool:
-    """pyshacl's MinInclusive/MinExclusive comparison."""
+def _bound_ok(v: Term, bound: Literal, kind: str, validator: _Validator) -> bool:
+    """pyshacl's Min/MaxInclusive and Min/MaxExclusive comparison."""
     if not isinstance(v, ox.Literal):
         return False
     lit = validator.rdflib(v)
@@ -498,7 +499,12 @@ def _min_ok(v: Term, bound: Literal, inclusive: bool, validator: _Validator) -> 
         cmp = compare_literal(lit, bound)
     except (TypeError, NotImplementedError):
         return False
-    return cmp >= 0 if inclusive else cmp > 0
+    return {
+        "minInclusive": cmp >= 0,
+        "minExclusive": cmp > 0,
+        "maxInclusive": cmp <= 0,
+        "maxExclusive": cmp < 0,
+    }[kind]
 
 
 def load_shapes_fast(paths: Iterable[Path] = ()) -> Graph:
