@@ -14,7 +14,7 @@ holding the password, so it never appears on a command line) or an explicit `--n
 store is never written to by a command that merely forgot its credentials. The password is kept
 in memory only, and no message contains it.
 
-Module-level imports are the standard library only; rdflib and pyoxigraph load when the command
+Module-level imports are the standard library only; rdflib and Oxigraph load when the command
 runs (see netkg.cli).
 """
 
