@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal
@@ -182,7 +183,22 @@ def inline_query(text: str) -> CatalogueQuery:
 
 
 def parse_query_file(path: Path) -> CatalogueQuery:
-    """Read an .rq file and its header; a malformed header names the file and line."""
+    """Read an .rq file and its header; a malformed header names the file and line.
+
+    Parsed once per file version: a command that runs several queries (and the checks
+    behind them) looks the catalogue up many times, and re-reading every file each time
+    showed up in `diagram` and `compare`.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such query file") from None
+    return _parse_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _parse_file(path: Path, mtime_ns: int, size: int) -> CatalogueQuery:
+    """parse_query_file for one version of the file (the cache key is its mtime and size)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -40,12 +40,10 @@ def load_published(
     location: Path | None = None,
 ) -> KnowledgeGraph:
     """The published dataset in a new Oxigraph store (on disk at `location` if given)."""
-    from rdflib import URIRef
-
     from netkg.engine.terms import checked_iri
 
     graph = open_graph(graph_file, engine="oxigraph", location=location)
-    where = None if endpoint is None else URIRef(checked_iri(endpoint))
+    where = None if endpoint is None else checked_iri(endpoint)
     graph.add_graph(DESCRIPTION_GRAPH, publication(where))
     graph.flush()
     return graph

@@ -279,7 +279,9 @@ class WebApp:
         if len(queries) != 1 or not queries[0].strip():
             return text_reply(400, "Give exactly one non-empty 'query'.")
         graphs = {k: fields.get(k, []) for k in ("default-graph-uri", "named-graph-uri")}
-        bad = [g for gs in graphs.values() for g in gs if not _is_iri(g)]
+        from netkg.engine.terms import is_iri
+
+        bad = [g for gs in graphs.values() for g in gs if not is_iri(g)]
         if bad:
             return text_reply(400, f"not an IRI: {bad[0]!r}")
         accept = headers.get("Accept")
@@ -324,12 +326,6 @@ class WebApp:
 
     def _html(self, page: str) -> Reply:
         return Reply(200, "text/html; charset=utf-8", page.encode("utf-8"))
-
-
-def _is_iri(value: str) -> bool:
-    from netkg.engine.terms import is_iri
-
-    return is_iri(value)
 
 
 class _Stop(Exception):
