@@ -92,10 +92,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def archived_text(path: Path) -> str:
-    """An excerpt file's text without its '#' header lines, normalised."""
+def archived_text(path: Path, excerpt: bool = True) -> str:
+    """An archived text, normalised; an excerpt file without its '#' header lines (a full local
+    copy is taken whole)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return normalise("\n".join(line for line in lines if not line.startswith("#")))
+    return normalise("\n".join(line for line in lines if not (excerpt and line.startswith("#"))))
 
 
 def check_quotes(data: Graph, base: Path) -> int:
@@ -115,17 +116,17 @@ def check_quotes(data: Graph, base: Path) -> int:
                 "(nkg:excerptFile or nkg:localCopy)"
             )
         texts = []
-        for path in files:
+        for path, excerpt in files:
             if path not in cache:
                 if not path.is_file():
                     raise QuoteNotFound(f"{_short(source)}: archived file {path} does not exist")
-                cache[path] = archived_text(path)
+                cache[path] = archived_text(path, excerpt)
             texts.append(cache[path])
         for quote in sorted(data.objects(evidence, NKG.quote)):
             checked += 1
             wanted = normalise(str(quote))
             if not any(wanted in text for text in texts):
-                names = ", ".join(str(_relative(p, base)) for p in files)
+                names = ", ".join(str(_relative(p, base)) for p, _ in files)
                 raise QuoteNotFound(
                     f"quote of {_short(evidence)} not found verbatim in {names}: \"{quote}\""
                 )
@@ -168,11 +169,13 @@ def _is_fact(g: Graph, s, p) -> bool:
     return not any((s, RDF.type, t) in g for t in NOT_FACT_SUBJECTS)
 
 
-def _archive_files(data: Graph, source, base: Path) -> list[Path]:
+def _archive_files(data: Graph, source, base: Path) -> list[tuple[Path, bool]]:
+    """(path, is an excerpt file) for each archived text of the source."""
     if source is None:
         return []
-    paths = [*data.objects(source, NKG.excerptFile), *data.objects(source, NKG.localCopy)]
-    return [base / str(p) for p in sorted(paths) if isinstance(p, Literal)]
+    excerpts = sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
+    copies = sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))
+    return [(base / str(p), True) for p in excerpts] + [(base / str(p), False) for p in copies]
 
 
 def _relative(path: Path, base: Path) -> Path:
