@@ -128,7 +128,7 @@ def check_quotes(data: Graph, base: Path) -> int:
             if not any(wanted in text for text in texts):
                 names = ", ".join(str(_relative(p, base)) for p, _ in files)
                 raise QuoteNotFound(
-                    f"quote of {_short(evidence)} not found verbatim in {names}: \"{quote}\""
+                    f'quote of {_short(evidence)} not found verbatim in {names}: "{quote}"'
                 )
     return checked
 
