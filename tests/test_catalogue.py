@@ -377,14 +377,16 @@ def test_strategy_documents_authors_and_posts(kg):
         *s2013,
         *chapter,
         "Mette Horsgaard",
-        "Head of the Secretariat for the Network Structure",
+        "Leder af Sekretariat for Netværksstrukturen (head of the Secretariat for the Network "
+        "Structure)",
     ) in got
     assert (
         ALB,
         *s2013,
         *chapter,
         "Marie-Louise Lunderød",
-        "Consultant, Secretariat for Politics and Leadership",
+        "Konsulent, Sekretariat for Politik og Ledelse (consultant, Secretariat for Politics "
+        "and Leadership)",
     ) in got
     assert len(got) == 9
     assert {r[4] for r in got} == {
@@ -415,7 +417,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Mette Horsgaard",
-            "Head of the Secretariat for the Network Structure",
+            "Leder af Sekretariat for Netværksstrukturen (head of the Secretariat for the Network "
+            "Structure)",
             SNS,
             "",
             "",
@@ -425,7 +428,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Ida Skov Nielsen",
-            "Network consultant, Secretariat for the Network Structure",
+            "Netværkskonsulent, Sekretariat for Netværksstrukturen (network consultant, "
+            "Secretariat for the Network Structure)",
             SNS,
             "",
             "",
@@ -435,7 +439,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Marie-Louise Lunderød",
-            "Consultant, Secretariat for Politics and Leadership",
+            "Konsulent, Sekretariat for Politik og Ledelse (consultant, Secretariat for Politics "
+            "and Leadership)",
             SPL,
             "",
             "",

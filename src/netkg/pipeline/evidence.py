@@ -22,6 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from netkg.errors import NetkgError
 from netkg.iris import ID, NKG, PROV, SCHEMA
@@ -66,7 +67,7 @@ class Coverage:
     facts: int = 0
     quoted: int = 0
     quotes: int = 0
-    unquoted: list[tuple[URIRef, URIRef]] = field(default_factory=list)
+    unquoted: list[tuple[Node, Node]] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -107,7 +108,7 @@ def check_quotes(data: Graph, base: Path) -> int:
     """
     cache: dict[Path, str] = {}
     checked = 0
-    for evidence in sorted(set(data.subjects(RDF.type, NKG.Evidence))):
+    for evidence in sorted(set(data.subjects(RDF.type, NKG.Evidence)), key=str):
         source = data.value(evidence, PROV.wasQuotedFrom)
         files = _archive_files(data, source, base)
         if not files:
@@ -122,7 +123,7 @@ def check_quotes(data: Graph, base: Path) -> int:
                     raise QuoteNotFound(f"{_short(source)}: archived file {path} does not exist")
                 cache[path] = archived_text(path, excerpt)
             texts.append(cache[path])
-        for quote in sorted(data.objects(evidence, NKG.quote)):
+        for quote in sorted(data.objects(evidence, NKG.quote), key=str):
             checked += 1
             wanted = normalise(str(quote))
             if not any(wanted in text for text in texts):
@@ -135,7 +136,7 @@ def check_quotes(data: Graph, base: Path) -> int:
 
 def coverage(graphs: Iterable[Graph], evidence: Graph) -> Coverage:
     """How many facts in `graphs` an nkg:Evidence in `evidence` supports."""
-    supported: dict[tuple[URIRef, URIRef], set | None] = {}
+    supported: dict[tuple[Node, Node], set[Node] | None] = {}  # None: every value
     for ev in evidence.subjects(RDF.type, NKG.Evidence):
         values = set(evidence.objects(ev, NKG.evidenceValue))
         for subject in evidence.objects(ev, NKG.evidenceFor):
@@ -143,23 +144,24 @@ def coverage(graphs: Iterable[Graph], evidence: Graph) -> Coverage:
                 key = (subject, prop)
                 if not values:
                     supported[key] = None
-                elif key not in supported or supported[key] is not None:
-                    supported[key] = (supported.get(key) or set()) | values
+                elif key not in supported:
+                    supported[key] = set(values)
+                elif (known := supported[key]) is not None:
+                    supported[key] = known | values
     result = Coverage(quotes=sum(1 for _ in evidence.subject_objects(NKG.quote)))
     facts: set[tuple] = set()
     for g in graphs:
         for s, p, o in g:
             if _is_fact(g, s, p):
                 facts.add((s, p, o))
-    missing: set[tuple[URIRef, URIRef]] = set()
+    missing: set[tuple[Node, Node]] = set()
     for s, p, o in facts:
         result.facts += 1
-        allowed = supported.get((s, p), False)
-        if allowed is None or (allowed and o in allowed):
+        if (s, p) in supported and ((allowed := supported[(s, p)]) is None or o in allowed):
             result.quoted += 1
         else:
             missing.add((s, p))
-    result.unquoted = sorted(missing)
+    result.unquoted = sorted(missing, key=str)
     return result
 
 
