@@ -60,7 +60,9 @@ def compare(
     labels = _labels(kg, lang)
     listed = kg.dataframe("municipalities", **params)
     described = {
-        m for m, d in zip(listed.municipality, listed.described, strict=True) if str(d) == "True"
+        m
+        for m, d in zip(listed.municipality, listed.described, strict=True)
+        if str(d).lower() == "true"
     }
     if wanted:
         unknown = [m for m in wanted if m not in labels]
