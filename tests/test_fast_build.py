@@ -45,7 +45,7 @@ def test_the_store_in_dist_holds_the_dump_and_opens_read_only(fast, tmp_path):
     dump = ox.Store()
     dump.load(path=str(tmp_path / "netkg.nq"), format=ox.RdfFormat.N_QUADS)
     assert len(store) == len(dump) == fast.store.count()
-    inferred = OxigraphStore(store).graph(INFERRED_GRAPH)
+    inferred = OxigraphStore(store=store).graph(INFERRED_GRAPH)
     assert len(inferred) == 807
     with pytest.raises(RuntimeError, match="read-write"):
         store.add(

@@ -99,6 +99,8 @@ _COMPONENTS = {
     "MinCountConstraintComponent": SH.MinCountConstraintComponent,
     "MinExclusiveConstraintComponent": SH.MinExclusiveConstraintComponent,
     "MinInclusiveConstraintComponent": SH.MinInclusiveConstraintComponent,
+    "MaxExclusiveConstraintComponent": SH.MaxExclusiveConstraintComponent,
+    "MaxInclusiveConstraintComponent": SH.MaxInclusiveConstraintComponent,
     "NodeConstraintComponent": SH.NodeConstraintComponent,
     "NodeKindConstraintComponent": SH.NodeKindConstraintComponent,
     "OrConstraintComponent": SH.OrConstraintComponent,
