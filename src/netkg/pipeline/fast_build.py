@@ -46,7 +46,7 @@ class BuiltStore(OxigraphStore):
     """The built Oxigraph store, with the size of each named graph counted once."""
 
     def __init__(self, store: ox.Store) -> None:
-        super().__init__(store)
+        super().__init__(store=store)
         self._sizes: dict[URIRef, int] | None = None
         self.outputs: _Outputs | None = None
 
