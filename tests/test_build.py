@@ -52,7 +52,7 @@ def test_named_graphs(built):
         # unit kind: class → classification (owl:hasValue)
         (URIRef(ALB + "unit-ppr"), ORG.classification, URIRef(PREFIXES["uk"] + "department")),
         # legal basis → § 17, stk. 4 committee (intersection with hasValue)
-        (URIRef(ALB + "initiative-udvalg-borgerdeltagelse"), RDF.type, NKG.Section17Committee),
+        (URIRef(ALB + "initiative-udvalg-borgerinddragelse"), RDF.type, NKG.Section17Committee),
         # a tenure's holder holds its post (property chain)
         (PERSON["jette-runchel"], ORG.holds, URIRef(ALB + "post-kommunaldirektoer")),
         # a network is inside the municipality (sub-properties + transitivity)

@@ -373,14 +373,16 @@ def test_strategy_documents_authors_and_posts(kg):
         *s2013,
         *chapter,
         "Mette Horsgaard",
-        "Head of the Secretariat for the Network Structure",
+        "Leder af Sekretariat for Netværksstrukturen (head of the Secretariat for the Network "
+        "Structure)",
     ) in got
     assert (
         ALB,
         *s2013,
         *chapter,
         "Marie-Louise Lunderød",
-        "Consultant, Secretariat for Politics and Leadership",
+        "Konsulent, Sekretariat for Politik og Ledelse (consultant, Secretariat for Politics "
+        "and Leadership)",
     ) in got
     assert len(got) == 9
     assert {r[4] for r in got} == {
@@ -413,7 +415,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Mette Horsgaard",
-            "Head of the Secretariat for the Network Structure",
+            "Leder af Sekretariat for Netværksstrukturen (head of the Secretariat for the Network "
+            "Structure)",
             SNS,
             "",
             "",
@@ -423,7 +426,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Ida Skov Nielsen",
-            "Network consultant, Secretariat for the Network Structure",
+            "Netværkskonsulent, Sekretariat for Netværksstrukturen (network consultant, "
+            "Secretariat for the Network Structure)",
             SNS,
             "",
             "",
@@ -433,7 +437,8 @@ def test_post_holders(kg):
         (
             ALB,
             "Marie-Louise Lunderød",
-            "Consultant, Secretariat for Politics and Leadership",
+            "Konsulent, Sekretariat for Politik og Ledelse (consultant, Secretariat for Politics "
+            "and Leadership)",
             SPL,
             "",
             "",
@@ -490,6 +495,10 @@ def test_typology_arnstein_in_order(kg):
 
 
 def test_cocreation_overview(kg):
+    committee = (
+        "§ 17, stk. 4-udvalg om Politik for borgerinddragelse "
+        "(section 17(4) committee on the policy for citizen involvement)"
+    )
     got = rows(kg, "cocreation-overview", municipality="albertslund")
     assert {r[-1] for r in got} == {""}  # status: empty when no day is given
     assert [r[:-1] for r in got] == [
@@ -497,23 +506,14 @@ def test_cocreation_overview(kg):
             ALB,
             ALBERTSLUND,
             "initiative",
-            "alb:initiative-udvalg-borgerdeltagelse",
-            "Section 17(4) committee on a citizen-participation policy",
+            "alb:initiative-udvalg-borgerinddragelse",
+            committee,
             "",
             "Section 17(4) of the Danish Local Government Act (Styrelsesloven)",
-            "Partnership",
+            "Placation",
             "Arnstein's ladder of citizen participation (1969)",
-        ),
-        (
-            ALB,
-            ALBERTSLUND,
-            "plan made with citizens",
-            "alb:policy-borgerdeltagelse",
-            "Citizen-participation policy",
-            "",
-            "",
-            "",
-            "",
+            "alb:coding-udvalg-borgerinddragelse-arnstein",
+            "Interpretation by netkg",
         ),
         (
             ALB,
@@ -521,10 +521,7 @@ def test_cocreation_overview(kg):
             "plan made with citizens",
             "alb:policy-faelles-om-albertslund",
             "Fælles om Albertslund (Together about Albertslund)",
-            "",
-            "",
-            "",
-            "",
+            *[""] * 6,
         ),
         (
             ALB,
@@ -533,11 +530,25 @@ def test_cocreation_overview(kg):
             "alb:strategy-albertslund-2024",
             "Albertslund 2024",
             "2013",
-            "",
-            "",
-            "",
+            *[""] * 5,
+        ),
+        (
+            ALB,
+            ALBERTSLUND,
+            "plan made with citizens",
+            "alb:policy-borgerinddragelse",
+            "Politik for borgerinddragelse (policy for citizen involvement)",
+            "2013",
+            *[""] * 5,
         ),
     ]
+
+
+def test_no_coding_becomes_a_bare_type(kg):
+    """A coding is an interpretation: the reasoner must not turn it into nkg:cocreationType."""
+    assert rows(kg, "quality-coding-as-fact") == []
+    codings = [r for r in rows(kg, "cocreation-overview") if r[7]]
+    assert codings and all(r[9] and r[10] == "Interpretation by netkg" for r in codings)
 
 
 def test_adopted_before(kg):
@@ -562,7 +573,7 @@ def test_publications(kg):
             ALB,
             ALBERTSLUND,
             "Annika Agger",
-            "",
+            "2015",
         ),
         (
             "doc:thorup-2017",
@@ -590,7 +601,7 @@ def test_counts(kg):
     assert rows(kg, "counts", municipality="albertslund") == [
         (ALB, "declared networks", "Innovation network", "1"),
         (ALB, "declared networks", "Welfare network", "15"),
-        (ALB, "documents", "", "12"),
+        (ALB, "documents", "", "17"),
         (ALB, "initiatives", "", "1"),
         (ALB, "networks", "Innovation network", "2"),
         (ALB, "networks", "Welfare network", "5"),
@@ -604,12 +615,119 @@ def test_counts(kg):
 
 def test_fact_source(kg):
     got = rows(kg, "fact-source", resource="alb:network-haervaerk")
+    # the access date is the day the stored copy was read and its excerpt archived
     assert [(r[1], r[4], r[6]) for r in got] == [
-        ("doc:albertslund-innovationsnetvaerk", "2026-11-27", "netkg domain brief"),
-        ("doc:albertslund-netvaerk-foraar-2015", "2026-11-27", "netkg domain brief"),
+        ("doc:albertslund-innovationsnetvaerk", "2026-11-29", "netkg domain brief"),
+        ("doc:albertslund-netvaerk-foraar-2015", "2026-11-29", "netkg domain brief"),
     ]
     seed = rows(kg, "fact-source", resource="alb:assumption-2")
     assert [(r[1], r[5]) for r in seed] == [(SEED, "data/sources/000_ec5ca23fbc656b57.txt")]
+    brief_only = rows(kg, "fact-source", resource="alb:strategy-albertslund-2024")
+    assert [(r[1], r[4]) for r in brief_only] == [("doc:netkg-domain-brief", "")]  # no date
+
+
+SPRING_2015 = "doc:albertslund-netvaerk-foraar-2015"
+SPRING_2015_FILE = "data/sources/excerpts/albertslund-netvaerk-foraar-2015.txt"
+
+
+def test_fact_evidence(kg):
+    assert rows(kg, "fact-evidence", resource="alb:network-haervaerk") == [
+        (
+            "alb:network-haervaerk",
+            "org:classification",
+            "ant:velfaerdsnetvaerk",
+            "I foråret 2015 blev der igangsat 15 velfærdsnetværk",
+            SPRING_2015,
+            SPRING_2015_FILE,
+            "alb:evidence-spring-2015-welfare",
+        ),
+        (
+            "alb:network-haervaerk",
+            "nkg:ledBy",
+            "person:jan-lauge-olsen",
+            "Hærværk – Et netværk med fokus på at begrænse problemer med hærværk "
+            "Netværksleder: Jan Lauge Olsen",
+            SPRING_2015,
+            SPRING_2015_FILE,
+            "alb:evidence-haervaerk",
+        ),
+        (
+            "alb:network-haervaerk",
+            "nkg:startPeriod",
+            "foråret 2015",
+            "I foråret 2015 blev der igangsat 15 velfærdsnetværk",
+            SPRING_2015,
+            SPRING_2015_FILE,
+            "alb:evidence-spring-2015-welfare",
+        ),
+        (
+            "alb:network-haervaerk",
+            "nkg:startPeriod",
+            "spring 2015",
+            "I foråret 2015 blev der igangsat 15 velfærdsnetværk",
+            SPRING_2015,
+            SPRING_2015_FILE,
+            "alb:evidence-spring-2015-welfare",
+        ),
+        (
+            "alb:network-haervaerk",
+            "nkg:startYear",
+            "2015",
+            "I foråret 2015 blev der igangsat 15 velfærdsnetværk",
+            SPRING_2015,
+            SPRING_2015_FILE,
+            "alb:evidence-spring-2015-welfare",
+        ),
+    ]
+
+
+def test_fact_evidence_corrected_facts(kg):
+    """The audit's corrections, each with the quote that now stands behind it."""
+    kbh = rows(kg, "fact-evidence", resource=f"{ID}koebenhavn/policy-principper-for-dialog")
+    assert {(r[1], r[2], r[3]) for r in kbh} == {
+        ("nkg:adoptedBy", "mun:koebenhavn", PRINCIPLES_2016),
+        ("nkg:adoptionYear", "2016", PRINCIPLES_2016),
+    }
+    aarhus = rows(kg, "fact-evidence", resource=f"{ID}aarhus/initiative-medborgerskabsudvalg")
+    assert "nkg:legalBasis" not in {r[1] for r in aarhus}  # no page says section 17(4)
+    assert ("nkg:startYear", "2014") in {(r[1], r[2]) for r in aarhus}
+    alb = rows(kg, "fact-evidence", resource="alb:policy-borgerinddragelse")
+    assert ("nkg:adoptionYear", "2013", "doc:dknyt-albertslund-borgersamling-2020") in {
+        (r[1], r[2], r[4]) for r in alb
+    }
+
+
+PRINCIPLES_2016 = (
+    "Borgerrepræsentationen har nemlig vedtaget fem nye principper for øget dialog med "
+    "københavnerne."
+)
+ID = "https://w3id.org/netkg/id/"
+
+
+def test_municipalities_all_98(kg):
+    got = rows(kg, "municipalities")
+    assert len(got) == 98
+    assert len({r[2] for r in got}) == 98  # one code each
+    described = sorted(r[0] for r in got if r[4] == "true")
+    assert described == [
+        "mun:aarhus",
+        "mun:albertslund",
+        "mun:furesoe",
+        "mun:gentofte",
+        "mun:gladsaxe",
+        "mun:helsingoer",
+        "mun:holbaek",
+        "mun:koebenhavn",
+        "mun:roskilde",
+        "mun:skanderborg",
+    ]
+    by_code = {r[2]: (r[1], r[3]) for r in got}
+    assert by_code["0260"] == ("Halsnæs Municipality", "Capital Region of Denmark")
+    assert by_code["0270"] == ("Gribskov Municipality", "Capital Region of Denmark")
+    assert by_code["0825"] == ("Læsø Municipality", "North Denmark Region")
+    assert by_code["0400"] == ("Bornholm Regional Municipality", "Capital Region of Denmark")
+    regions = {r[3] for r in got}
+    assert len(regions) == 5
 
 
 def test_knowledge_gaps(kg):
@@ -618,6 +736,8 @@ def test_knowledge_gaps(kg):
         "alb:gap-administrations-before-2013",
         "alb:gap-area-directors",
         "alb:gap-assumptions-strategy-2013",
+        "alb:gap-chapter-publication",
+        "alb:gap-innovation-network-spring-2015",
         "alb:gap-department-list",
         "alb:gap-department-pillars",
         "alb:gap-network-director",
@@ -656,7 +776,8 @@ def test_quality_query_finds_nothing_on_shipped_data(query: CatalogueQuery, kg):
 
 @pytest.mark.parametrize("query", CATALOGUE.values(), ids=list(CATALOGUE))
 def test_oxigraph_engine_gives_the_same_answers(query: CatalogueQuery, kg, kg_oxigraph):
-    params = {"resource": "alb:network-haervaerk"} if query.name == "fact-source" else {}
+    needs_resource = ("fact-source", "fact-evidence")
+    params = {"resource": "alb:network-haervaerk"} if query.name in needs_resource else {}
     expected = sorted(rows(kg, query.name, **params))
     assert sorted(rows(kg_oxigraph, query.name, **params)) == expected
 

@@ -52,7 +52,10 @@ requires_virtuoso = pytest.mark.skipif(
 )
 
 CATALOGUE = load_catalogue()
-PARAMS = {"fact-source": {"resource": "alb:network-haervaerk"}}  # its only required parameter
+PARAMS = {  # their only required parameter
+    "fact-source": {"resource": "alb:network-haervaerk"},
+    "fact-evidence": {"resource": "alb:network-haervaerk"},
+}
 PASSWORD_VAR = "NETKG_TEST_PUBLISH_PASSWORD"
 ROW = re.compile(r"^(\S+)\s+(\d+)\s+(updated|unchanged|failed|not sent)\s+(\S+)$")
 

@@ -61,7 +61,8 @@ def local(built) -> KnowledgeGraph:
 
 @pytest.mark.parametrize("name", list(CATALOGUE))
 def test_remote_answers_equal_local_answers(name, remote, local):
-    params = {"resource": "alb:network-haervaerk"} if name == "fact-source" else {}
+    needs_resource = ("fact-source", "fact-evidence")
+    params = {"resource": "alb:network-haervaerk"} if name in needs_resource else {}
     assert sorted(rows(remote, name, **params)) == sorted(rows(local, name, **params))
 
 

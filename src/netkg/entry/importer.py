@@ -415,6 +415,11 @@ class _Converter:
                 chosen = self._choice(sheet, row, column)
                 if chosen is not None and chosen.iri is not None:
                     yield chosen.iri
+            elif kind == "choices":  # several values from the list, separated by ;
+                for value in _split(raw):
+                    chosen = self._choice(sheet, row, column, raw=value)
+                    if chosen is not None and chosen.iri is not None:
+                        yield chosen.iri
             elif kind in ("ref", "refs"):
                 values = _split(raw) if kind == "refs" else [raw]
                 for value in values:
@@ -436,8 +441,10 @@ class _Converter:
             }.get(kind, message or "not a valid value")
             self._problem(sheet, row, column, raw, what, fix or column.guide)
 
-    def _choice(self, sheet: Sheet, row: Row, column: Column, report: bool = True) -> Choice | None:
-        raw = row.cells.get(column.key, "")
+    def _choice(
+        self, sheet: Sheet, row: Row, column: Column, report: bool = True, raw: str | None = None
+    ) -> Choice | None:
+        raw = row.cells.get(column.key, "") if raw is None else raw
         if not raw:
             return None
         key = (sheet.key, column.key)
@@ -494,6 +501,8 @@ class _Converter:
                 )
             return None
         sheets = [target] if target != "any" else [k for k in self.ids]
+        if target == "any" and "/" in value and value.split("/", 1)[0] in self.ids:
+            sheets, value = [value.split("/", 1)[0]], value.split("/", 1)[1]  # sheet/id
         for key in sheets:
             if value in self.ids.get(key, {}):
                 found = self.ids[key][value]

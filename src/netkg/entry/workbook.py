@@ -135,7 +135,7 @@ class Choice:
 
 def controlled_values(column: Column, context: Graph) -> list[Choice]:
     """The drop-down values of a concept or choice column, with every spelling accepted."""
-    if column.kind == "choice":
+    if column.kind in ("choice", "choices"):
         return [
             Choice(c["value"], curie(c["iri"]) if "iri" in c else None, c, {c["value"].lower()})
             for c in column.spec["choices"]

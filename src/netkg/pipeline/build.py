@@ -19,12 +19,14 @@ from netkg.atomic import write_all
 from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.evidence import Coverage, check_quotes, coverage
 from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import (
     GRAPH_FILE,
     Source,
     default_sources,
     display_path,
+    root,
 )
 from netkg.pipeline.load import load_dataset, new_dataset
 from netkg.pipeline.progress import Progress, quiet
@@ -44,6 +46,7 @@ class BuildResult:
     report: Report | None
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    evidence: Coverage | None = None
 
     @property
     def ok(self) -> bool:
@@ -67,6 +70,8 @@ class BuildResult:
                 f"conforms: {'yes' if r.conforms else 'NO'} "
                 f"({r.violations} violations, {r.warnings} warnings)"
             )
+        if self.evidence is not None:
+            lines.append(f"  evidence  {t.get('evidence', 0):6.2f} s  {self.evidence.line()}")
         if "write" in t:
             lines.append(
                 f"  write     {t['write']:6.2f} s  {', '.join(str(p) for p in self.written)}"
@@ -97,6 +102,16 @@ def build(
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    data_roles = ("shared", "municipality", "input")
+    facts = [dataset.graph(g) for g in sorted({s.graph for s in sources if s.role in data_roles})]
+    data = Graph()
+    for g in facts:
+        data += g
+    check_quotes(data, root())  # a quote missing from its archived source stops the build
+    evidence = coverage(facts, data)
+    timings["evidence"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
     with progress.step("reason"):
         inference = infer(graphs)
@@ -125,7 +140,14 @@ def build(
     description = describe({**named, INFERRED_GRAPH: inference.graph, VALIDITY_GRAPH: valid_time})
     store.add_graph(DESCRIPTION_GRAPH, description)
     return BuildResult(
-        store, sources, asserted, len(inference.graph), inference.inconsistencies, report, timings
+        store,
+        sources,
+        asserted,
+        len(inference.graph),
+        inference.inconsistencies,
+        report,
+        timings,
+        evidence=evidence,
     )
 
 
@@ -169,5 +191,6 @@ def _report_json(result: BuildResult) -> dict:
             "warnings": report.warnings,
         },
         "inconsistencies": result.inconsistencies,
+        "evidence": None if result.evidence is None else result.evidence.as_json(),
         "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
     }

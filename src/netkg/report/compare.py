@@ -25,23 +25,26 @@ if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
 
     from netkg.query.graph import KnowledgeGraph
 
-TABLES = ("matrix", "models", "timeline", "counts", "instruments")
+TABLES = ("matrix", "codings", "models", "timeline", "counts", "instruments", "undescribed")
+CODING = " (coding)"  # marks a matrix column that is an interpretation, not a sourced fact
 
 
 @dataclass
 class Comparison:
     """The comparison tables as pandas DataFrames, for notebooks and for the report."""
 
-    matrix: pandas.DataFrame  # municipality × (type | instrument) → items
+    matrix: pandas.DataFrame  # municipality × (coding | type | instrument) → items
     models: pandas.DataFrame  # municipality, model
     timeline: pandas.DataFrame  # municipality, year, endYear, kind, item
     counts: pandas.DataFrame  # municipality × measure → count
     instruments: pandas.DataFrame  # instrument, municipalities, names
     municipalities: list[str]
     translations: object = None  # with a typology: the cells reached through the crosswalk
+    codings: pandas.DataFrame | None = None  # municipality, coding ("typology: type"), basis
+    undescribed: pandas.DataFrame | None = None  # municipality, code, region: only listed
 
     def tables(self) -> dict[str, pandas.DataFrame]:
-        found = {name: getattr(self, name) for name in TABLES}
+        found = {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
         if self.translations is not None:
             found["translations"] = self.translations
         return found
@@ -54,9 +57,9 @@ def compare(
     lang: str = "en",
     as_of: str | None = None,
 ) -> Comparison:
-    """The comparison of the given municipalities (short names, prefixed names or IRIs; all if
-    none), optionally in the types of one typology: then codings in other typologies are
-    translated into it through the crosswalk, in cells marked "(translated)"."""
+    """The comparison of the given municipalities (short names, prefixed names or IRIs; all that
+    netkg describes if none), optionally in the types of one typology: then codings in other
+    typologies are translated into it through the crosswalk, in cells marked "(translated)"."""
 
     wanted = _resolve(municipalities)
     params: dict[str, Any] = {"lang": lang}
@@ -75,6 +78,12 @@ def compare(
     timeline = kg.dataframe("adoption-timeline", **params)
     counts_rows = kg.dataframe("counts")
     labels = _labels(kg, lang)
+    listed = kg.dataframe("municipalities", **params)
+    described = {
+        m
+        for m, d in zip(listed.municipality, listed.described, strict=True)
+        if str(d).lower() == "true"
+    }
     if wanted:
         unknown = [m for m in wanted if m not in labels]
         if unknown:
@@ -88,10 +97,16 @@ def compare(
             translations = translations[translations.municipality.isin(keep)]
         timeline = timeline[timeline.municipality.isin(wanted)]
         counts_rows = counts_rows[counts_rows.municipality.isin(wanted)]
-    chosen = wanted or sorted(labels, key=lambda m: labels[m])
+    chosen = wanted or sorted((m for m in labels if m in described), key=lambda m: labels[m])
     names = [labels[m] for m in chosen]
 
-    cells = matrix_rows[matrix_rows.dimension.isin(["type", "instrument"])]
+    cells = matrix_rows[matrix_rows.dimension.isin(["coding", "type", "instrument"])]
+    cells = cells.assign(
+        value=[
+            v + CODING if d == "coding" else v
+            for v, d in zip(cells.value, cells.dimension, strict=True)
+        ]
+    )
     matrix = (
         cells.pivot_table(
             index="municipalityLabel", columns="value", values="items", aggfunc="sum", fill_value=0
@@ -134,6 +149,20 @@ def compare(
         len([n for n in v.split(" | ") if n]) for v in instruments.municipalityLabels
     ]
     instruments = instruments[instruments.municipalities > 0].drop(columns=["instrument"])
+    coded = matrix_rows[matrix_rows.dimension == "coding"]
+    codings = (
+        coded.assign(basis=[str(v).split() for v in coded.codings])  # type: ignore[misc]
+        .explode("basis")[["municipalityLabel", "value", "basis"]]
+        .rename(columns={"municipalityLabel": "municipality", "value": "coding"})
+        .reset_index(drop=True)
+    )
+    undescribed = (
+        listed[[m not in described for m in listed.municipality]][
+            ["municipalityLabel", "code", "regionLabel"]
+        ]
+        .rename(columns={"municipalityLabel": "municipality", "regionLabel": "region"})
+        .reset_index(drop=True)
+    )
     return Comparison(
         matrix,
         models,
@@ -142,6 +171,8 @@ def compare(
         instruments.reset_index(drop=True),
         names,
         translations,
+        codings,
+        undescribed,
     )
 
 
@@ -363,7 +394,9 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         "<h2>Co-creation types and legal instruments</h2>",
         heatmap_svg(comparison),
         '<p class="note">Cells count the models and initiatives behind each type or instrument. '
-        "Types are codings: interpretations with their own author and basis "
+        "Columns marked “(coding)” are codings: interpretations by netkg or a researcher, not "
+        "facts from the sources; each coding's basis (the source's words and the argument from "
+        "the typology's definition) is at the address in the table below "
         "(netkg query cocreation-overview).</p>",
         table(comparison.matrix),
         *(
@@ -378,6 +411,16 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
             if comparison.translations is not None
             else []
         ),
+        *(
+            [
+                "<h2>Codings and their basis</h2>",
+                comparison.codings.to_html(
+                    index=False, border=0, classes="data", render_links=True
+                ),
+            ]
+            if comparison.codings is not None
+            else []
+        ),
         "<h2>Co-creation models</h2>",
         table(comparison.models),
         "<h2>Timeline</h2>",
@@ -388,6 +431,17 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         table(comparison.counts),
         "<h2>Shared legal instruments</h2>",
         table(comparison.instruments),
+        *(
+            [
+                "<h2>Municipalities not yet described</h2>",
+                f'<p class="note">{len(comparison.undescribed)} of Denmark\'s municipalities are '
+                "only listed (code, name, region); netkg does not yet describe how they organise "
+                "or co-create. That is a gap in the graph, not a finding about them.</p>",
+                table(comparison.undescribed),
+            ]
+            if comparison.undescribed is not None
+            else []
+        ),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
