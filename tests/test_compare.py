@@ -292,9 +292,9 @@ def test_timeline_legend_sits_beside_the_plot_and_markers_carry_labels(compariso
         plot = ax.get_window_extent()
         assert legend.x0 >= plot.x1  # outside the plot area: it can hide no bar or marker
         labels = sorted(t.get_text() for t in ax.texts)
-        assert len(labels) == 13  # one per event of test_adoption_timeline
+        assert len(labels) == 16  # one per event of test_adoption_timeline
         assert "Strategy for networks (2013)" in labels
-        assert "Citizenship policy" in labels
+        assert "Medborgerskabspolitik…" in labels
         assert "Demokratieksperimentariet (the…" in labels  # long names shortened
     finally:
         plt.close(fig)
@@ -321,11 +321,12 @@ def test_report_tables_read_like_tables(comparison):
     page = report_html(comparison)
     assert "NA&gt;" not in page and "<NA>" not in page and "nan" not in page
     tables = re.findall(r"<table.*?</table>", page, re.S)
-    assert len(tables) == 5
+    # matrix, codings, models, timeline, counts, instruments, municipalities not yet described
+    assert len(tables) == 7
     for table in tables:
         head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
         assert head.count("<tr") == 1  # one header row, no empty one for the index name
-    counts = tables[3]
+    counts = tables[4]
     head = re.findall(r"<th>(.*?)</th>", counts)
     assert head[:4] == [
         "Municipality",
@@ -334,7 +335,7 @@ def test_report_tables_read_like_tables(comparison):
         "Declared networks (Welfare network)",
     ]
     assert "Units (Department)" in head and "units: Department" not in counts
-    timeline = tables[2]
+    timeline = tables[3]
     assert re.findall(r"<th>(.*?)</th>", timeline) == [
         "Municipality",
         "Year",
@@ -344,6 +345,12 @@ def test_report_tables_read_like_tables(comparison):
     ]
     # an empty cell shows a dash: Skanderborg's 2012 model has no end year
     assert re.search(r"<td>Skanderborg Municipality</td>\s*<td>2012</td>\s*<td>–</td>", timeline)
+    assert re.findall(r"<th>(.*?)</th>", tables[1]) == [
+        "Municipality",
+        "Coding",
+        "Basis (the coding's record)",
+    ]
+    assert re.findall(r"<th>(.*?)</th>", tables[6]) == ["Municipality", "Code", "Region"]
 
 
 def test_report_is_byte_identical_run_to_run(comparison):

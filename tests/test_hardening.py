@@ -195,7 +195,7 @@ def test_formula_cell_in_a_workbook_is_an_error_naming_the_cell(tmp_path):
     ("extra", "expect"),
     [
         (["--max-rows", "5"], "more than 5 rows (reached in sheet 'units')"),
-        (["--max-bytes", "1000"], "the CSV files hold 9,629 bytes, more than 1,000"),
+        (["--max-bytes", "1000"], "the CSV files hold 10,369 bytes, more than 1,000"),
     ],
 )
 def test_import_limits(tmp_path, extra, expect):

@@ -278,9 +278,18 @@ def test_unknown_parameter_value_lists_the_known_ones(tmp_path):
     done = netkg("query", "networks", "-p", "municipality=nowhere", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
-        "netkg: query 'networks': no municipality 'nowhere' in the graph; known: aarhus, "
-        "albertslund, furesoe, gentofte, gladsaxe, helsingoer, holbaek, koebenhavn, roskilde, "
-        "skanderborg"
+        "netkg: query 'networks': no municipality 'nowhere' in the graph; known: aabenraa, "
+        "aalborg, aarhus, aeroe, albertslund, alleroed, assens, ballerup, billund, bornholm, "
+        "broendby, broenderslev, dragoer, egedal, esbjerg, faaborg-midtfyn, fanoe, favrskov, faxe, "
+        "fredensborg, fredericia, frederiksberg, frederikshavn, frederikssund, furesoe, gentofte, "
+        "gladsaxe, glostrup, greve, gribskov, guldborgsund, haderslev, halsnaes, hedensted, "
+        "helsingoer, herlev, herning, hilleroed, hjoerring, hoeje-taastrup … and 58 more"
+    )
+    assert done.stdout == ""
+    typo = netkg("query", "networks", "-p", "municipality=albertslun", cwd=tmp_path)
+    assert typo.returncode == 2
+    assert "no municipality 'albertslun' in the graph (did you mean albertslund?); known:" in (
+        typo.stderr
     )
     assert done.stdout == ""
 
@@ -335,7 +344,7 @@ def test_inline_sparql_in_query_and_dataframe(kg):
     )
     assert frame.to_dict("records") == [{"n": 10}]
     table = kg.query("select ?m where { ?m a nkg:Municipality } order by ?m limit 2")
-    assert [short(r[0]) for r in table] == ["mun:aarhus", "mun:albertslund"]
+    assert [short(r[0]) for r in table] == ["mun:aabenraa", "mun:aalborg"]  # all 98 are listed
 
 
 def test_results_show_as_escaped_html():
@@ -355,7 +364,12 @@ def test_labels_come_alongside_iris(kg):
     assert {str(r[1]) for r in table} == {"Gentofte Municipality"}
     danish = kg.dataframe("cocreation-coding", municipality="gentofte", lang="da", labels=True)
     assert list(danish["itemLabel"]) == ["Opgaveudvalg"]
-    assert list(danish["sourceLabel"]) == ["Politisk arbejdsform (gentofte.dk)"]
+    assert list(danish["codingLabel"]) == ["Kodning: Opgaveudvalg som Formildelse"]
+    assert sorted(danish["sourceLabels"][0].split(" | ")) == [
+        "A Ladder of Citizen Participation: kapitelresumé (Taylor & Francis)",
+        "Arnstein (1969)",
+        "Politisk arbejdsform (gentofte.dk)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -427,7 +441,7 @@ def test_ids_that_repeat_their_prefix_are_not_doubled(tmp_path):
 
     def document(rows: list[list[str]]) -> None:
         rows.append(["proevekommune-web2", "Anden side", "Another page", "web page", "Om", "da",
-                     "", "https://example.org/p2", "2026-11-27", "", "", "municipality",
+                     "", "https://example.org/p2", "", "", "", "municipality",
                      "doc:netkg-domain-brief"])  # fmt: skip
 
     def model(rows: list[list[str]]) -> None:

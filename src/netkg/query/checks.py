@@ -7,6 +7,7 @@ they run on any engine, local or remote.
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 
 from rdflib import Literal, URIRef
@@ -43,8 +44,12 @@ def check_values(engine: Engine, query: CatalogueQuery, given: dict[str, str]) -
         message = f"query {query.name!r}: no {name} {raw!r} in the graph"
         if param.namespace:
             known = known_values(engine, PREFIXES[param.namespace])
+            close = difflib.get_close_matches(raw.rsplit(":", 1)[-1], known, n=3, cutoff=0.8)
+            if close:
+                message += f" (did you mean {' or '.join(close)}?)"
             if known:
-                shown = ", ".join(known[:MAX_LISTED]) + (" …" if len(known) > MAX_LISTED else "")
+                more = len(known) - MAX_LISTED
+                shown = ", ".join(known[:MAX_LISTED]) + (f" … and {more} more" if more > 0 else "")
                 message += f"; known: {shown}"
         raise UsageError(message)
 

@@ -83,7 +83,7 @@ def compare(
         m
         for m, d in zip(listed.municipality, listed.described, strict=True)
         if str(d).lower() == "true"
-    }
+    } | set(matrix_rows.municipality)  # a graph without the build's description (one file)
     if wanted:
         unknown = [m for m in wanted if m not in labels]
         if unknown:
@@ -157,9 +157,7 @@ def compare(
         .reset_index(drop=True)
     )
     undescribed = (
-        listed[[m not in described for m in listed.municipality]][
-            ["municipalityLabel", "code", "regionLabel"]
-        ]
+        listed[~listed.municipality.isin(described)][["municipalityLabel", "code", "regionLabel"]]
         .rename(columns={"municipalityLabel": "municipality", "regionLabel": "region"})
         .reset_index(drop=True)
     )
@@ -345,6 +343,10 @@ _HEADINGS = {
     "instrumentLabel": "Legal instrument",
     "municipalities": "Municipalities",
     "municipalityLabels": "Which",
+    "coding": "Coding",
+    "basis": "Basis (the coding's record)",
+    "code": "Code",
+    "region": "Region",
 }
 _MEASURES = {
     "units": "Units",
@@ -414,7 +416,7 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         *(
             [
                 "<h2>Codings and their basis</h2>",
-                comparison.codings.to_html(
+                comparison.codings.rename(columns=heading).to_html(
                     index=False, border=0, classes="data", render_links=True
                 ),
             ]
