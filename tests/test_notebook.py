@@ -54,9 +54,9 @@ def test_labels_inline_sparql_and_new_questions(executed):
     counts = _outputs(executed.cells[5])["text/html"]
     assert "municipalityLabel" in counts and "Gentofte Municipality" in counts
     since = _outputs(executed.cells[7])["text/html"]
-    assert ">2015</td>" in since and ">Task committees</td>" in since
+    assert ">2015</td>" in since and ">Opgaveudvalg (task committees)</td>" in since
     coding = _outputs(executed.cells[9])["text/html"]
-    assert "the netkg project" in coding and "Partly confirmed" in coding
+    assert "the netkg project" in coding and "Interpretation by netkg" in coding
     inline = _outputs(executed.cells[11])["text/plain"]
     assert "networks" in inline and "10" in inline
 

@@ -314,7 +314,11 @@ def test_home_page_groups_resources_by_kind(site, resources):
     keys = re.findall(r'<details class="group" id="([^"]+)"', page)
     assert keys[:6] == ["municipalities", "networks", "units", "people", "posts", "strategies"]
     assert {"documents", "gaps", "vocabularies"} <= set(keys)
-    assert _group(page, "municipalities") == MUNICIPALITIES
+    municipalities = _group(page, "municipalities")
+    assert len(municipalities) == 98  # all of Denmark: the described ten and the listed rest
+    assert [m for m in municipalities if m in MUNICIPALITIES] == MUNICIPALITIES
+    quotes = _group(page, "evidence")
+    assert quotes and all(q.startswith("“") for q in quotes)  # named by their opening words
     assert "Hærværk (Vandalism)" in _group(page, "networks")
     assert "Jan Lauge Olsen" in _group(page, "people")
     listed = sum(len(_group(page, key)) for key in keys)
@@ -329,7 +333,8 @@ def test_search_index_is_prebuilt_and_inline(site, resources):
     assert inline and 'src="static/netkg-search.js"' in page
     entries = json.loads(inline.group(1))
     assert entries == json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    assert len(entries) == len(resources)
+    quotes = len(_group(page, "evidence"))
+    assert quotes > 100 and len(entries) == len(resources) - quotes  # quotes are not searched
     haervaerk = next(e for e in entries if e["path"] == "id/albertslund/network-haervaerk")
     assert haervaerk == {
         "label": "Hærværk (Vandalism)",

@@ -23,11 +23,14 @@ _DCAT = str(DCAT)
 
 @dataclass(frozen=True)
 class Kind:
-    """A group of resources on the pages: its key (an HTML id), plural title and classes."""
+    """A group of resources on the pages: its key (an HTML id), plural title and classes;
+    `searchable` False keeps them out of the home page's search (quotes: their resource's
+    page shows them, and their ids would answer every search for that resource)."""
 
     key: str
     title: str
     classes: tuple[str, ...]
+    searchable: bool = True
 
 
 KINDS: tuple[Kind, ...] = (
@@ -62,6 +65,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("changes", "Organisational changes", (str(ORG.ChangeEvent),)),
     Kind("documents", "Documents", (_FOAF + "Document",)),
+    Kind("evidence", "Quotes behind the facts", (str(NKG.Evidence),), searchable=False),
     Kind("gaps", "Knowledge gaps", (str(NKG.KnowledgeGap),)),
     Kind(
         "vocabularies",

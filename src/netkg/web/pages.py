@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,6 +35,7 @@ from netkg.iris import (
     DCAT,
     GRAPH,
     INFERRED_GRAPH,
+    NKG,
     ONTOLOGY,
     PREFIXES,
     RDF_LANGSTRING,
@@ -375,6 +377,10 @@ class Renderer:
                 for _, _, value, _ in self.graph.quads(node, predicate):
                     if isinstance(value, Literal):
                         found.setdefault(value.language or "", str(value))
+            if not found:  # a quote (nkg:Evidence) is named by its opening words
+                for _, _, value, _ in self.graph.quads(node, NKG.quote):
+                    words = textwrap.shorten(str(value), 60, placeholder="…")
+                    found.setdefault(getattr(value, "language", None) or "", f"“{words}”")
             self._labels[iri] = found
         return self._labels[iri]
 
@@ -534,6 +540,7 @@ def search_index(entries: list[IndexEntry]) -> list[dict[str, str]]:
             "path": e.path,
         }
         for e in entries
+        if e.kind.searchable
     ]
 
 

@@ -1,7 +1,8 @@
 // The home page's search box. The index is written into the page (netkg serve and netkg site
 // build it from the same data), so searching needs no server and no network: it works on a static
-// host and from a folder opened in the browser. Every word typed must occur in a resource's
-// labels (Danish or English), kind or path; case and accents do not matter (æ = ae, ø = oe, å = aa).
+// host and from a folder opened in the browser. Every word typed must begin a word of a resource's
+// labels (Danish or English), kind or path ("ppr" finds PPR, not "approves"); case and accents do
+// not matter (æ = ae, ø = oe, å = aa).
 (function () {
   "use strict";
   var data = document.getElementById("netkg-search-index");
@@ -12,14 +13,15 @@
   var entries = JSON.parse(data.textContent);
   var SHOWN = 100;
 
-  function fold(text) {
+  function fold(text) {  // lower case, accents and punctuation gone: words between spaces
     return text.toLowerCase()
       .replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa")
-      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, " ");
   }
 
   entries.forEach(function (e) {
-    e.haystack = fold([e.label, e.also, e.kind, e.path].join(" "));
+    e.haystack = " " + fold([e.label, e.also, e.kind, e.path].join(" "));
   });
 
   function item(entry) {
@@ -51,7 +53,7 @@
       return;
     }
     var found = entries.filter(function (e) {
-      return words.every(function (w) { return e.haystack.indexOf(w) >= 0; });
+      return words.every(function (w) { return e.haystack.indexOf(" " + w) >= 0; });
     });
     found.slice(0, SHOWN).forEach(function (e) { list.appendChild(item(e)); });
     list.hidden = false;
