@@ -145,15 +145,9 @@ def test_own_bounds_are_earliest_and_latest_days(edge):
 # --- one shared pattern ---------------------------------------------------------------------
 
 
-def _pattern() -> str:
-    text = (query_dir() / "as-of.rq").read_text(encoding="utf-8")
-    start = text.index("  # As of ?asOf: the shared pattern")
-    end = text.index('  FILTER (?status != "not")\n') + len('  FILTER (?status != "not")\n')
-    return text[start:end]
-
-
-def test_every_query_with_an_asof_parameter_uses_the_shared_pattern_verbatim():
-    pattern = _pattern()
+def test_every_dated_query_takes_the_one_shared_pattern():
+    """The as-of filter is written once (queries/fragments/as-of.rq); queries include it."""
+    fragment = query_dir() / "fragments" / "as-of.rq"
     dated = [q for q in load_catalogue().values() if any(p.name == "asOf" for p in q.params)]
     assert sorted(q.name for q in dated) == [
         "as-of",
@@ -168,10 +162,24 @@ def test_every_query_with_an_asof_parameter_uses_the_shared_pattern_verbatim():
         "units-in-no-network",
     ]
     for query in dated:
-        assert query.text.count(pattern) == 1, query.name
-        assert re.search(r"BIND \(\?\w+ AS \?dated\)\n" + re.escape(pattern), query.text), (
-            query.name
-        )
+        written = query.path.read_text(encoding="utf-8")
+        assert "nkg:phaseStatus" not in written, query.name  # no copy of the pattern
+        assert re.search(r"BIND \(\?\w+ AS \?dated\)\n *# include: as-of\b", written), query.name
+        assert query.text.count("?phase nkg:phaseStatus ?phaseStatus .") == 1, query.name
+        assert "# as-of: the shared pattern of queries/fragments/as-of.rq" in query.source
+    undated = [q for q in load_catalogue(internal=True).values() if q not in dated]
+    assert all("nkg:phaseStatus" not in q.text for q in undated)
+    assert "?phase nkg:phaseStatus ?phaseStatus ." in fragment.read_text(encoding="utf-8")
+
+
+def test_an_unknown_fragment_names_the_file_and_line(tmp_path):
+    from netkg.errors import InputError
+    from netkg.query.catalogue import parse_query_file
+
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# Title: x\nSELECT * WHERE {\n  # include: as-off\n}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.rq.*3.*no query fragment 'as-off' \(known: as-of\)"):
+        parse_query_file(bad)
 
 
 # --- the shipped data -----------------------------------------------------------------------
