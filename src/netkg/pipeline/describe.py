@@ -1,7 +1,7 @@
 """A VoID/DCAT description of the built dataset, kept in its own named graph.
 
 It records, for every named graph, its size and — for a municipality graph — which municipality
-it describes (dct:subject). Queries use that to scope "everything recorded about M" (for
+it describes (dct:subject; not for graph/shared, whose list of all 98 only names them). Queries use that to scope "everything recorded about M" (for
 example the documents cited in M's graph), and publishers get a standard dataset description.
 `publication()` adds what only a published copy knows: where its dumps and its SPARQL endpoint
 are (`netkg serve` and `netkg site` add it to the same graph).
@@ -73,6 +73,8 @@ def describe(graphs: dict[URIRef, Graph]) -> Graph:
         out.add((name, RDF.type, VOID.Dataset))
         out.add((name, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
         out.add((name, RDFS.label, Literal(str(name)[len(str(GRAPH)) :], lang="en")))
+        if name == GRAPH["shared"]:
+            continue  # the list of all 98 names them; it does not describe them
         for municipality in graph.subjects(RDF.type, NKG.Municipality):
             out.add((name, DCTERMS.subject, municipality))
     return out
