@@ -1,8 +1,9 @@
 """A VoID/DCAT description of the built dataset, kept in its own named graph.
 
 It records, for every named graph, its size and — for a municipality graph — which municipality
-it describes (dct:subject; not for graph/shared, whose list of all 98 only names them). Queries use that to scope "everything recorded about M" (for
-example the documents cited in M's graph), and publishers get a standard dataset description.
+it describes (dct:subject; not for graph/shared, whose list of all 98 only names them). Queries
+use that to scope "everything recorded about M" (for example the documents cited in M's graph),
+and publishers get a standard dataset description.
 `publication()` adds what only a published copy knows: where its dumps and its SPARQL endpoint
 are (`netkg serve` and `netkg site` add it to the same graph).
 """
