@@ -144,8 +144,8 @@ def compare(
     timeline = timeline.drop(columns=["municipality", "item"]).rename(
         columns={"municipalityLabel": "municipality", "itemLabel": "item"}
     )
-    timeline = _without_empty_status(timeline.astype({"year": "Int64", "endYear": "Int64"}))
-    instruments = _without_empty_status(kg.dataframe("shared-instruments", **params, **dated))
+    timeline = _dated(timeline.astype({"year": "Int64", "endYear": "Int64"}), as_of)
+    instruments = _dated(kg.dataframe("shared-instruments", **params, **dated), as_of)
     instruments["municipalityLabels"] = [
         " | ".join(sorted(n for n in str(v).split(" | ") if not wanted or n in names))
         for v in instruments.municipalityLabels
@@ -179,11 +179,9 @@ def compare(
     )
 
 
-def _without_empty_status(frame: pandas.DataFrame) -> pandas.DataFrame:
+def _dated(frame: pandas.DataFrame, as_of: str | None) -> pandas.DataFrame:
     """The frame without its status column when no day was given (then it is empty)."""
-    if "status" in frame.columns and not frame.status.fillna("").astype(str).any():
-        return frame.drop(columns=["status"])
-    return frame
+    return frame if as_of else frame.drop(columns=["status"])
 
 
 def _resolve(municipalities: Sequence[str]) -> list[str]:
