@@ -11,7 +11,7 @@ from netkg.api import KnowledgeGraph
 def test_load_query_and_dataframe(built):
     kg = KnowledgeGraph(built.store)
     table = kg.query("counts", municipality="albertslund")
-    assert table.columns == ["municipality", "measure", "type", "count"]
+    assert table.columns == ["municipality", "measure", "type", "status", "count"]
     frame = kg.dataframe("counts", municipality="albertslund")
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == table.columns

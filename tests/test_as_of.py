@@ -145,33 +145,45 @@ def test_own_bounds_are_earliest_and_latest_days(edge):
 # --- one shared pattern ---------------------------------------------------------------------
 
 
-def _pattern() -> str:
-    text = (query_dir() / "as-of.rq").read_text(encoding="utf-8")
-    start = text.index("  # As of ?asOf: the shared pattern")
-    end = text.index('  FILTER (?status != "not")\n') + len('  FILTER (?status != "not")\n')
-    return text[start:end]
-
-
-def test_every_query_with_an_asof_parameter_uses_the_shared_pattern_verbatim():
-    pattern = _pattern()
+def test_every_dated_query_takes_the_one_shared_pattern():
+    """The as-of filter is written once (queries/fragments/as-of.rq); queries include it."""
+    fragment = query_dir() / "fragments" / "as-of.rq"
     dated = [q for q in load_catalogue().values() if any(p.name == "asOf" for p in q.params)]
     assert sorted(q.name for q in dated) == [
+        "adoption-timeline",
         "as-of",
         "cocreation-overview",
         "comparison-matrix",
+        "counts",
         "networks",
         "networks-across-pillars",
         "pillar-hierarchy",
         "post-holders",
+        "shared-instruments",
+        "strategy-assumptions",
         "strategy-documents",
         "typology-translation",
         "units-in-no-network",
     ]
     for query in dated:
-        assert query.text.count(pattern) == 1, query.name
-        assert re.search(r"BIND \(\?\w+ AS \?dated\)\n" + re.escape(pattern), query.text), (
-            query.name
-        )
+        written = query.path.read_text(encoding="utf-8")
+        assert "nkg:phaseStatus" not in written, query.name  # no copy of the pattern
+        assert re.search(r"BIND \(\?\w+ AS \?dated\)\n *# include: as-of\b", written), query.name
+        assert query.text.count("?phase nkg:phaseStatus ?phaseStatus .") == 1, query.name
+        assert "# as-of: the shared pattern of queries/fragments/as-of.rq" in query.source
+    undated = [q for q in load_catalogue(internal=True).values() if q not in dated]
+    assert all("nkg:phaseStatus" not in q.text for q in undated)
+    assert "?phase nkg:phaseStatus ?phaseStatus ." in fragment.read_text(encoding="utf-8")
+
+
+def test_an_unknown_fragment_names_the_file_and_line(tmp_path):
+    from netkg.errors import InputError
+    from netkg.query.catalogue import parse_query_file
+
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# Title: x\nSELECT * WHERE {\n  # include: as-off\n}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.rq.*3.*no query fragment 'as-off' \(known: as-of\)"):
+        parse_query_file(bad)
 
 
 # --- the shipped data -----------------------------------------------------------------------
@@ -310,13 +322,17 @@ def test_python_api_takes_as_of(shipped):
 @pytest.mark.parametrize(
     "name",
     [
+        "adoption-timeline",
         "as-of",
         "cocreation-overview",
         "comparison-matrix",
+        "counts",
         "networks",
         "networks-across-pillars",
         "pillar-hierarchy",
         "post-holders",
+        "shared-instruments",
+        "strategy-assumptions",
         "strategy-documents",
         "typology-translation",
         "units-in-no-network",
@@ -325,9 +341,17 @@ def test_python_api_takes_as_of(shipped):
 def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigraph):
     ox = KnowledgeGraph(built_oxigraph.store)
     for day in ("2012-12-31", "2013-03-01", "2016-06-01"):
-        assert sorted(ox.query(name, asOf=day).values()) == sorted(
+        assert _lists_sorted(ox.query(name, asOf=day).values()) == _lists_sorted(
             shipped.query(name, asOf=day).values()
         ), (name, day)
+
+
+def _lists_sorted(rows: list) -> list:
+    """GROUP_CONCAT has no order in SPARQL 1.1: its " | " lists are compared as sets."""
+    return sorted(
+        tuple(" | ".join(sorted(v.split(" | "))) if isinstance(v, str) else v for v in row)
+        for row in rows
+    )
 
 
 def test_diagram_before_and_after_the_2013_reorganisation(shipped):
@@ -345,3 +369,86 @@ def test_diagram_before_and_after_the_2013_reorganisation(shipped):
     assert "The network structure" in after and "The network structure" not in before
     # undated units stay on both days, marked unknown
     assert "PPR\\n(?)" in before and "PPR\\n(?)" in after
+
+
+# --- counts, instruments, strategies and the timeline as of a day (written out) ------------------
+
+
+def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
+    def counts(day: str) -> list[tuple[str, str, str, int]]:
+        table = shipped.query("counts", municipality="albertslund", asOf=day)
+        return [(str(r[1]), str(r[2] or ""), str(r[3]), int(r[4])) for r in table.rows]
+
+    # before the 2013 reorganisation: no director areas and no networks (their structure starts
+    # in 2013); the undated departments, forums and secretariats are unknown, not dropped
+    assert counts("2012-12-31") == [
+        ("declared networks", "Innovation network", "unknown", 1),
+        ("declared networks", "Welfare network", "unknown", 15),
+        ("documents", "", "unknown", 17),
+        ("initiatives", "", "unknown", 1),
+        ("units", "Department", "unknown", 4),
+        ("units", "Forum", "unknown", 2),
+        ("units", "Secretariat", "unknown", 2),
+    ]
+    assert counts("2016-01-01") == [
+        ("declared networks", "Innovation network", "unknown", 1),
+        ("declared networks", "Welfare network", "unknown", 15),
+        ("documents", "", "unknown", 17),
+        ("initiatives", "", "unknown", 1),
+        ("networks", "Innovation network", "holds", 1),
+        ("networks", "Innovation network", "unknown", 1),
+        ("networks", "Welfare network", "holds", 2),
+        ("networks", "sub-network", "unknown", 3),
+        ("units", "Department", "unknown", 4),
+        ("units", "Director area", "holds", 2),
+        ("units", "Forum", "unknown", 2),
+        ("units", "Secretariat", "unknown", 2),
+    ]
+
+
+def test_shared_instruments_as_of_a_day(shipped):
+    def shared(day: str) -> list[tuple[str, int, list[str]]]:
+        table = shipped.query("shared-instruments", asOf=day)
+        return [(str(r[2]), int(r[3]), sorted(str(r[4]).split(" | "))) for r in table.rows]
+
+    # Skanderborg's six committees ran 2014–2017, Gentofte's task committees from 2015 and
+    # Helsingør's committee 2018–2019; the undated ones stay as unknown
+    assert shared("2014-06-01") == [
+        ("unknown", 3, ["Albertslund Municipality", "Furesø Municipality", "Gentofte Municipality"]),
+        ("holds", 1, ["Skanderborg Municipality"]),
+    ]
+    assert shared("2018-06-01") == [
+        ("unknown", 3, ["Albertslund Municipality", "Furesø Municipality", "Gentofte Municipality"]),
+        ("holds", 2, ["Gentofte Municipality", "Helsingør Municipality"]),
+    ]
+
+
+def test_strategy_assumptions_and_timeline_as_of_a_day(shipped):
+    strategy = shipped.query("strategy-assumptions", asOf="2012-06-01")
+    # the network-based organisation's strategy carries no date of its own: unknown, kept
+    assert [(short(r[1]), str(r[3]), str(r[-1])) for r in strategy.rows] == [
+        ("alb:strategy-netvaerksbaseret-organisation", "1", "unknown"),
+        ("alb:strategy-netvaerksbaseret-organisation", "2", "unknown"),
+        ("alb:strategy-netvaerksbaseret-organisation", "3", "unknown"),
+    ]
+    timeline = shipped.query("adoption-timeline", asOf="2012-12-31")
+    assert [(short(r[5]), str(r[-1])) for r in timeline.rows] == [
+        ("skanderborg:model-kommune-3-0", "holds")
+    ]
+    later = shipped.query("adoption-timeline", municipality="albertslund", asOf="2014-01-01")
+    assert [(short(r[5]), str(r[2])) for r in later.rows] == [
+        ("alb:policy-borgerinddragelse", "2013"),
+        ("alb:strategy-netvaerk-2013", "2013"),
+    ]
+
+
+def test_compare_as_of_marks_counts_of_unknown_date(shipped):
+    from netkg.report.compare import compare, heading
+
+    comparison = compare(shipped, ["albertslund"], as_of="2012-12-31")
+    columns = [heading(c) for c in comparison.counts.columns]
+    assert "Units (Department; date unknown)" in columns
+    assert "Units (Director area)" not in columns
+    assert list(comparison.timeline.columns)[-1] == "status"
+    assert comparison.timeline.empty  # none of Albertslund's dated plans holds before 2013
+    assert list(compare(shipped, ["albertslund"]).timeline.columns)[-1] == "item"

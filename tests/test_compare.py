@@ -112,6 +112,7 @@ def test_shared_instruments(kg):
         (
             "nkg:styrelseslovenParagraph17Stk4",
             S17,
+            "",  # status: empty when no day is given
             "5",
             "Albertslund Municipality | Furesø Municipality | "
             "Gentofte Municipality | Helsingør Municipality | Skanderborg Municipality",
@@ -120,7 +121,8 @@ def test_shared_instruments(kg):
 
 
 def test_counts_side_by_side(kg):
-    got = {(r[0], r[1], r[2]): r[3] for r in rows(kg, "counts", municipality="")}
+    got = {(r[0], r[1], r[2]): r[4] for r in rows(kg, "counts", municipality="")}
+    assert {r[3] for r in rows(kg, "counts", municipality="")} == {""}  # no day, no status
     assert got[("mun:gentofte", "initiatives", "")] == "1"
     assert got[("mun:gentofte", "co-creation models", "")] == "1"
     assert got[("mun:gentofte", "documents", "")] == "5"

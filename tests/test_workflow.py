@@ -360,7 +360,14 @@ def test_results_show_as_escaped_html():
 
 def test_labels_come_alongside_iris(kg):
     table = kg.query("counts", municipality="gentofte", labels=True)
-    assert table.columns == ["municipality", "municipalityLabel", "measure", "type", "count"]
+    assert table.columns == [
+        "municipality",
+        "municipalityLabel",
+        "measure",
+        "type",
+        "status",
+        "count",
+    ]
     assert {str(r[1]) for r in table} == {"Gentofte Municipality"}
     danish = kg.dataframe("cocreation-coding", municipality="gentofte", lang="da", labels=True)
     assert list(danish["itemLabel"]) == ["Opgaveudvalg"]

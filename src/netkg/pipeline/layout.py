@@ -203,3 +203,8 @@ def query_dir(base: Path | None = None) -> Path:
 def query_files() -> list[Path]:
     """The catalogue's .rq files: shipped ones plus the project's (same name replaces)."""
     return _overlay("queries/*.rq")
+
+
+def fragment_files() -> dict[str, Path]:
+    """The shared query patterns (queries/fragments/NAME.rq) by name; a project's replaces."""
+    return {path.stem: path for path in _overlay("queries/fragments/*.rq")}

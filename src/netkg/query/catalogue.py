@@ -28,6 +28,15 @@ parameters as RDF terms instead, so a given value, or an empty one meaning "all"
 default. tests/test_catalogue.py checks that the line and the header agree.
 `Gap` names the property whose recorded knowledge gaps (nkg:gapProperty) explain an empty
 answer; when the query returns no rows, `netkg query` prints those gaps as notes.
+
+A pattern that several queries share lives once, in queries/fragments/NAME.rq, and a query
+takes it with a comment line of its own::
+
+      BIND (?network AS ?dated)
+      # include: as-of
+
+netkg replaces that line by the fragment's lines (its `#` header left out, indented like the
+line), in `text` and in `source` alike, so what runs and what is exported is the whole query.
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from rdflib.term import Node
 from netkg.engine.terms import checked_iri, sparql_syntax_error
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import query_files, shipped_root
+from netkg.pipeline.layout import fragment_files, query_files, shipped_root
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality", "internal")
@@ -55,6 +64,7 @@ _DEFAULTS = re.compile(
     r"^[ \t]*VALUES[ \t]*\([^)\n]*\)[ \t]*\{[^\n]*\}[ \t]*#[ \t]*defaults\b[^\n]*\n",
     re.MULTILINE,
 )
+_INCLUDE = re.compile(r"^([ \t]*)#[ \t]*include:[ \t]*([\w-]+)[^\n]*\n", re.MULTILINE)
 # SPARQL text rather than a name or path: its first keyword (after comments) opens a query.
 _SPARQL_TEXT = re.compile(
     r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
@@ -235,6 +245,7 @@ def parse_query_text(text: str, path: Path) -> CatalogueQuery:
     kind = (fields.get("kind") or ["question"])[0].lower()
     if kind not in KINDS:
         raise InputError(path, f"Kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    text = expand_includes(text, path)
     defaults = _DEFAULTS.search(text)
     return CatalogueQuery(
         name=path.stem,
@@ -250,6 +261,26 @@ def parse_query_text(text: str, path: Path) -> CatalogueQuery:
         defaults_line=defaults.group(0).strip() if defaults else "",
         gap=" ".join(fields.get("gap", [])),
     )
+
+
+def expand_includes(text: str, path: Path) -> str:
+    """`text` with each `# include: NAME` line replaced by queries/fragments/NAME.rq."""
+    fragments = fragment_files()
+
+    def body(match: re.Match[str]) -> str:
+        indent, name = match.group(1), match.group(2)
+        if name not in fragments:
+            row = text.count("\n", 0, match.start()) + 1
+            known = ", ".join(sorted(fragments)) or "none"
+            raise InputError(path, f"no query fragment {name!r} (known: {known})", row)
+        lines = fragments[name].read_text(encoding="utf-8").splitlines()
+        pattern = [line for line in lines if not line.startswith("#")]
+        while pattern and not pattern[0].strip():
+            pattern.pop(0)
+        pattern.insert(0, f"# {name}: the shared pattern of queries/fragments/{name}.rq")
+        return "".join(f"{indent}{line}".rstrip() + "\n" for line in pattern)
+
+    return _INCLUDE.sub(body, text)
 
 
 def _parse_param(path: Path, raw: str) -> Param:

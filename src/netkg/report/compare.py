@@ -75,8 +75,8 @@ def compare(
 
         cells, translations = translated(kg, typology, lang, as_of)
         matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
-    timeline = kg.dataframe("adoption-timeline", **params)
-    counts_rows = kg.dataframe("counts")
+    timeline = kg.dataframe("adoption-timeline", **params, **dated)
+    counts_rows = kg.dataframe("counts", **dated)
     labels = _labels(kg, lang)
     listed = kg.dataframe("municipalities", **params)
     described = {
@@ -124,8 +124,13 @@ def compare(
     counts_rows = counts_rows.assign(
         municipality=counts_rows.municipality.map(labels),
         measure=[
-            m if not t else f"{m}: {t}"
-            for m, t in zip(counts_rows.measure, counts_rows.type.fillna(""), strict=True)
+            (m if not t else f"{m}: {t}") + (UNKNOWN if status == "unknown" else "")
+            for m, t, status in zip(
+                counts_rows.measure,
+                counts_rows.type.fillna(""),
+                counts_rows.status.fillna(""),
+                strict=True,
+            )
         ],
     )
     counts = (
@@ -139,8 +144,8 @@ def compare(
     timeline = timeline.drop(columns=["municipality", "item"]).rename(
         columns={"municipalityLabel": "municipality", "itemLabel": "item"}
     )
-    timeline = timeline.astype({"year": "Int64", "endYear": "Int64"})
-    instruments = kg.dataframe("shared-instruments", **params)
+    timeline = _dated(timeline.astype({"year": "Int64", "endYear": "Int64"}), as_of)
+    instruments = _dated(kg.dataframe("shared-instruments", **params, **dated), as_of)
     instruments["municipalityLabels"] = [
         " | ".join(sorted(n for n in str(v).split(" | ") if not wanted or n in names))
         for v in instruments.municipalityLabels
@@ -172,6 +177,11 @@ def compare(
         codings,
         undescribed,
     )
+
+
+def _dated(frame: pandas.DataFrame, as_of: str | None) -> pandas.DataFrame:
+    """The frame without its status column when no day was given (then it is empty)."""
+    return frame if as_of else frame.drop(columns=["status"])
 
 
 def _resolve(municipalities: Sequence[str]) -> list[str]:
@@ -347,7 +357,9 @@ _HEADINGS = {
     "basis": "Basis (the coding's record)",
     "code": "Code",
     "region": "Region",
+    "status": "On the day",
 }
+UNKNOWN = " [unknown]"  # a count's column for what no interval places on the day
 _MEASURES = {
     "units": "Units",
     "networks": "Networks",
@@ -363,9 +375,11 @@ def heading(column: str) -> str:
     """A table column's name for people: `units: Department` → `Units (Department)`."""
     if column in _HEADINGS:
         return _HEADINGS[column]
-    measure, _, kind = column.partition(": ")
+    unknown = column.endswith(UNKNOWN)
+    measure, _, kind = column.removesuffix(UNKNOWN).partition(": ")
     if measure in _MEASURES:
-        return f"{_MEASURES[measure]} ({kind})" if kind else _MEASURES[measure]
+        details = [d for d in (kind, "date unknown" if unknown else "") if d]
+        return f"{_MEASURES[measure]} ({'; '.join(details)})" if details else _MEASURES[measure]
     return column
 
 
