@@ -272,7 +272,7 @@ def expand_includes(text: str, path: Path) -> str:
         if name not in fragments:
             row = text.count("\n", 0, match.start()) + 1
             known = ", ".join(sorted(fragments)) or "none"
-            raise InputError(path, f"no query fragment {name!r} (known: {known})", row)
+            raise InputError(path, f"no fragment {name!r} (known: {known})", row)
         lines = fragments[name].read_text(encoding="utf-8").splitlines()
         pattern = [line for line in lines if not line.startswith("#")]
         while pattern and not pattern[0].strip():
