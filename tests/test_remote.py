@@ -92,7 +92,7 @@ def test_cli_query_against_endpoint(endpoint):
     )
     assert done.returncode == 0, done.stderr
     assert "mun:albertslund" not in done.stdout  # CSV has full IRIs
-    assert ",declared networks,Welfare network,15" in done.stdout
+    assert ",declared networks,Welfare network,,15" in done.stdout  # status empty: no day
 
 
 def _refused_port() -> int:
