@@ -412,15 +412,16 @@ def test_shared_instruments_as_of_a_day(shipped):
         return [(str(r[2]), int(r[3]), sorted(str(r[4]).split(" | "))) for r in table.rows]
 
     # Skanderborg's six committees ran 2014–2017, Gentofte's task committees from 2015 and
-    # Helsingør's committee 2018–2019; the undated ones stay as unknown
+    # Helsingør's committee 2018–2019, Roskilde's Musikbyudvalget from 2016; the undated ones
+    # stay as unknown
     undated = ["Albertslund Municipality", "Furesø Municipality", "Gentofte Municipality"]
     assert shared("2014-06-01") == [
         ("unknown", 3, undated),
         ("holds", 1, ["Skanderborg Municipality"]),
     ]
     assert shared("2018-06-01") == [
+        ("holds", 3, ["Gentofte Municipality", "Helsingør Municipality", "Roskilde Municipality"]),
         ("unknown", 3, undated),
-        ("holds", 2, ["Gentofte Municipality", "Helsingør Municipality"]),
     ]
 
 

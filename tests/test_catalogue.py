@@ -999,6 +999,8 @@ def test_since_when_each_municipality_uses_section_17_4(kg):
          "Seks § 17, stk. 4-udvalg (six section 17(4) committees, 2014–2017)", "1"),
         ("mun:gentofte", "Gentofte Municipality", S17, "2015", "Opgaveudvalg (task committees)",
          "2"),
+        ("mun:roskilde", "Roskilde Municipality", S17, "2016",
+         "Musikbyudvalget (music city committee)", "1"),
         ("mun:helsingoer", "Helsingør Municipality", S17, "2018",
          "Borgerinddragelse (citizen involvement committee)", "1"),
     ]  # fmt: skip

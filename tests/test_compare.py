@@ -59,6 +59,7 @@ def test_comparison_matrix(kg):
         ("Gentofte Municipality", "model", "Opgaveudvalg (task committees)", "1"),
         ("Helsingør Municipality", "instrument", S17, "1"),
         ("Holbæk Municipality", "model", "Holbæk i Fællesskab (Holbæk together)", "1"),
+        ("Roskilde Municipality", "instrument", S17, "1"),  # Musikbyudvalget
         ("Skanderborg Municipality", "coding", ARENA, "1"),
         ("Skanderborg Municipality", "instrument", S17, "1"),
         ("Skanderborg Municipality", "model", "Kommune 3.0 (Municipality 3.0)", "1"),
@@ -98,10 +99,13 @@ def test_adoption_timeline(kg):
         ("Copenhagen Municipality", "2015", "", "co-creation model"),
         ("Gentofte Municipality", "2015", "", "co-creation model"),
         ("Copenhagen Municipality", "2016", "", "policy"),  # corrected from 2019
+        ("Roskilde Municipality", "2016", "", "initiative"),  # Musikbyudvalget
         ("Furesø Municipality", "2017", "", "co-creation model"),
         ("Helsingør Municipality", "2018", "2019", "initiative"),
+        ("Roskilde Municipality", "2018", "2018", "initiative"),  # budget citizen meetings
         ("Gentofte Municipality", "2019", "", "policy"),
         ("Gladsaxe Municipality", "2019", "", "initiative"),  # a hearing, not an adoption
+        ("Roskilde Municipality", "2019", "2019", "initiative"),  # Vores Stemmer
         ("Copenhagen Municipality", "2023", "", "initiative"),
     ]
 
@@ -113,9 +117,9 @@ def test_shared_instruments(kg):
             "nkg:styrelseslovenParagraph17Stk4",
             S17,
             "",  # status: empty when no day is given
-            "5",
-            "Albertslund Municipality | Furesø Municipality | "
-            "Gentofte Municipality | Helsingør Municipality | Skanderborg Municipality",
+            "6",
+            "Albertslund Municipality | Furesø Municipality | Gentofte Municipality | "
+            "Helsingør Municipality | Roskilde Municipality | Skanderborg Municipality",
         ),
     ]
 
@@ -127,7 +131,9 @@ def test_counts_side_by_side(kg):
     assert got[("mun:gentofte", "co-creation models", "")] == "1"
     assert got[("mun:gentofte", "documents", "")] == "5"
     assert got[("mun:albertslund", "units", "Department")] == "4"
-    assert not any(k[0] == "mun:roskilde" and k[1] != "documents" for k in got)
+    # Roskilde: budget citizen meetings, Vores Stemmer and Musikbyudvalget
+    assert got[("mun:roskilde", "initiatives", "")] == "3"
+    assert not any(k[0] == "mun:roskilde" and k[1] not in ("documents", "initiatives") for k in got)
 
 
 def test_comparison_tables_as_dataframes(kg):
@@ -149,12 +155,13 @@ def test_comparison_tables_as_dataframes(kg):
         "0147",
         "Capital Region of Denmark",
     ]
-    assert comparison.matrix.loc["Roskilde Municipality"].sum() == 0
+    assert comparison.matrix.loc["Roskilde Municipality"].sum() == 1  # Musikbyudvalget
+    assert comparison.matrix.loc["Roskilde Municipality", S17] == 1
     assert (
         comparison.counts.loc["Albertslund Municipality", "declared networks: Welfare network"]
         == 15
     )
-    assert comparison.instruments.municipalities.tolist() == [5]
+    assert comparison.instruments.municipalities.tolist() == [6]
     two = compare(kg, ["gentofte", "mun:aarhus"])
     assert two.municipalities == ["Gentofte Municipality", "Aarhus Municipality"]  # as asked
     assert two.instruments.municipalityLabels.tolist() == ["Gentofte Municipality"]
@@ -294,7 +301,7 @@ def test_timeline_legend_sits_beside_the_plot_and_markers_carry_labels(compariso
         plot = ax.get_window_extent()
         assert legend.x0 >= plot.x1  # outside the plot area: it can hide no bar or marker
         labels = sorted(t.get_text() for t in ax.texts)
-        assert len(labels) == 16  # one per event of test_adoption_timeline
+        assert len(labels) == 19  # one per event of test_adoption_timeline
         assert "Strategy for networks (2013)" in labels
         assert "Medborgerskabspolitik…" in labels
         assert "Demokratieksperimentariet (the…" in labels  # long names shortened
