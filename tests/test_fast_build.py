@@ -30,11 +30,11 @@ def _ground(graph: Graph) -> set:
 def test_same_graphs_and_triples_as_the_reference(fast, built):
     assert fast.ok and built.ok
     assert (fast.asserted, fast.inferred) == (built.asserted, built.inferred) == (6012, 1740)
-    # the fast path does not derive graph/validity yet (issue 8: the reference stays default)
-    names = [n for n in built.store.graph_names() if n != GRAPH["validity"]]
+    names = built.store.graph_names()
+    assert GRAPH["validity"] in names  # as-of support, derived by both paths
     assert fast.store.graph_names() == names
-    # graph/dataset describes every graph, graph/validity included: compared without it
-    for name in [n for n in names if n != GRAPH["dataset"]]:
+    assert fast.evidence == built.evidence  # the same quotes checked, the same coverage
+    for name in names:
         assert fast.store.count(name) == built.store.count(name), name
         assert _ground(fast.store.graph(name)) == _ground(built.store.graph(name)), name
     assert fast.report is not None and fast.report.conforms

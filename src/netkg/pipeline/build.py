@@ -33,6 +33,8 @@ from netkg.pipeline.progress import Progress, quiet
 from netkg.pipeline.reason import infer
 from netkg.pipeline.validate import Report, validate_graph
 
+DATA_ROLES = ("shared", "municipality", "input")  # the graphs evidence is checked in
+
 
 @dataclass
 class BuildResult:
@@ -102,13 +104,7 @@ def build(
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    data_roles = ("shared", "municipality", "input")
-    facts = [dataset.graph(g) for g in sorted({s.graph for s in sources if s.role in data_roles})]
-    data = Graph()
-    for g in facts:
-        data += g
-    check_quotes(data, root())  # a quote missing from its archived source stops the build
-    evidence = coverage(facts, data)
+    evidence = check_evidence([dataset.graph(g) for g in data_graphs(sources)])
     timings["evidence"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -149,6 +145,20 @@ def build(
         timings,
         evidence=evidence,
     )
+
+
+def data_graphs(sources: list[Source]) -> list[URIRef]:
+    """The graphs that state facts about real entities (not the ontology or vocabularies)."""
+    return sorted({s.graph for s in sources if s.role in DATA_ROLES})
+
+
+def check_evidence(facts: list[Graph]) -> Coverage:
+    """Stop the build at a quote missing from its archived source; else count quoted facts."""
+    data = Graph()
+    for g in facts:
+        data += g
+    check_quotes(data, root())
+    return coverage(facts, data)
 
 
 def write_dist(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:
