@@ -41,6 +41,16 @@ def test_same_graphs_and_triples_as_the_reference(fast, built):
     assert fast.report.findings == [] == built.report.findings
 
 
+def test_the_dumps_are_byte_identical_to_the_reference(fast, built, tmp_path):
+    from netkg.pipeline.build import write_dist
+
+    write_fast(fast, tmp_path / "fast")
+    write_dist(built, tmp_path / "reference")
+    for name in ("netkg.trig", "netkg.nq", "inferred.ttl", "validation-report.txt"):
+        fast_bytes = (tmp_path / "fast" / name).read_bytes()
+        assert fast_bytes == (tmp_path / "reference" / name).read_bytes(), name
+
+
 def test_the_store_in_dist_holds_the_dump_and_opens_read_only(fast, tmp_path):
     written = write_fast(fast, tmp_path)
     assert tmp_path / "store" in written
@@ -89,3 +99,20 @@ def test_a_syntax_error_names_file_line_and_column(tmp_path):
 def test_open_built_store_refuses_a_folder_that_is_no_store(tmp_path):
     with pytest.raises(FileNotFoundError, match="not an Oxigraph store"):
         open_built_store(tmp_path)
+
+
+def test_query_with_a_store_that_is_not_there_is_a_clear_error(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "netkg", "query", "networks", "--store", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"netkg: {tmp_path / 'none'}: no Oxigraph store there "
+        "(`netkg build --engine fast` writes dist/store)\n"
+    )

@@ -27,9 +27,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from netkg.atomic import write_all
-from netkg.engine.store import OxigraphStore
+from netkg.engine.store import OxigraphStore, serialize_canonical
 from netkg.errors import InputError
-from netkg.iris import INFERRED_GRAPH, NKG, PREFIXES
+from netkg.iris import INFERRED_GRAPH, NKG
 from netkg.pipeline import rules, shacl_fast
 from netkg.pipeline.build import (
     GRAPH_FILE,
@@ -262,14 +262,13 @@ class _Outputs:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".build.", suffix=".tmp", dir=self.out_dir))
             self._staging = staging
-            prefixes = dict(PREFIXES)
-            self.store.dump(staging / "netkg.nq", format=ox.RdfFormat.N_QUADS)
-            self.store.dump(staging / GRAPH_FILE, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-            self.store.dump(
-                staging / "inferred.ttl",
-                format=ox.RdfFormat.TURTLE,
-                from_graph=ox.NamedNode(str(INFERRED_GRAPH)),
-                prefixes=prefixes,
+            # the reference's canonical dumps (engine.store): the same bytes for the same graph
+            quads = list(self.store)
+            inferred = ox.NamedNode(str(INFERRED_GRAPH))
+            (staging / "netkg.nq").write_bytes(serialize_canonical(quads, "nq"))
+            (staging / GRAPH_FILE).write_bytes(serialize_canonical(quads, "trig"))
+            (staging / "inferred.ttl").write_bytes(
+                serialize_canonical((q for q in quads if q.graph_name == inferred), "ttl")
             )
             disk = ox.Store(str(staging / STORE_DIR))
             disk.bulk_load(path=str(staging / "netkg.nq"), format=ox.RdfFormat.N_QUADS)

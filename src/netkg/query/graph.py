@@ -207,7 +207,14 @@ def open_graph(
 
 def open_read_only(location: Path) -> KnowledgeGraph:
     """An on-disk Oxigraph store that another process wrote (see open_graph's `location`)."""
-    return KnowledgeGraph(OxigraphStore(location, read_only=True), str(location))
+    if not (Path(location) / "CURRENT").is_file():
+        raise UsageError(
+            f"{location}: no Oxigraph store there (`netkg build --engine fast` writes dist/store)"
+        )
+    try:
+        return KnowledgeGraph(OxigraphStore(location, read_only=True), str(location))
+    except OSError as exc:
+        raise UsageError(f"{location}: the store cannot be opened ({exc})") from None
 
 
 def built_graph_path(out_dir: Path | None = None) -> Path | None:
