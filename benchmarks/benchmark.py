@@ -222,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         # the shipped data: whole `netkg build` and `netkg query` processes
-        build_times = whole_process(["build", "--out", str(root / "shipped")], 3)
+        build_times = whole_process(
+            ["build", "--engine", "fast", "--out", str(root / "shipped")], 3
+        )
         query_times = whole_process(
             ["query", "networks", "--store", str(root / "shipped" / "store")], 3
         )

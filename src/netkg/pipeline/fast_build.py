@@ -28,6 +28,7 @@ from rdflib.namespace import RDF
 
 from netkg.atomic import write_all
 from netkg.engine.store import OxigraphStore, serialize_canonical
+from netkg.engine.terms import from_ox
 from netkg.errors import InputError
 from netkg.iris import INFERRED_GRAPH, NKG
 from netkg.pipeline import rules, shacl_fast
@@ -39,7 +40,7 @@ from netkg.pipeline.build import (
     data_graphs,
 )
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
+from netkg.pipeline.intervals import DATED_KINDS, READS, VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
 from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, parse_file, rdf_format
 from netkg.pipeline.reason import infer
@@ -146,7 +147,7 @@ def build_fast(
     timings["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()  # as-of support, as in the reference (pipeline/intervals.py)
-    store.add_graph(VALIDITY_GRAPH, validity([store.graph(n) for n in [*names, INFERRED_GRAPH]]))
+    store.add_graph(VALIDITY_GRAPH, validity([_validity_input(ox_store)]))
     timings["intervals"] = time.perf_counter() - start
     start = time.perf_counter()
     store.forget_sizes()
@@ -191,6 +192,17 @@ class _GraphView:
     def subjects(self, predicate: URIRef, obj: URIRef) -> list[URIRef]:
         assert (predicate, obj) == (RDF.type, NKG.Municipality)
         return self.municipalities
+
+
+def _validity_input(store: ox.Store) -> Graph:
+    """The triples intervals.validity() reads (intervals.READS), taken by predicate."""
+    data = Graph()
+    patterns = [(None, ox.NamedNode(str(p)), None) for p in READS]
+    patterns += [(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(k))) for k in DATED_KINDS]
+    for s, p, o in patterns:
+        for q in store.quads_for_pattern(s, p, o, None):
+            data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return data
 
 
 def _views(store: BuiltStore, names: list[URIRef]) -> dict[URIRef, _GraphView]:

@@ -55,6 +55,31 @@ DATED_KINDS = (
     NKG.CoCreationModel,
     NKG.CoCreationInitiative,
 )
+# Every predicate validity() reads (with rdf:type for DATED_KINDS): it looks at these triples
+# only, so the fast build can hand it just them, taken from its store by predicate.
+READS = (
+    ORG.memberDuring,
+    TIME.hasBeginning,
+    TIME.hasEnd,
+    TIME.inside,
+    TIME.inXSDDate,
+    TIME.inXSDgYear,
+    ORG.resultedFrom,
+    PROV.wasGeneratedBy,
+    ORG.changedBy,
+    DCTERMS.date,
+    NKG.startPeriod,
+    NKG.startYear,
+    NKG.adoptionDate,
+    NKG.adoptionYear,
+    NKG.endYear,
+    ORG.organization,
+    NKG.post,
+    ORG.postIn,
+    ORG.subOrganizationOf,
+    NKG.subNetworkOf,
+    NKG.hasNetwork,
+)
 _SEASONS = {  # (first month, last month); winter runs into the next year
     "spring": (3, 5),
     "forår": (3, 5),
@@ -156,9 +181,11 @@ def status_on(phases: list[Phase], day: dt.date) -> str:
 def validity(graphs: Iterable[Graph]) -> Graph:
     """graph/validity: own bounds and the phases (relations included) of every dated thing."""
     data = Graph()
+    reads, kinds = set(READS), set(DATED_KINDS)
     for g in graphs:
         for triple in g:
-            data.add(triple)
+            if triple[1] in reads or (triple[1] == RDF.type and triple[2] in kinds):
+                data.add(triple)
     things = sorted({s for kind in DATED_KINDS for s in data.subjects(RDF.type, kind)}, key=str)
     dated = set(things)
     memo: dict[URIRef, list[Phase]] = {}

@@ -53,7 +53,6 @@ def municipality(m: int, seeded: bool = False) -> list[ox.Triple]:
     if not bad:
         t(doc, dct + "title", ox.Literal(f"Kilde {m}", language="da"))
     t(doc, PREFIXES["schema"] + "url", n(f"https://example.org/bench/{m}"))
-    t(doc, NKG + "accessed", ox.Literal("2026-11-27", datatype=n(_XSD + "date")))
     t(doc, dct + "source", n(str(DOC["netkg-domain-brief"])))
     mun = n(ns + "municipality")
     labelled(mun, f"Kommune {m}", f"Municipality {m}", NKG + "Municipality")
