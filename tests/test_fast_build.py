@@ -6,6 +6,8 @@ persistent store in dist/store holds exactly the dump and is replaced only by a 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph
@@ -15,6 +17,7 @@ from netkg.errors import InputError
 from netkg.iris import GRAPH, INFERRED_GRAPH
 from netkg.pipeline.fast_build import build_fast, load_sources, write_fast
 from netkg.pipeline.layout import Source, default_sources
+from netkg.pipeline.load import parse_file
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +119,23 @@ def test_query_with_a_store_that_is_not_there_is_a_clear_error(tmp_path):
         f"netkg: {tmp_path / 'none'}: no Oxigraph store there "
         "(`netkg build --engine fast` writes dist/store)\n"
     )
+
+
+HARDENING = Path(__file__).parent / "hardening"
+RDF_FIXTURES = sorted(
+    p for p in HARDENING.iterdir() if p.suffix in (".ttl", ".trig", ".nq", ".nt", ".rdf", ".jsonld")
+)
+
+
+@pytest.mark.parametrize("path", RDF_FIXTURES, ids=[p.name for p in RDF_FIXTURES])
+def test_the_fast_load_accepts_and_refuses_what_the_reference_does(path):
+    """Every hostile input of issue 10: the same InputError (file, line, column, reason)."""
+    source = Source(path, GRAPH["input/x"], "input")
+    try:
+        parse_file(path)
+    except InputError as exc:
+        with pytest.raises(InputError) as fast:
+            load_sources([source], ox.Store())
+        assert str(fast.value) == str(exc)
+    else:
+        load_sources([source], ox.Store())

@@ -78,14 +78,16 @@ def checkout(tmp_path_factory) -> Path:
         ("deep-nesting.ttl", ":3:459: nesting deeper than 64 levels"),
     ],
 )
-def test_build_refuses_bad_data_and_writes_nothing(checkout, tmp_path, fixture, expect):
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_build_refuses_bad_data_and_writes_nothing(checkout, tmp_path, fixture, expect, engine):
     bad = checkout / "data" / "municipalities" / f"9999-{Path(fixture).stem}.ttl"
     shutil.copy(HERE / fixture, bad)
     out = tmp_path / "dist"
     out.mkdir()
     (out / "netkg.trig").write_text("# an earlier build\n")
     try:
-        done = netkg("build", "--out", str(out), env=_env(NETKG_ROOT=str(checkout)))
+        args = ("build", "--engine", engine, "--out", str(out))
+        done = netkg(*args, env=_env(NETKG_ROOT=str(checkout)))
     finally:
         bad.unlink()
     err = done.stderr.decode()

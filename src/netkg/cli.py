@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         default="reference",
         help="reference: rdflib + owlrl + pyshacl (default; rdflib/oxigraph: the reference with "
         "that store); fast (experimental, issue 8): Oxigraph + compiled rules and shapes, the "
-        "same dumps plus dist/store, without the reference's extra input checks",
+        "same dumps and input checks, plus dist/store",
     )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=_build)

@@ -42,7 +42,7 @@ from netkg.pipeline.build import (
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
 from netkg.pipeline.intervals import DATED_KINDS, READS, VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
-from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, parse_file, rdf_format
+from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, check_file, parse_file
 from netkg.pipeline.reason import infer
 from netkg.pipeline.sssom import is_sssom
 from netkg.pipeline.validate import validate_graph
@@ -92,14 +92,14 @@ def load_sources(sources: list[Source], store: ox.Store) -> None:
             data = parse_file(path).serialize(format="nt", encoding="utf-8")
             store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             continue
-        rdf_format(path)  # refuses unknown suffixes with the reference's message
-        if not path.is_file():
-            raise InputError(path, "no such file" if not path.exists() else "not a file")
         fmt = _OX_FORMAT.get(path.suffix.lower())
-        if fmt is None:  # JSON-LD: through rdflib, which refuses remote contexts
+        if fmt is None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            # JSON-LD, and files with graphs of their own (whose triples all go into the
+            # source's graph): through the reference's parser
             data = parse_file(path).serialize(format="nt", encoding="utf-8")
             store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             continue
+        check_file(path)  # the reference's checks: UTF-8, nesting, each literal's form, …
         try:
             store.load(path=str(path), format=fmt, to_graph=graph, base_iri=path.as_uri())
         except SyntaxError as exc:
