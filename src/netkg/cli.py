@@ -88,10 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--engine",
         choices=("reference", "fast", "rdflib", "oxigraph"),
-        default="reference",
-        help="reference: rdflib + owlrl + pyshacl (default; rdflib/oxigraph: the reference with "
-        "that store); fast (experimental, issue 8): Oxigraph + compiled rules and shapes, the "
-        "same dumps and input checks, plus dist/store",
+        default="fast",
+        help="fast (default): Oxigraph + compiled rules and shapes, also writes dist/store; "
+        "reference: rdflib + owlrl + pyshacl, the oracle the fast engine is tested against "
+        "(rdflib/oxigraph: the reference with that store); both write the same dumps",
     )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=_build)
@@ -163,18 +163,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    if args.engine == "fast":
-        from netkg.pipeline.fast_build import build_fast, write_fast
+    from netkg.pipeline.progress import Progress
 
-        result = build_fast(validate=not args.no_validate, out_dir=args.out)
-        write_fast(result, args.out)
-    else:
-        from netkg.pipeline.build import build, write_dist
-        from netkg.pipeline.progress import Progress
+    steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
+    with Progress("netkg build", steps) as progress:
+        if args.engine == "fast":
+            from netkg.pipeline.fast_build import build_fast, write_fast
 
-        engine = "rdflib" if args.engine == "reference" else args.engine
-        steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
-        with Progress("netkg build", steps) as progress:
+            result = build_fast(validate=not args.no_validate, out_dir=args.out, progress=progress)
+            with progress.step("write"):
+                write_fast(result, args.out)
+        else:
+            from netkg.pipeline.build import build, write_dist
+
+            engine = "rdflib" if args.engine == "reference" else args.engine
             result = build(engine=engine, validate=not args.no_validate, progress=progress)
             write_dist(result, args.out, progress)
     print(result.summary())

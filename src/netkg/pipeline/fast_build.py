@@ -43,6 +43,7 @@ from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
 from netkg.pipeline.intervals import DATED_KINDS, READS, VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
 from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, check_file, parse_file
+from netkg.pipeline.progress import Progress, quiet
 from netkg.pipeline.reason import infer
 from netkg.pipeline.sssom import is_sssom
 from netkg.pipeline.validate import validate_graph
@@ -112,6 +113,7 @@ def build_fast(
     validate: bool = True,
     shapes: Graph | None = None,
     out_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Load, reason and validate in one Oxigraph store; nothing is written.
 
@@ -120,10 +122,12 @@ def build_fast(
     once); write_fast() then only waits for them and renames them into place.
     """
     sources = sources if sources is not None else default_sources()
+    progress = progress or quiet()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     ox_store = ox.Store()
-    load_sources(sources, ox_store)
+    with progress.step("load"):
+        load_sources(sources, ox_store)
     store = BuiltStore(ox_store)
     names = sorted({s.graph for s in sources})
     graphs = [ox.NamedNode(str(n)) for n in names]
@@ -136,14 +140,15 @@ def build_fast(
 
     start = time.perf_counter()
     inferred_graph = ox.NamedNode(str(INFERRED_GRAPH))
-    try:
-        inference = rules.infer_store(ox_store, graphs, into=inferred_graph)
-        inferred, inconsistencies = len(inference.triples), inference.inconsistencies
-    except rules.Unsupported as exc:
-        print(f"netkg: {exc}; reasoning with owlrl instead", file=sys.stderr)
-        reference = infer([store.graph(n) for n in names])
-        store.add_graph(INFERRED_GRAPH, reference.graph)
-        inferred, inconsistencies = len(reference.graph), reference.inconsistencies
+    with progress.step("reason"):
+        try:
+            inference = rules.infer_store(ox_store, graphs, into=inferred_graph)
+            inferred, inconsistencies = len(inference.triples), inference.inconsistencies
+        except rules.Unsupported as exc:
+            print(f"netkg: {exc}; reasoning with owlrl instead", file=sys.stderr)
+            reference = infer([store.graph(n) for n in names])
+            store.add_graph(INFERRED_GRAPH, reference.graph)
+            inferred, inconsistencies = len(reference.graph), reference.inconsistencies
     timings["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()  # as-of support, as in the reference (pipeline/intervals.py)
@@ -162,16 +167,17 @@ def build_fast(
     report = None
     if validate:
         start = time.perf_counter()
-        shapes = shapes if shapes is not None else shacl_fast.load_shapes_fast()
-        try:
-            report = shacl_fast.validate_store(ox_store, shapes, [*graphs, inferred_graph])
-        except shacl_fast.Unsupported as exc:
-            print(f"netkg: {exc}; validating with pyshacl instead", file=sys.stderr)
-            data = Graph()
-            for name in [*names, INFERRED_GRAPH]:
-                for triple in store.graph(name):
-                    data.add(triple)
-            report = validate_graph(data, shapes)
+        with progress.step("validate"):
+            shapes = shapes if shapes is not None else shacl_fast.load_shapes_fast()
+            try:
+                report = shacl_fast.validate_store(ox_store, shapes, [*graphs, inferred_graph])
+            except shacl_fast.Unsupported as exc:
+                print(f"netkg: {exc}; validating with pyshacl instead", file=sys.stderr)
+                data = Graph()
+                for name in [*names, INFERRED_GRAPH]:
+                    for triple in store.graph(name):
+                        data.add(triple)
+                report = validate_graph(data, shapes)
         timings["validate"] = time.perf_counter() - start
 
     return BuildResult(
