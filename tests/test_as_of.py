@@ -145,26 +145,30 @@ def test_own_bounds_are_earliest_and_latest_days(edge):
 # --- one shared pattern ---------------------------------------------------------------------
 
 
+# The catalogue queries that take asOf (written out: a query that loses it fails the test below)
+DATED_QUERIES = [
+    "adoption-timeline",
+    "as-of",
+    "cocreation-overview",
+    "comparison-matrix",
+    "counts",
+    "networks",
+    "networks-across-pillars",
+    "pillar-hierarchy",
+    "post-holders",
+    "shared-instruments",
+    "strategy-assumptions",
+    "strategy-documents",
+    "typology-translation",
+    "units-in-no-network",
+]
+
+
 def test_every_dated_query_takes_the_one_shared_pattern():
     """The as-of filter is written once (queries/fragments/as-of.rq); queries include it."""
     fragment = query_dir() / "fragments" / "as-of.rq"
     dated = [q for q in load_catalogue().values() if any(p.name == "asOf" for p in q.params)]
-    assert sorted(q.name for q in dated) == [
-        "adoption-timeline",
-        "as-of",
-        "cocreation-overview",
-        "comparison-matrix",
-        "counts",
-        "networks",
-        "networks-across-pillars",
-        "pillar-hierarchy",
-        "post-holders",
-        "shared-instruments",
-        "strategy-assumptions",
-        "strategy-documents",
-        "typology-translation",
-        "units-in-no-network",
-    ]
+    assert sorted(q.name for q in dated) == DATED_QUERIES
     for query in dated:
         written = query.path.read_text(encoding="utf-8")
         assert "nkg:phaseStatus" not in written, query.name  # no copy of the pattern
@@ -319,25 +323,7 @@ def test_python_api_takes_as_of(shipped):
     ]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "adoption-timeline",
-        "as-of",
-        "cocreation-overview",
-        "comparison-matrix",
-        "counts",
-        "networks",
-        "networks-across-pillars",
-        "pillar-hierarchy",
-        "post-holders",
-        "shared-instruments",
-        "strategy-assumptions",
-        "strategy-documents",
-        "typology-translation",
-        "units-in-no-network",
-    ],
-)
+@pytest.mark.parametrize("name", DATED_QUERIES)
 def test_oxigraph_answers_dated_queries_like_rdflib(name, shipped, built_oxigraph):
     ox = KnowledgeGraph(built_oxigraph.store)
     for day in ("2012-12-31", "2013-03-01", "2016-06-01"):
@@ -454,3 +440,22 @@ def test_compare_as_of_marks_counts_of_unknown_date(shipped):
     assert list(comparison.timeline.columns)[-1] == "status"
     assert comparison.timeline.empty  # none of Albertslund's dated plans holds before 2013
     assert list(compare(shipped, ["albertslund"]).timeline.columns)[-1] == "item"
+
+
+def test_an_edited_fragment_is_read_again(tmp_path, monkeypatch):
+    """A long-running process (netkg serve) sees a changed fragment, not its cached text."""
+    import os
+
+    from netkg.query.catalogue import parse_query_file
+
+    monkeypatch.setenv("NETKG_ROOT", str(tmp_path))
+    (tmp_path / "queries" / "fragments").mkdir(parents=True)
+    fragment = tmp_path / "queries" / "fragments" / "mine.rq"
+    fragment.write_text("# Fragment: mine\n?s ?p 1 .\n", encoding="utf-8")
+    query = tmp_path / "queries" / "q.rq"
+    query.write_text("# Title: q\nSELECT * WHERE {\n  # include: mine\n}\n", encoding="utf-8")
+    assert "  ?s ?p 1 .\n" in parse_query_file(query).text
+    fragment.write_text("# Fragment: mine\n?s ?p 2 .\n", encoding="utf-8")
+    stamp = fragment.stat().st_mtime_ns + 1_000_000_000
+    os.utime(fragment, ns=(stamp, stamp))  # a later version, even on a coarse clock
+    assert "  ?s ?p 2 .\n" in parse_query_file(query).text

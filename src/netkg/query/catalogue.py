@@ -203,12 +203,16 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         stat = path.stat()
     except FileNotFoundError:
         raise InputError(path, "no such query file") from None
-    return _parse_file(path, stat.st_mtime_ns, stat.st_size)
+    fragments = tuple((p, p.stat().st_mtime_ns) for p in fragment_files().values())
+    return _parse_file(path, stat.st_mtime_ns, stat.st_size, fragments)
 
 
 @lru_cache(maxsize=512)
-def _parse_file(path: Path, mtime_ns: int, size: int) -> CatalogueQuery:
-    """parse_query_file for one version of the file (the cache key is its mtime and size)."""
+def _parse_file(
+    path: Path, mtime_ns: int, size: int, fragments: tuple[tuple[Path, int], ...]
+) -> CatalogueQuery:
+    """parse_query_file for one version of the file and of the fragments it may include (the
+    cache key): `netkg serve` sees an edited fragment as it sees an edited query."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
