@@ -15,8 +15,9 @@ from rdflib import BNode, Graph
 from netkg.engine.store import OxigraphStore, open_built_store
 from netkg.errors import InputError
 from netkg.iris import GRAPH, INFERRED_GRAPH
+from netkg.pipeline.evidence import QuoteNotFound
 from netkg.pipeline.fast_build import build_fast, load_sources, write_fast
-from netkg.pipeline.layout import Source, default_sources
+from netkg.pipeline.layout import Source, default_sources, municipality_graph
 from netkg.pipeline.load import parse_file
 
 
@@ -88,6 +89,16 @@ def test_an_unsound_build_leaves_the_store_alone(fast, tmp_path):
     assert sorted(p.name for p in (tmp_path / "store").iterdir()) == before
     assert len(open_built_store(tmp_path / "store")) == fast.store.count()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_build_that_stops_leaves_nothing_half_written(tmp_path):
+    """The on-disk store is written from the moment the sources are loaded; a build that stops
+    later (here at a quote missing from its excerpt) removes what was staged."""
+    fixture = Path(__file__).parent / "evidence" / "quote-not-in-excerpt.ttl"
+    sources = [*default_sources(), Source(fixture, municipality_graph(fixture), "municipality")]
+    with pytest.raises(QuoteNotFound, match="not found verbatim"):
+        build_fast(sources, out_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_syntax_error_names_file_line_and_column(tmp_path):

@@ -26,6 +26,7 @@ PARAMS = {
     "gaps-about": {"property": "org:hasMember"},
     "known-values": {"ns": "https://w3id.org/netkg/id/municipality/"},
     "resource-exists": {"resource": "mun:albertslund"},
+    "evidence-input": {"id": "https://w3id.org/netkg/id/"},
 }
 
 
@@ -56,7 +57,14 @@ def test_oxigraph_engine_gives_the_same_answers(query: CatalogueQuery, kg, kg_ox
             == kg_oxigraph.answer(query.name, **params).boolean
         )
         return
-    assert sorted(rows(kg_oxigraph, query.name, **params)) == sorted(rows(kg, query.name, **params))
+    assert sorted(_unlabelled(rows(kg_oxigraph, query.name, **params))) == sorted(
+        _unlabelled(rows(kg, query.name, **params))
+    )
+
+
+def _unlabelled(found: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Rows with blank nodes unlabelled: each engine labels them its own way."""
+    return [tuple("_:" if v.startswith("_:") else v for v in row) for row in found]
 
 
 def test_diagram_head_names_albertslunds_network_structure(kg):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from rdflib.term import Node
 from netkg.engine.binding import bind_values
 from netkg.engine.clauses import names_dataset, refuse_service
 from netkg.engine.results import ResultTable
-from netkg.engine.terms import from_ox, to_ox
+from netkg.engine.terms import from_ox, ntriples, to_ox
 from netkg.errors import InputError, QueryError
 from netkg.iris import PREFIXES
 
@@ -60,16 +61,81 @@ def dump_format(path: Path) -> str:
 
 
 def serialize_canonical(quads: Iterable[ox.Quad], fmt: str) -> bytes:
-    """Quads in one of DUMP_FORMATS, byte-identical for the same RDF: blank nodes get canonical
-    labels (RDFC-1.0, by Oxigraph) and statements are written in sorted order."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    if fmt in ("trig", "nq"):
-        ordered: list[ox.Quad] | list[ox.Triple] = sorted(dataset, key=_quad_key)
+    """Quads in one of DUMP_FORMATS, byte-identical for the same RDF (see serialize_store)."""
+    store = ox.Store()
+    store.extend(quads)
+    return serialize_store(store, fmt)
+
+
+def serialize_store(store: ox.Store, fmt: str, graph: ox.NamedNode | None = None) -> bytes:
+    """A store (or one graph of it) in one of DUMP_FORMATS, byte-identical for the same RDF:
+    blank nodes get canonical labels (RDFC-1.0, by Oxigraph) and statements are written sorted
+    by graph, then by their N-Triples text. trig and nq keep the named graphs; the other formats
+    hold their union. Oxigraph writes the text and the Python side only sorts lines, so a
+    million-triple store is written in seconds."""
+    return serialize_blocks(canonical_blocks(store, graph), fmt)
+
+
+def canonical_blocks(store: ox.Store, graph: ox.NamedNode | None = None) -> list[Block]:
+    """Each graph's N-Triples lines, blank nodes canonically labelled, sorted; graphs by name.
+
+    Canonical labels depend only on the statements that mention a blank node, so only those
+    are handed to the canonicalisation; the rest of the text is taken as Oxigraph wrote it.
+    """
+    if graph is not None:
+        names: list[ox.NamedNode | ox.DefaultGraph] = [graph]
     else:
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in dataset}
-        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return ox.serialize(ordered, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
+        names = sorted(store.named_graphs(), key=str)  # type: ignore[arg-type]
+        if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            names.insert(0, ox.DefaultGraph())
+    lines = {
+        g: (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").splitlines(True)
+        for g in names
+    }
+    blank = {g: [line for line in found if b"_:" in line] for g, found in lines.items()}
+    if any(blank.values()):
+        dataset = ox.Dataset(
+            ox.Quad(t.subject, t.predicate, t.object, g)
+            for g, found in blank.items()
+            for t in ox.parse(b"".join(found), format=ox.RdfFormat.N_TRIPLES)
+        )
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        relabelled: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
+        for q in dataset:
+            relabelled[q.graph_name].append(ox.Triple(q.subject, q.predicate, q.object))
+        for g, triples in relabelled.items():
+            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            kept = [line for line in lines[g] if b"_:" not in line]
+            lines[g] = kept + text.splitlines(keepends=True)
+    return [(g, sorted(found)) for g, found in lines.items()]
+
+
+def serialize_blocks(blocks: list[Block], fmt: str) -> bytes:
+    """Sorted graph blocks (canonical_blocks) in one of DUMP_FORMATS (or rdf, for one graph)."""
+    if fmt in ("trig", "nq"):
+        nquads = b"".join(
+            b"".join(found) if isinstance(g, ox.DefaultGraph) else _in_graph(found, g)
+            for g, found in blocks
+        )
+        if fmt == "nq":
+            return nquads
+        quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    union = blocks[0][1] if len(blocks) == 1 else sorted(set().union(*(f for _, f in blocks)))
+    ntriples = b"".join(union)
+    if fmt == "nt":
+        return ntriples
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
+
+
+Block = tuple["ox.NamedNode | ox.DefaultGraph", list[bytes]]
+
+
+def _in_graph(lines: list[bytes], graph: ox.NamedNode) -> bytes:
+    """N-Triples lines as N-Quads lines of `graph`."""
+    tail = b" " + str(graph).encode() + b" .\n"
+    return b"".join(line[:-3] + tail for line in lines)
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
@@ -146,8 +212,8 @@ class Store(ABC):
     """A dataset of named graphs that answers SPARQL with its union as the default graph."""
 
     @abstractmethod
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
-        """Add (merge) the triples of `graph` into the named graph `name`."""
+    def add_graph(self, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Add (merge) the triples of `graph` (a Graph, or any triples) into the graph `name`."""
 
     @abstractmethod
     def graph_names(self) -> list[URIRef]: ...
@@ -202,7 +268,7 @@ class RdflibStore(Store):
         self.dataset = dataset if dataset is not None else Dataset(default_union=True)
         self.dataset.default_union = True
 
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
+    def add_graph(self, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         target = self.dataset.graph(name)
         for triple in graph:
             target.add(triple)
@@ -329,8 +395,8 @@ class OxigraphStore(Store):
             if isinstance(q.graph_name, ox.NamedNode):
                 yield q
 
-    def add_graph(self, name: URIRef, graph: Graph) -> None:
-        data = graph.serialize(format="nt", encoding="utf-8")
+    def add_graph(self, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> None:
+        data = ntriples(graph)
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
     def graph_names(self) -> list[URIRef]:

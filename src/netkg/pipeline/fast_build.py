@@ -20,17 +20,24 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from netkg.atomic import write_all
-from netkg.engine.store import OxigraphStore, serialize_canonical
+from netkg.engine.store import (
+    OxigraphStore,
+    canonical_blocks,
+    serialize_blocks,
+    serialize_store,
+)
 from netkg.engine.terms import from_ox
 from netkg.errors import InputError
-from netkg.iris import INFERRED_GRAPH, NKG
+from netkg.iris import ID, INFERRED_GRAPH, NKG
 from netkg.pipeline import rules, shacl_fast
 from netkg.pipeline.build import (
     GRAPH_FILE,
@@ -40,7 +47,13 @@ from netkg.pipeline.build import (
     data_graphs,
 )
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.intervals import DATED_KINDS, READS, VALIDITY_GRAPH, validity
+from netkg.pipeline.intervals import (
+    DATED_KINDS,
+    READS,
+    VALIDITY_GRAPH,
+    Index,
+    validity_triples,
+)
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
 from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, check_file, parse_file
 from netkg.pipeline.progress import Progress, quiet
@@ -117,9 +130,9 @@ def build_fast(
 ) -> BuildResult:
     """Load, reason and validate in one Oxigraph store; nothing is written.
 
-    With `out_dir`, the dumps and the on-disk store are prepared in a background thread while
-    the shapes are checked (Oxigraph works outside Python's lock, so on two cores both run at
-    once); write_fast() then only waits for them and renames them into place.
+    With `out_dir`, the on-disk store and the dumps are prepared in a background thread from
+    the moment the sources are loaded (Oxigraph works outside Python's lock, so on two cores
+    both run at once); write_fast() then only waits for them and renames them into place.
     """
     sources = sources if sources is not None else default_sources()
     progress = progress or quiet()
@@ -130,12 +143,34 @@ def build_fast(
         load_sources(sources, ox_store)
     store = BuiltStore(ox_store)
     names = sorted({s.graph for s in sources})
-    graphs = [ox.NamedNode(str(n)) for n in names]
     asserted = sum(store.count(n) for n in names)
     timings["load"] = time.perf_counter() - start
+    if out_dir is not None:  # the on-disk store is written on the other core from now on
+        store.outputs = _Outputs(ox_store, out_dir)
+    try:
+        return _build(store, sources, names, asserted, validate, shapes, progress, timings)
+    except BaseException:
+        if store.outputs is not None:
+            store.outputs.discard()
+        raise
 
-    start = time.perf_counter()  # the same check as the reference's, on the same graphs
-    evidence = check_evidence([store.graph(n) for n in data_graphs(sources)])
+
+def _build(
+    store: BuiltStore,
+    sources: list[Source],
+    names: list[URIRef],
+    asserted: int,
+    validate: bool,
+    shapes: Graph | None,
+    progress: Progress,
+    timings: dict[str, float],
+) -> BuildResult:
+    """build_fast() once the sources are loaded: evidence, reasoning, validity, validation."""
+    ox_store = store.store
+    graphs = [ox.NamedNode(str(n)) for n in names]
+
+    start = time.perf_counter()  # the reference's check, on the triples it reads
+    evidence = check_evidence(_evidence_input(store, data_graphs(sources)))
     timings["evidence"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -152,7 +187,7 @@ def build_fast(
     timings["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()  # as-of support, as in the reference (pipeline/intervals.py)
-    store.add_graph(VALIDITY_GRAPH, validity([_validity_input(ox_store)]))
+    store.add_graph(VALIDITY_GRAPH, validity_triples(Index(_validity_input(ox_store))))
     timings["intervals"] = time.perf_counter() - start
     start = time.perf_counter()
     store.forget_sizes()
@@ -160,8 +195,9 @@ def build_fast(
     description = describe(_views(store, described))  # type: ignore[arg-type]
     store.add_graph(DESCRIPTION_GRAPH, description)
     store.forget_sizes()
-    if out_dir is not None:
-        store.outputs = _Outputs(store.store, out_dir)
+    if store.outputs is not None:
+        derived = [INFERRED_GRAPH, VALIDITY_GRAPH, DESCRIPTION_GRAPH]
+        store.outputs.derived_ready([ox.NamedNode(str(n)) for n in derived if store.count(n)])
     timings["describe"] = time.perf_counter() - start
 
     report = None
@@ -200,15 +236,34 @@ class _GraphView:
         return self.municipalities
 
 
-def _validity_input(store: ox.Store) -> Graph:
-    """The triples intervals.validity() reads (intervals.READS), taken by predicate."""
-    data = Graph()
+def _validity_input(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples intervals.validity_triples() reads (intervals.READS), taken by predicate."""
     patterns = [(None, ox.NamedNode(str(p)), None) for p in READS]
     patterns += [(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(k))) for k in DATED_KINDS]
+    made: dict[object, Node] = {}  # things and dates recur: convert each term once
+
+    def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = made.get(t)
+        if found is None:
+            found = made[t] = from_ox(t)
+        return found
+
     for s, p, o in patterns:
+        predicate = from_ox(p)
         for q in store.quads_for_pattern(s, p, o, None):
-            data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
-    return data
+            yield term(q.subject), predicate, term(q.object)  # type: ignore[arg-type]
+
+
+def _evidence_input(store: OxigraphStore, names: list[URIRef]) -> list[Graph]:
+    """Of each data graph, the triples the evidence check reads (queries/internal/
+    evidence-input.rq): the reference's check_evidence gives the same figure on them as on the
+    whole graphs, without copying a million synthetic triples into rdflib."""
+    graphs = {n: Graph(identifier=n) for n in names}
+    for g, s, p, o in store.select(_rq("evidence-input.rq"), {"id": Literal(str(ID))}):
+        graph = graphs.get(g)  # type: ignore[arg-type]
+        if graph is not None:
+            graph.add((s, p, o))  # type: ignore[arg-type]
+    return list(graphs.values())
 
 
 def _views(store: BuiltStore, names: list[URIRef]) -> dict[URIRef, _GraphView]:
@@ -261,7 +316,13 @@ DUMPS = (GRAPH_FILE, "netkg.nq", "inferred.ttl")
 
 
 class _Outputs:
-    """The dumps (TriG, N-Quads, inferred Turtle) and an on-disk store, in a staging folder."""
+    """The dumps (TriG, N-Quads, inferred Turtle) and an on-disk store, in a staging folder.
+
+    Writing the on-disk store (RocksDB, nine indexes) is the costliest step of a large build,
+    so it starts as soon as the sources are loaded: the asserted quads go to disk on another
+    core while the main thread reasons and validates. `derived_ready()` hands over the graphs
+    the build adds (inferred, validity, description); the dumps are written last.
+    """
 
     def __init__(self, store: ox.Store, out_dir: Path, background: bool = True) -> None:
         self.store = store
@@ -269,32 +330,55 @@ class _Outputs:
         self._staging: Path | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._derived: list[ox.NamedNode] | None = None
+        self._ready = threading.Event()
+        asserted = store.dump(format=ox.RdfFormat.N_QUADS) or b""  # before anything is added
         if background:
-            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(asserted,), daemon=True)
             self._thread.start()
-        else:
-            self._run()
+        else:  # the store is complete: everything is in `asserted`
+            self.derived_ready([])
+            self._run(asserted)
 
-    def _run(self) -> None:
+    def derived_ready(self, graphs: list[ox.NamedNode]) -> None:
+        """The build has added these graphs and will not write to the store again."""
+        self._derived = graphs
+        self._ready.set()
+
+    def _run(self, asserted: bytes) -> None:
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".build.", suffix=".tmp", dir=self.out_dir))
             self._staging = staging
-            # the reference's canonical dumps (engine.store): the same bytes for the same graph
-            quads = list(self.store)
-            inferred = ox.NamedNode(str(INFERRED_GRAPH))
-            (staging / "netkg.nq").write_bytes(serialize_canonical(quads, "nq"))
-            (staging / GRAPH_FILE).write_bytes(serialize_canonical(quads, "trig"))
-            (staging / "inferred.ttl").write_bytes(
-                serialize_canonical((q for q in quads if q.graph_name == inferred), "ttl")
-            )
             disk = ox.Store(str(staging / STORE_DIR))
-            disk.bulk_load(path=str(staging / "netkg.nq"), format=ox.RdfFormat.N_QUADS)
+            disk.bulk_load(asserted, format=ox.RdfFormat.N_QUADS)
+            del asserted
+            self._ready.wait()
+            if self._derived is None:  # the build stopped: nothing more to write
+                return
+            for graph in self._derived:
+                triples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                disk.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             disk.flush()
             del disk
             (staging / STORE_DIR).chmod(0o777 & ~_umask())
+            # the reference's canonical dumps (engine.store): the same bytes for the same graph
+            blocks = canonical_blocks(self.store)
+            (staging / "netkg.nq").write_bytes(serialize_blocks(blocks, "nq"))
+            (staging / GRAPH_FILE).write_bytes(serialize_blocks(blocks, "trig"))
+            del blocks
+            inferred = ox.NamedNode(str(INFERRED_GRAPH))
+            (staging / "inferred.ttl").write_bytes(serialize_store(self.store, "ttl", inferred))
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
+
+    def discard(self) -> None:
+        """The build stopped: let the writer end and remove what it wrote."""
+        self._ready.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
 
     def result(self) -> Path:
         """The staging folder, once everything is in it."""
