@@ -103,6 +103,8 @@ _SEASON = re.compile(r"^\s*(\w+)\s+(\d{4})\s*$")
 _XSD_DATE, _XSD_GYEAR_MONTH, _XSD_GYEAR = XSD.date, XSD.gYearMonth, XSD.gYear
 
 Day = dt.date | None  # None: open (the beginning or the end of time)
+Period = tuple[dt.date, dt.date]
+Dates = tuple[Day, Day, Period | None]  # start, end, the period a source attests a holding
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,9 @@ def season(text: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, first, 1), dt.date(end_year, end_month, _last(end_year, end_month))
 
 
-def own_phases(graph: Graph | Index, thing: Node) -> list[Phase]:
-    """The thing's status over time from its own dates only."""
-    start, end, attested = _dates(graph, thing)
+def own_phases(graph: Graph | Index, thing: Node, dates: Dates | None = None) -> list[Phase]:
+    """The thing's status over time from its own dates only (`dates`: _dates(), if known)."""
+    start, end, attested = dates if dates is not None else _dates(graph, thing)
     if start is None and end is None:
         if attested is None:
             return [Phase(None, None, UNKNOWN)]
@@ -234,11 +236,18 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     things = sorted({s for kind in DATED_KINDS for s in data.subjects(RDF.type, kind)}, key=str)
     dated = set(things)
     memo: dict[Node, list[Phase]] = {}
+    known: dict[Node, Dates] = {}
+
+    def dates(thing: Node) -> Dates:
+        found = known.get(thing)
+        if found is None:
+            found = known[thing] = _dates(data, thing)
+        return found
 
     def effective(thing: Node, seen: frozenset = frozenset()) -> list[Phase]:
         if thing in memo:
             return memo[thing]
-        phases = own_phases(data, thing)
+        phases = own_phases(data, thing, dates(thing))
         for end in _ends(data, thing):
             if end in dated and end not in seen and end != thing:
                 phases = meet(phases, effective(end, seen | {thing}))
@@ -252,7 +261,7 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     for thing in things:
         if not isinstance(thing, URIRef):
             continue
-        start, end, _ = _dates(data, thing)
+        start, end, _ = dates(thing)
         if start is not None:
             yield thing, valid_from, _date(start)
         if end is not None:
@@ -300,7 +309,7 @@ _IN_XSD_GYEAR = TIME.inXSDgYear
 _INSIDE = TIME.inside
 
 
-def _dates(graph: Graph | Index, thing: Node):
+def _dates(graph: Graph | Index, thing: Node) -> Dates:
     """(start, end, attested period) of the thing; start/end as earliest and latest day."""
     starts: list[tuple[dt.date, dt.date]] = []
     ends: list[tuple[dt.date, dt.date]] = []
@@ -343,7 +352,13 @@ def _instant_periods(graph: Graph | Index, instants: Iterable) -> list[tuple[dt.
 
 
 def _literal_periods(values: Iterable) -> list[tuple[dt.date, dt.date]]:
-    return [p for v in values if isinstance(v, Literal) and (p := period(v)) is not None]
+    return [p for v in values if isinstance(v, Literal) and (p := _period(v)) is not None]
+
+
+@functools.lru_cache(maxsize=65536)
+def _period(value: Literal) -> tuple[dt.date, dt.date] | None:
+    """period(), remembered: the same years and dates recur across thousands of things."""
+    return period(value)
 
 
 def _ends(graph: Graph | Index, thing: Node) -> list[URIRef]:
