@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -110,23 +111,33 @@ def canonical_blocks(store: ox.Store, graph: ox.NamedNode | None = None) -> list
     return [(g, sorted(found)) for g, found in lines.items()]
 
 
-def serialize_blocks(blocks: list[Block], fmt: str) -> bytes:
-    """Sorted graph blocks (canonical_blocks) in one of DUMP_FORMATS (or rdf, for one graph)."""
+def serialize_blocks(blocks: list[Block], fmt: str, output: Path | None = None) -> bytes:
+    """Sorted graph blocks (canonical_blocks) in one of DUMP_FORMATS (or rdf, for one graph);
+    with `output`, written there a graph at a time (a large store is never whole in memory)
+    and b"" returned."""
     if fmt in ("trig", "nq"):
-        nquads = b"".join(
+        chunks = (
             b"".join(found) if isinstance(g, ox.DefaultGraph) else _in_graph(found, g)
             for g, found in blocks
         )
         if fmt == "nq":
-            return nquads
-        quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
-    union = blocks[0][1] if len(blocks) == 1 else sorted(set().union(*(f for _, f in blocks)))
-    ntriples = b"".join(union)
-    if fmt == "nt":
-        return ntriples
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
+            if output is None:
+                return b"".join(chunks)
+            with output.open("wb") as out:
+                out.writelines(chunks)
+            return b""
+        statements: Iterable[ox.Quad] = chain.from_iterable(
+            ox.parse(chunk, format=ox.RdfFormat.N_QUADS) for chunk in chunks
+        )
+    else:
+        union = blocks[0][1] if len(blocks) == 1 else sorted(set().union(*(f for _, f in blocks)))
+        if fmt == "nt" and output is None:
+            return b"".join(union)
+        statements = ox.parse(b"".join(union), format=ox.RdfFormat.N_TRIPLES)
+    if output is not None:
+        ox.serialize(statements, str(output), _OX_FORMATS[fmt], prefixes=PREFIXES)
+        return b""
+    return ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
 
 
 Block = tuple["ox.NamedNode | ox.DefaultGraph", list[bytes]]

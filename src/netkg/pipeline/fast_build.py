@@ -35,7 +35,6 @@ from netkg.engine.store import (
     OxigraphStore,
     canonical_blocks,
     serialize_blocks,
-    serialize_store,
 )
 from netkg.engine.terms import from_ox
 from netkg.errors import InputError
@@ -386,11 +385,11 @@ class _Outputs:
             (staging / STORE_DIR).chmod(0o777 & ~_umask())
             # the reference's canonical dumps (engine.store): the same bytes for the same graph
             blocks = canonical_blocks(self.store)
-            (staging / "netkg.nq").write_bytes(serialize_blocks(blocks, "nq"))
-            (staging / GRAPH_FILE).write_bytes(serialize_blocks(blocks, "trig"))
+            serialize_blocks(blocks, "nq", staging / "netkg.nq")
+            serialize_blocks(blocks, "trig", staging / GRAPH_FILE)
             del blocks
-            inferred = ox.NamedNode(str(INFERRED_GRAPH))
-            (staging / "inferred.ttl").write_bytes(serialize_store(self.store, "ttl", inferred))
+            inferred = canonical_blocks(self.store, ox.NamedNode(str(INFERRED_GRAPH)))
+            serialize_blocks(inferred, "ttl", staging / "inferred.ttl")
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
 
