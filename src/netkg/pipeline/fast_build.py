@@ -82,8 +82,11 @@ class BuiltStore(OxigraphStore):
             }
         return self._sizes
 
-    def forget_sizes(self) -> None:
-        self._sizes = None
+    def recount(self, name: URIRef) -> None:
+        """Count one graph again after adding to it (a scan of that graph only)."""
+        sizes = self.sizes()
+        (n,) = self.select(_rq("graph-size.rq"), {"graph": name}).rows[0]
+        sizes[name] = int(n)  # type: ignore[arg-type]
 
     def count(self, name: URIRef | None = None) -> int:
         sizes = self.sizes()
@@ -184,11 +187,12 @@ def _build(
     store.add_graph(VALIDITY_GRAPH, validity_triples(Index(_validity_input(ox_store))))
     timings["intervals"] = time.perf_counter() - start
     start = time.perf_counter()
-    store.forget_sizes()
+    store.recount(INFERRED_GRAPH)
+    store.recount(VALIDITY_GRAPH)
     described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH]
     description = describe(_views(store, described))  # type: ignore[arg-type]
     store.add_graph(DESCRIPTION_GRAPH, description)
-    store.forget_sizes()
+    store.recount(DESCRIPTION_GRAPH)
     if store.outputs is not None:
         derived = [INFERRED_GRAPH, VALIDITY_GRAPH, DESCRIPTION_GRAPH]
         store.outputs.derived_ready([ox.NamedNode(str(n)) for n in derived if store.count(n)])
