@@ -11,6 +11,7 @@ The checks run on every file the fast build loads too, so they are kept cheap wh
 wrong: a literal that passed once is not checked again (wellformed.ill_typed also remembers
 rdflib's verdict per lexical form and datatype), and the nesting scan runs only on a file with
 enough brackets to be too deep. A bad file still fails with the same message and position.
+CheckedLoads lets Oxigraph load one file (outside Python's lock) while the next is checked.
 """
 
 from __future__ import annotations
