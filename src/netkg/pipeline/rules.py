@@ -612,8 +612,20 @@ class _Closure:
         return InferredTriples("".join(out).encode(), len(out))
 
     def _keep_subject(self) -> list[bool]:
+        for i, t in enumerate(self.terms):
+            if isinstance(t, ox.Triple):  # its str() has no <<( )>>: written as N-Triples reads it
+                self.texts[i] = _nt(t)
+        # a triple term (RDF 1.2) is never a subject: such an inference can be neither stored
+        # nor written; rdflib, and so the reference, reads no triple terms at all
         return [
-            not isinstance(t, ox.Literal | ox.BlankNode)
+            not isinstance(t, ox.Literal | ox.BlankNode | ox.Triple)
             and not (isinstance(t, ox.NamedNode) and t.value.startswith(reason._BUILTIN))
             for t in self.terms
         ]
+
+
+def _nt(term: Term) -> str:
+    """A term as N-Triples writes it, RDF 1.2 triple terms included."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_nt(term.subject)} {_nt(term.predicate)} {_nt(term.object)} )>>"
+    return str(term)
