@@ -147,7 +147,7 @@ def check_file(path: Path) -> tuple[str, str]:
 # Literals that passed wellformed.check_literal: most typed literals (dates, years, codes) recur
 # in file after file, and the per-quad loop is what costs at a million triples
 _CHECKED_LITERALS: set[ox.Literal] = set()
-_MAX_CHECKED = 1 << 18
+_MAX_CHECKED = 1 << 16
 
 
 def _oxigraph_check(path: Path, text: str) -> None:
