@@ -517,57 +517,83 @@ class _Closure:
             raise Unsupported("the data's axioms entail new schema types")
 
     def _data(self) -> None:
+        """The data rules in rounds until nothing grows; a rule whose inputs did not grow since
+        it last ran is skipped (sets only grow, so the same size is the same set)."""
         pairs, members = self.pairs, self.members
+        empty: set[int] = set()  # never written to
+        seen: dict[tuple, tuple[int, ...]] = {}
+
+        def grew(key: tuple, *inputs: set[int]) -> bool:
+            sizes = tuple(map(len, inputs))
+            if seen.get(key) == sizes:
+                return False
+            seen[key] = sizes
+            return True
+
         changed = True
-        closed: dict[int, int] = {}
         while changed:
             size = sum(map(len, pairs.values())) + sum(map(len, members.values()))
             # properties
             for p, qs in self.sup_prop.items():
                 src = pairs.get(p)
-                if src:
+                if src and grew(("spo", p), src):
                     for q in qs:
                         pairs[q] |= src
             for a, b in self.inverse:
                 src = pairs.get(a)
-                if src:
+                if src and grew(("inv", a, b), src):
                     pairs[b] |= _swap(src)
             for p in self.symmetric:
-                pairs[p] |= _swap(pairs[p])
+                if grew(("sym", p), pairs[p]):
+                    pairs[p] |= _swap(pairs[p])
+                    seen[("sym", p)] = (len(pairs[p]),)  # symmetric now
             for p in self.transitive:
-                if closed.get(p) != len(pairs[p]):
+                if grew(("trp", p), pairs[p]):
                     pairs[p] |= _transitive(pairs[p])
-                    closed[p] = len(pairs[p])
-            for q, chain in self.chains:
-                if chain:
-                    joined = pairs.get(chain[0], set())
-                    for p in chain[1:]:
-                        joined = _compose(joined, pairs.get(p, set()))
+                    seen[("trp", p)] = (len(pairs[p]),)  # closed now
+            for n, (q, chain) in enumerate(self.chains):
+                inputs = [pairs.get(p, empty) for p in chain]
+                if chain and grew(("chain", n), *inputs):
+                    joined = inputs[0]
+                    for following in inputs[1:]:
+                        joined = _compose(joined, following)
                     pairs[q] |= joined
             # classes
             for r, p, v in self.has_value:
-                members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW == v}  # cls-hv2
+                src = pairs.get(p, empty)
+                if grew(("hv2", r, p, v), src):
+                    members[r] |= {k >> 32 for k in src if k & _LOW == v}
             for r, p, c in self.some:
+                src = pairs.get(p, empty)
                 if self.terms[c] == THING:
-                    members[r] |= {k >> 32 for k in pairs.get(p, ())}
+                    if grew(("svf", r, p, c), src):
+                        members[r] |= {k >> 32 for k in src}
                 else:
-                    values = members.get(c, set())
-                    members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW in values}
+                    values = members.get(c, empty)
+                    if grew(("svf", r, p, c), src, values):
+                        members[r] |= {k >> 32 for k in src if k & _LOW in values}
             for c, ms in self.intersections:
-                if ms:
-                    members[c] |= set.intersection(*(members.get(m, set()) for m in ms))
-                for m in ms:
-                    members[m] |= members.get(c, set())
+                inputs = [members.get(m, empty) for m in ms]
+                if ms and grew(("int1", c), *inputs):
+                    members[c] |= set.intersection(*inputs)
+                src = members.get(c, empty)
+                if grew(("int2", c), src):
+                    for m in ms:
+                        members[m] |= src
             for c, ms in self.unions:
                 for m in ms:
-                    members[c] |= members.get(m, set())
+                    src = members.get(m, empty)
+                    if grew(("uni", c, m), src):
+                        members[c] |= src
             for c, ds in self.sup_class.items():
                 src = members.get(c)
-                if src:
+                if src and grew(("sco", c), src):
                     for d in ds:
                         members[d] |= src
             for r, p, v in self.has_value:
-                pairs[p] |= {x << 32 | v for x in members.get(r, ())}  # cls-hv1
+                src = members.get(r, empty)
+                if grew(("hv1", r, p, v), src):
+                    pairs[p] |= {x << 32 | v for x in src}
             changed = size != sum(map(len, pairs.values())) + sum(map(len, members.values()))
 
     def _disjointness(self) -> None:
@@ -601,14 +627,15 @@ class _Closure:
             middle = f" {texts[p]} "
             new = ks - self.asserted_pairs.get(p, set())
             reflexive = pred in _REFLEXIVE
-            check = pred not in self.loaded and pred in self.asserted.predicates
-            for k in new:
-                s, o = k >> 32, k & _LOW
-                if not keep[s] or not plain[o] or (reflexive and s == o):
-                    continue
-                if check and self.asserted.contains(terms[s], pred, terms[o]):
-                    continue
-                out.append(texts[s] + middle + texts[o] + " .\n")
+            kept = [
+                k
+                for k in new
+                if keep[k >> 32] and plain[k & _LOW] and not (reflexive and k >> 32 == k & _LOW)
+            ]
+            if pred not in self.loaded and pred in self.asserted.predicates:
+                contains = self.asserted.contains  # asserted, but not read: asked one by one
+                kept = [k for k in kept if not contains(terms[k >> 32], pred, terms[k & _LOW])]
+            out += [texts[k >> 32] + middle + texts[k & _LOW] + " .\n" for k in kept]
         return InferredTriples("".join(out).encode(), len(out))
 
     def _keep_subject(self) -> list[bool]:
