@@ -16,10 +16,17 @@ gives the same inferred graph in seconds:
 3. The data part runs in rounds until no set grows, each rule one set operation over a whole
    property (pairs s << 32 | o) or class (members): union, swap, composition, transitive
    closure (cax-sco, cax-eqc, prp-spo1, prp-eqp, prp-inv, prp-symp, prp-trp, prp-spo2, cls-hv,
-   cls-svf, cls-int, cls-uni; then cax-dw and cax-adc).
+   cls-svf, cls-int, cls-uni; then cax-dw and cax-adc). A rule none of whose inputs grew since
+   it last ran is skipped, so later rounds cost only what still changes.
 4. What is kept is reason.py's pruning exactly (`reason._useful`, minus what is asserted). It is
    written as N-Triples text from those same texts and loaded by Oxigraph in one call: no
    Python object per inferred term (`InferredTriples` parses the text only if iterated).
+
+Why not the rules as SPARQL updates inside Oxigraph: inserting is the store's dearest operation
+(about as dear per quad as reading one into Python), a fixpoint of updates inserts each round's
+new triples again into its delta, and an update binds no parameters as terms (netkg never
+splices terms into SPARQL text). Reading the premises once and inserting the result once is
+the least the store has to do.
 
 Axioms outside those rules (sameAs, functional properties, cardinalities, allValuesFrom, ...)
 make `Unsupported` be raised: the caller then falls back to the reference reasoner rather than
