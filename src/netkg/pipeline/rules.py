@@ -642,7 +642,7 @@ class _Closure:
             if pred not in self.loaded and pred in self.asserted.predicates:
                 contains = self.asserted.contains  # asserted, but not read: asked one by one
                 kept = [k for k in kept if not contains(terms[k >> 32], pred, terms[k & _LOW])]
-            out += [texts[k >> 32] + middle + texts[k & _LOW] + " .\n" for k in kept]
+            out += [f"{texts[k >> 32]}{middle}{texts[k & _LOW]} .\n" for k in kept]
         return InferredTriples("".join(out).encode(), len(out))
 
     def _keep_subject(self) -> list[bool]:
