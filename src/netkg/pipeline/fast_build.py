@@ -37,7 +37,6 @@ from netkg.engine.store import (
     serialize_blocks,
 )
 from netkg.engine.terms import from_ox
-from netkg.errors import InputError
 from netkg.iris import ID, INFERRED_GRAPH, NKG
 from netkg.pipeline import rules, shacl_fast
 from netkg.pipeline.build import (
@@ -56,7 +55,7 @@ from netkg.pipeline.intervals import (
     validity_triples,
 )
 from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
-from netkg.pipeline.load import _OX_FORMAT, _PARSER_PREFIX, check_file, parse_file
+from netkg.pipeline.load import _OX_FORMAT, CheckedLoads, parse_file
 from netkg.pipeline.progress import Progress, quiet
 from netkg.pipeline.reason import infer
 from netkg.pipeline.sssom import is_sssom
@@ -103,26 +102,22 @@ def _rq(name: str) -> str:
 
 def load_sources(sources: list[Source], store: ox.Store) -> None:
     """Parse each source into its named graph; InputError with line and column on bad syntax."""
-    for source in sources:
-        path = Path(source.path)
-        graph = ox.NamedNode(str(source.graph))
-        if is_sssom(path):  # a mapping table: read into RDF by netkg.pipeline.sssom
-            data = parse_file(path).serialize(format="nt", encoding="utf-8")
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            continue
-        fmt = _OX_FORMAT.get(path.suffix.lower())
-        if fmt is None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            # JSON-LD, and files with graphs of their own (whose triples all go into the
-            # source's graph): through the reference's parser
-            data = parse_file(path).serialize(format="nt", encoding="utf-8")
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            continue
-        check_file(path)  # the reference's checks: UTF-8, nesting, each literal's form, …
-        try:
-            store.load(path=str(path), format=fmt, to_graph=graph, base_iri=path.as_uri())
-        except SyntaxError as exc:
-            message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
-            raise InputError(path, f"syntax error: {message}", exc.lineno, exc.offset) from None
+    with CheckedLoads(store) as loads:  # Oxigraph loads one file while the next is checked
+        for source in sources:
+            path = Path(source.path)
+            graph = ox.NamedNode(str(source.graph))
+            if is_sssom(path):  # a mapping table: read into RDF by netkg.pipeline.sssom
+                data = parse_file(path).serialize(format="nt", encoding="utf-8")
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                continue
+            fmt = _OX_FORMAT.get(path.suffix.lower())
+            if fmt is None or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+                # JSON-LD, and files with graphs of their own (whose triples all go into the
+                # source's graph): through the reference's parser
+                data = parse_file(path).serialize(format="nt", encoding="utf-8")
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                continue
+            loads.add(path, fmt, graph)  # the reference's checks (load.check_file), then load
 
 
 def build_fast(

@@ -6,14 +6,27 @@ gives the same inferred graph in seconds:
 
 1. The triples the closure starts from are the same as reason.py's: every triple whose predicate
    is an axiom predicate (`reason._axiom_predicates`) or a non-annotation RDF/RDFS/OWL term, with
-   rdfs:domain and rdfs:range left out. They are read from the store one predicate at a time.
+   rdfs:domain and rdfs:range left out. They are read from the store one predicate at a time
+   (rdf:type one class at a time, so only the subject of each is read), and each term is
+   numbered by its N-Triples text: a str hashes and compares much faster than an Oxigraph term,
+   and reading is, with Oxigraph inserting the result, most of the cost at a million triples.
 2. The schema part (class and property axioms) is closed with the scm-* rules as owlrl states
    them, then compiled into tables: each class's superclasses, each property's superproperties,
    inverses, chains, hasValue / someValuesFrom / intersection / union restrictions, disjointness.
-3. The data part runs to a fixpoint with a work list: each new triple is joined once with the
-   tables and the indexes of the triples seen so far (cax-sco, cax-eqc, prp-spo1, prp-eqp,
-   prp-inv, prp-symp, prp-trp, prp-spo2, cls-hv, cls-svf, cls-int, cls-uni, cax-dw, cax-adc).
-4. What is kept is reason.py's pruning exactly (`reason._useful`, minus what is asserted).
+3. The data part runs in rounds until no set grows, each rule one set operation over a whole
+   property (pairs s << 32 | o) or class (members): union, swap, composition, transitive
+   closure (cax-sco, cax-eqc, prp-spo1, prp-eqp, prp-inv, prp-symp, prp-trp, prp-spo2, cls-hv,
+   cls-svf, cls-int, cls-uni; then cax-dw and cax-adc). A rule none of whose inputs grew since
+   it last ran is skipped, so later rounds cost only what still changes.
+4. What is kept is reason.py's pruning exactly (`reason._useful`, minus what is asserted). It is
+   written as N-Triples text from those same texts and loaded by Oxigraph in one call: no
+   Python object per inferred term (`InferredTriples` parses the text only if iterated).
+
+Why not the rules as SPARQL updates inside Oxigraph: inserting is the store's dearest operation
+(about as dear per quad as reading one into Python), a fixpoint of updates inserts each round's
+new triples again into its delta, and an update binds no parameters as terms (netkg never
+splices terms into SPARQL text). Reading the premises once and inserting the result once is
+the least the store has to do.
 
 Axioms outside those rules (sameAs, functional properties, cardinalities, allValuesFrom, ...)
 make `Unsupported` be raised: the caller then falls back to the reference reasoner rather than
@@ -110,6 +123,7 @@ _REFLEXIVE = {_n(p) for p in reason._REFLEXIVE}
 _TRIVIAL_TYPES = {_n(t) for t in reason._TRIVIAL_TYPES} | {_n(reason._ERROR)}
 _CHARACTERISTICS = {_n(c) for c in reason._CHARACTERISTICS}
 _XSD = str(XSD)
+_XSD_TEXT = f"<{_XSD}"
 _RL_DATATYPES = {str(d) for d in OWL_RL_Datatypes}
 
 
@@ -117,11 +131,27 @@ class Unsupported(Exception):
     """The data uses an axiom whose rules are not implemented here; use the reference path."""
 
 
+class InferredTriples:
+    """The inferred triples as N-Triples text: Oxigraph loads it without a Python object per
+    term (the insertion is most of the cost at a million triples); iterating parses it."""
+
+    def __init__(self, text: bytes, count: int) -> None:
+        self.text = text
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Triple]:
+        for t in ox.parse(self.text, format=ox.RdfFormat.N_TRIPLES):
+            yield t.subject, t.predicate, t.object
+
+
 @dataclass
 class FastInference:
-    """The inferred triples (not yet in the store) and the inconsistencies found."""
+    """The inferred triples (in `into` if one was given) and the inconsistencies found."""
 
-    triples: list[Triple]
+    triples: InferredTriples
     inconsistencies: list[str] = field(default_factory=list)
 
 
@@ -138,8 +168,8 @@ def infer_store(
     """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given."""
     asserted = _Asserted(store, list(graphs))
     result = _Closure(asserted).run()
-    if into is not None:
-        store.extend(ox.Quad(s, p, o, into) for s, p, o in result.triples)
+    if into is not None and len(result.triples):
+        store.load(result.triples.text, format=ox.RdfFormat.N_TRIPLES, to_graph=into)
     return result
 
 
@@ -150,16 +180,44 @@ class _Asserted:
         self.store = store
         self.wanted = wanted = set(graphs)
         solutions = store.query(_rq("distinct-predicates.rq"), use_default_graph_as_union=False)
-        self.predicates = {
-            s["p"] for s in solutions if s["g"] in wanted and isinstance(s["p"], ox.NamedNode)
-        }
+        self.predicates: set[ox.NamedNode] = set()
+        self.everything = True  # every quad of the store is in a wanted graph
+        for s in solutions:
+            p = s["p"]
+            if s["g"] not in wanted:
+                self.everything = False
+            elif isinstance(p, ox.NamedNode):
+                self.predicates.add(p)
+        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            self.everything = False
 
     def with_predicate(self, p: ox.NamedNode) -> Iterator[ox.Quad]:
         """The quads with predicate p (a triple in two graphs comes twice)."""
+        quads = self.store.quads_for_pattern(None, p, None, None)
+        if self.everything:
+            yield from quads
+            return
         wanted = self.wanted
-        for q in self.store.quads_for_pattern(None, p, None, None):
+        for q in quads:
             if q.graph_name in wanted:
                 yield q
+
+    def classes(self) -> set[Term]:
+        """The objects of rdf:type in the wanted graphs."""
+        wanted = self.wanted
+        return {s["class"] for s in self.store.query(_rq("typed-classes.rq")) if s["g"] in wanted}
+
+    def members(self, cls: Term) -> Iterator[Term]:
+        """The subjects typed `cls` (one typed so in two graphs comes twice)."""
+        quads = self.store.quads_for_pattern(None, TYPE, cls, None)
+        if self.everything:
+            for q in quads:
+                yield q.subject
+            return
+        wanted = self.wanted
+        for q in quads:
+            if q.graph_name in wanted:
+                yield q.subject
 
     def contains(self, s: Term, p: Term, o: Term) -> bool:
         wanted = self.wanted
@@ -259,43 +317,59 @@ class _Closure:
         for p in asserted.predicates:
             if p in _UNSUPPORTED_PREDICATES:
                 raise Unsupported(f"the fast reasoner does not implement {p.value}")
-        builtin = _builtin(asserted.predicates) - _NOT_REASONED - {TYPE}
+        # the schema: RDF/RDFS/OWL terms as reason._schema_premise takes them (an annotation
+        # such as rdfs:label is read as data below only if an axiom makes it relevant)
+        builtin = _builtin(asserted.predicates) - _NOT_REASONED - {TYPE} - _ANNOTATIONS
         self.schema: dict[Term, set[tuple[Term, Term]]] = defaultdict(set)
-        self.literal_objects: set[ox.Literal] = set()
         for p in builtin:
             for q in asserted.with_predicate(p):
                 self.schema[p].add((q.subject, q.object))
-                self._note_literal(q.object)
-        # the data: term numbers; pairs of a property as s << 32 | o; members of a class
-        self.ids: dict[Term, int] = {}
+        # the data: term numbers, keyed by the term's N-Triples text (a str compares far faster
+        # than an Oxigraph term, and is what the inferred triples are written as); pairs of a
+        # property as s << 32 | o; members of a class
+        self.ids: dict[str, int] = {}
         self.terms: list[Term] = []
+        self.texts: list[str] = []
         self.members: dict[int, set[int]] = defaultdict(set)
-        for q in asserted.with_predicate(TYPE):
-            o = q.object
-            if o in _UNSUPPORTED_TYPES:
-                raise Unsupported(f"the fast reasoner does not implement {o.value}")
-            if o in SCHEMA_TYPES:
-                self.schema[TYPE].add((q.subject, o))
-            self.members[self._id(o)].add(self._id(q.subject))
-            self._note_literal(o)
+        ids, terms, texts = self.ids, self.terms, self.texts
+        classes = asserted.classes() if TYPE in asserted.predicates else set()
+        for cls in classes:
+            if cls in _UNSUPPORTED_TYPES:
+                raise Unsupported(f"the fast reasoner does not implement {cls.value}")
+        for cls in classes:  # one class at a time: only the subject of each quad is read
+            add = self.members[self._id(cls)].add
+            schema_type = cls in SCHEMA_TYPES
+            for s in asserted.members(cls):
+                if schema_type:
+                    self.schema[TYPE].add((s, cls))
+                st = str(s)
+                si = ids.get(st)
+                if si is None:
+                    si = ids[st] = len(terms)
+                    terms.append(s)
+                    texts.append(st)
+                add(si)
         self.relevant = _axiom_predicates(self.schema)
         self.loaded = (builtin | {TYPE} | self.relevant) & asserted.predicates
         self.pairs: dict[int, set[int]] = defaultdict(set)
         for p in self.relevant - builtin - {TYPE}:
             if p not in asserted.predicates:
                 continue
-            target = self.pairs[self._id(p)]
-            ids = self.ids
+            add = self.pairs[self._id(p)].add
             for q in asserted.with_predicate(p):
                 s, o = q.subject, q.object
-                si = ids.get(s)
+                st, ot = str(s), str(o)
+                si = ids.get(st)
                 if si is None:
-                    si = self._id(s)
-                oi = ids.get(o)
+                    si = ids[st] = len(terms)
+                    terms.append(s)
+                    texts.append(st)
+                oi = ids.get(ot)
                 if oi is None:
-                    oi = self._id(o)
-                    self._note_literal(o)
-                target.add(si << 32 | oi)
+                    oi = ids[ot] = len(terms)
+                    terms.append(o)
+                    texts.append(ot)
+                add(si << 32 | oi)
         for p in builtin:
             pi = self._id(p)
             self.pairs[pi] = {self._id(s) << 32 | self._id(o) for s, o in self.schema[p]}
@@ -304,22 +378,25 @@ class _Closure:
         self.schema_asserted = {p: set(v) for p, v in self.schema.items()}
 
     def _id(self, term: Term) -> int:
-        found = self.ids.get(term)
+        text = str(term)
+        found = self.ids.get(text)
         if found is None:
-            found = self.ids[term] = len(self.terms)
+            found = self.ids[text] = len(self.terms)
             self.terms.append(term)
+            self.texts.append(text)
         return found
-
-    def _note_literal(self, o: Term) -> None:
-        if isinstance(o, ox.Literal) and o.datatype.value in _RL_DATATYPES:
-            self.literal_objects.add(o)
 
     def errors(self) -> list[str]:
         return sorted(self._errors)
 
     def _check_literals(self) -> None:
-        """dt-type2's lexical check, as owlrl makes it in its one-time rules."""
-        for o in self.literal_objects:
+        """dt-type2's lexical check, as owlrl makes it in its one-time rules.
+
+        Every object read has a number by now (no subject is a literal), so the literals are
+        found among the terms, once each."""
+        for o in self.terms:
+            if not isinstance(o, ox.Literal) or o.datatype.value not in _RL_DATATYPES:
+                continue
             converter = AltXSDToPYTHON.get(URIRef(o.datatype.value))
             if converter is None:
                 continue
@@ -447,106 +524,142 @@ class _Closure:
             raise Unsupported("the data's axioms entail new schema types")
 
     def _data(self) -> None:
+        """The data rules in rounds until nothing grows; a rule whose inputs did not grow since
+        it last ran is skipped (sets only grow, so the same size is the same set)."""
         pairs, members = self.pairs, self.members
+        empty: set[int] = set()  # never written to
+        seen: dict[tuple, tuple[int, ...]] = {}
+
+        def grew(key: tuple, *inputs: set[int]) -> bool:
+            sizes = tuple(map(len, inputs))
+            if seen.get(key) == sizes:
+                return False
+            seen[key] = sizes
+            return True
+
         changed = True
-        closed: dict[int, int] = {}
         while changed:
             size = sum(map(len, pairs.values())) + sum(map(len, members.values()))
             # properties
             for p, qs in self.sup_prop.items():
                 src = pairs.get(p)
-                if src:
+                if src and grew(("spo", p), src):
                     for q in qs:
                         pairs[q] |= src
             for a, b in self.inverse:
                 src = pairs.get(a)
-                if src:
+                if src and grew(("inv", a, b), src):
                     pairs[b] |= _swap(src)
             for p in self.symmetric:
-                pairs[p] |= _swap(pairs[p])
+                if grew(("sym", p), pairs[p]):
+                    pairs[p] |= _swap(pairs[p])
+                    seen[("sym", p)] = (len(pairs[p]),)  # symmetric now
             for p in self.transitive:
-                if closed.get(p) != len(pairs[p]):
+                if grew(("trp", p), pairs[p]):
                     pairs[p] |= _transitive(pairs[p])
-                    closed[p] = len(pairs[p])
-            for q, chain in self.chains:
-                if chain:
-                    joined = pairs.get(chain[0], set())
-                    for p in chain[1:]:
-                        joined = _compose(joined, pairs.get(p, set()))
+                    seen[("trp", p)] = (len(pairs[p]),)  # closed now
+            for n, (q, chain) in enumerate(self.chains):
+                inputs = [pairs.get(p, empty) for p in chain]
+                if chain and grew(("chain", n), *inputs):
+                    joined = inputs[0]
+                    for following in inputs[1:]:
+                        joined = _compose(joined, following)
                     pairs[q] |= joined
             # classes
             for r, p, v in self.has_value:
-                members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW == v}  # cls-hv2
+                src = pairs.get(p, empty)
+                if grew(("hv2", r, p, v), src):
+                    members[r] |= {k >> 32 for k in src if k & _LOW == v}
             for r, p, c in self.some:
+                src = pairs.get(p, empty)
                 if self.terms[c] == THING:
-                    members[r] |= {k >> 32 for k in pairs.get(p, ())}
+                    if grew(("svf", r, p, c), src):
+                        members[r] |= {k >> 32 for k in src}
                 else:
-                    values = members.get(c, set())
-                    members[r] |= {k >> 32 for k in pairs.get(p, ()) if k & _LOW in values}
+                    values = members.get(c, empty)
+                    if grew(("svf", r, p, c), src, values):
+                        members[r] |= {k >> 32 for k in src if k & _LOW in values}
             for c, ms in self.intersections:
-                if ms:
-                    members[c] |= set.intersection(*(members.get(m, set()) for m in ms))
-                for m in ms:
-                    members[m] |= members.get(c, set())
+                inputs = [members.get(m, empty) for m in ms]
+                if ms and grew(("int1", c), *inputs):
+                    members[c] |= set.intersection(*inputs)
+                src = members.get(c, empty)
+                if grew(("int2", c), src):
+                    for m in ms:
+                        members[m] |= src
             for c, ms in self.unions:
                 for m in ms:
-                    members[c] |= members.get(m, set())
+                    src = members.get(m, empty)
+                    if grew(("uni", c, m), src):
+                        members[c] |= src
             for c, ds in self.sup_class.items():
                 src = members.get(c)
-                if src:
+                if src and grew(("sco", c), src):
                     for d in ds:
                         members[d] |= src
             for r, p, v in self.has_value:
-                pairs[p] |= {x << 32 | v for x in members.get(r, ())}  # cls-hv1
+                src = members.get(r, empty)
+                if grew(("hv1", r, p, v), src):
+                    pairs[p] |= {x << 32 | v for x in src}
             changed = size != sum(map(len, pairs.values())) + sum(map(len, members.values()))
 
     def _disjointness(self) -> None:
         """cax-dw and cax-adc, with owlrl's message."""
         for c1, c2 in self.disjoint:
-            a = self.members.get(self.ids.get(c1, -1), set())
-            b = self.members.get(self.ids.get(c2, -1), set())
+            a = self.members.get(self.ids.get(str(c1), -1), set())
+            b = self.members.get(self.ids.get(str(c2), -1), set())
             for x in a & b:
                 self._errors.add(
                     f"Disjoint classes {c1.value} and {c2.value} have a common individual "
                     f"{self.terms[x].value}"
                 )
 
-    def _inferred(self) -> list[Triple]:
-        """What the closure adds, filtered as reason.py filters it."""
-        terms, out = self.terms, []
+    def _inferred(self) -> InferredTriples:
+        """What the closure adds, filtered as reason.py filters it, as N-Triples lines."""
+        terms, texts, out = self.terms, self.texts, []
         keep = self._keep_subject()
+        plain = [not t.startswith("_:") for t in texts]  # reason._useful: no blank nodes
         type_id = self._id(TYPE)
-        trivial = {self.ids[t] for t in _TRIVIAL_TYPES if t in self.ids}
+        trivial = {self.ids[str(t)] for t in _TRIVIAL_TYPES if str(t) in self.ids}
+        type_text = texts[type_id]
         for c, xs in self.members.items():
-            if c in trivial or not _plain(terms[c]) or terms[c].value.startswith(_XSD):
+            if c in trivial or not plain[c] or texts[c].startswith(_XSD_TEXT):
                 continue
-            for x in xs - self.asserted_members.get(c, set()):
-                if keep[x]:
-                    out.append((terms[x], TYPE, terms[c]))
+            tail = f" {type_text} {texts[c]} .\n"
+            out += [texts[x] + tail for x in xs - self.asserted_members.get(c, set()) if keep[x]]
         for p, ks in self.pairs.items():
             if p == type_id:
                 continue
             pred = terms[p]
+            middle = f" {texts[p]} "
             new = ks - self.asserted_pairs.get(p, set())
             reflexive = pred in _REFLEXIVE
-            check = pred not in self.loaded and pred in self.asserted.predicates
-            for k in new:
-                s, o = k >> 32, k & _LOW
-                if not keep[s] or not _plain(terms[o]) or (reflexive and s == o):
-                    continue
-                if check and self.asserted.contains(terms[s], pred, terms[o]):
-                    continue
-                out.append((terms[s], pred, terms[o]))
-        return out
+            kept = [
+                k
+                for k in new
+                if keep[k >> 32] and plain[k & _LOW] and not (reflexive and k >> 32 == k & _LOW)
+            ]
+            if pred not in self.loaded and pred in self.asserted.predicates:
+                contains = self.asserted.contains  # asserted, but not read: asked one by one
+                kept = [k for k in kept if not contains(terms[k >> 32], pred, terms[k & _LOW])]
+            out += [f"{texts[k >> 32]}{middle}{texts[k & _LOW]} .\n" for k in kept]
+        return InferredTriples("".join(out).encode(), len(out))
 
     def _keep_subject(self) -> list[bool]:
+        for i, t in enumerate(self.terms):
+            if isinstance(t, ox.Triple):  # its str() has no <<( )>>: written as N-Triples reads it
+                self.texts[i] = _nt(t)
+        # a triple term (RDF 1.2) is never a subject: such an inference can be neither stored
+        # nor written; rdflib, and so the reference, reads no triple terms at all
         return [
-            not isinstance(t, ox.Literal | ox.BlankNode)
+            not isinstance(t, ox.Literal | ox.BlankNode | ox.Triple)
             and not (isinstance(t, ox.NamedNode) and t.value.startswith(reason._BUILTIN))
             for t in self.terms
         ]
 
 
-def _plain(term: Term) -> bool:
-    """Not a blank node (reason._useful drops triples about blank nodes)."""
-    return not isinstance(term, ox.BlankNode)
+def _nt(term: Term) -> str:
+    """A term as N-Triples writes it, RDF 1.2 triple terms included."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_nt(term.subject)} {_nt(term.predicate)} {_nt(term.object)} )>>"
+    return str(term)

@@ -15,6 +15,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,6 +47,10 @@ def check_nesting(path: Path, text: str, fmt: str) -> None:
     """Refuse nesting deeper than MAX_NESTING, at the line and column where it gets too deep."""
     pattern = {"turtle": _TURTLE, "trig": _TURTLE, "json-ld": _JSON}.get(fmt)
     if pattern is None:
+        return
+    # the depth never exceeds the number of brackets that open: few of them, nothing to scan
+    opens = "{[" if fmt == "json-ld" else "[("
+    if sum(text.count(c) for c in opens) <= MAX_NESTING:
         return
     depth = 0
     for m in pattern.finditer(text):
@@ -116,15 +121,20 @@ def check_literal(path: Path, text: str, literal: ox.Literal) -> None:
     datatype = literal.datatype.value
     if datatype in _UNCHECKED:
         return
-    with quiet_rdflib():
-        ill = Literal(literal.value, datatype=URIRef(datatype)).ill_typed
-    if ill:
+    if ill_typed(literal.value, datatype):
         raise InputError(
             path,
             f'"{literal.value}" is not a valid {_short(URIRef(datatype))} '
             "(the lexical form does not fit the datatype)",
             *_located(text, literal.value),
         )
+
+
+@lru_cache(maxsize=1 << 16)
+def ill_typed(value: str, datatype: str) -> bool:
+    """rdflib's verdict on a lexical form, asked once per (form, datatype): most repeat."""
+    with quiet_rdflib():
+        return bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
 
 
 def check_jsonld_iris(path: Path, text: str) -> None:
