@@ -263,16 +263,22 @@ class _Data:
             elif kind == "objects":
                 inverse.add(term)
         wanted = None if graphs is None else set(graphs)
+        others: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = []
+        if wanted is not None:  # graphs left out: a predicate found in none needs no filter
+            others = [ox.DefaultGraph(), *(g for g in store.named_graphs() if g not in wanted)]
         self.out: dict[Term, dict[Term, set[Term]]] = {}
         self.into: dict[Term, dict[Term, set[Term]]] = {}
         for p in found | inverse | {TYPE, SUBCLASS}:
             out: dict[Term, set[Term]] = defaultdict(set)
             into: dict[Term, set[Term]] = defaultdict(set)
-            for q in store.quads_for_pattern(None, p, None, None):
-                if wanted is None or q.graph_name in wanted:
-                    out[q.subject].add(q.object)
-                    if p in inverse or p in (TYPE, SUBCLASS):
-                        into[q.object].add(q.subject)
+            quads = store.quads_for_pattern(None, p, None, None)
+            if any(next(store.quads_for_pattern(None, p, None, g), None) for g in others):
+                quads = (q for q in quads if q.graph_name in wanted)  # type: ignore[operator]
+            both = p in inverse or p in (TYPE, SUBCLASS)
+            for q in quads:  # the hot loop of a large validation: one line per quad
+                out[q.subject].add(q.object)
+                if both:
+                    into[q.object].add(q.subject)
             self.out[p], self.into[p] = out, into
         self._instances: dict[Term, set[Term]] = {}
 
