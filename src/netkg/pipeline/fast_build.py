@@ -376,21 +376,30 @@ class _Outputs:
             self._ready.wait()
             if self._derived is None:  # the build stopped: nothing more to write
                 return
-            for graph in self._derived:
-                triples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                disk.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            disk.flush()
+            # the derived graphs go to disk on one thread while the dumps are written on this one
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                stored = pool.submit(self._store_derived, disk, self._derived)
+                self._dumps(staging)
+                stored.result()
             del disk
             (staging / STORE_DIR).chmod(0o777 & ~_umask())
-            # the reference's canonical dumps (engine.store): the same bytes for the same graph
-            blocks = canonical_blocks(self.store)
-            serialize_blocks(blocks, "nq", staging / "netkg.nq")
-            serialize_blocks(blocks, "trig", staging / GRAPH_FILE)
-            del blocks
-            inferred = canonical_blocks(self.store, ox.NamedNode(str(INFERRED_GRAPH)))
-            serialize_blocks(inferred, "ttl", staging / "inferred.ttl")
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
+
+    def _store_derived(self, disk: ox.Store, graphs: list[ox.NamedNode]) -> None:
+        for graph in graphs:
+            triples = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            disk.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        disk.flush()
+
+    def _dumps(self, staging: Path) -> None:
+        """The reference's canonical dumps (engine.store): the same bytes for the same graph."""
+        blocks = canonical_blocks(self.store)
+        serialize_blocks(blocks, "nq", staging / "netkg.nq")
+        serialize_blocks(blocks, "trig", staging / GRAPH_FILE)
+        del blocks
+        inferred = canonical_blocks(self.store, ox.NamedNode(str(INFERRED_GRAPH)))
+        serialize_blocks(inferred, "ttl", staging / "inferred.ttl")
 
     def discard(self) -> None:
         """The build stopped: let the writer end and remove what it wrote."""
