@@ -312,7 +312,7 @@ def write_fast(result: BuildResult, out_dir: Path) -> list[Path]:
     staging: Path | None = None
     try:
         if outputs is not None:
-            staging = outputs.result()
+            staging = outputs.result(sound=result.ok)
             if result.ok:
                 for name in DUMPS:
                     os.replace(staging / name, out_dir / name)
@@ -352,12 +352,15 @@ class _Outputs:
         self._thread: threading.Thread | None = None
         self._derived: list[ox.NamedNode] | None = None
         self._ready = threading.Event()
+        self._verdict = threading.Event()
+        self._sound = True
         asserted = store.dump(format=ox.RdfFormat.N_QUADS) or b""  # before anything is added
         if background:
             self._thread = threading.Thread(target=self._run, args=(asserted,), daemon=True)
             self._thread.start()
-        else:  # the store is complete: everything is in `asserted`
+        else:  # the store is complete (everything is in `asserted`) and sound
             self.derived_ready([])
+            self._verdict.set()
             self._run(asserted)
 
     def derived_ready(self, graphs: list[ox.NamedNode]) -> None:
@@ -376,10 +379,14 @@ class _Outputs:
             self._ready.wait()
             if self._derived is None:  # the build stopped: nothing more to write
                 return
-            # the derived graphs go to disk on one thread while the dumps are written on this one
+            # the derived graphs go to disk on one thread while the shapes are checked; the
+            # dumps wait for the verdict (their Python part would slow the validation down as
+            # much as it gains, and an unsound build writes none)
             with ThreadPoolExecutor(max_workers=1) as pool:
                 stored = pool.submit(self._store_derived, disk, self._derived)
-                self._dumps(staging)
+                self._verdict.wait()
+                if self._sound:
+                    self._dumps(staging)
                 stored.result()
             del disk
             (staging / STORE_DIR).chmod(0o777 & ~_umask())
@@ -404,13 +411,17 @@ class _Outputs:
     def discard(self) -> None:
         """The build stopped: let the writer end and remove what it wrote."""
         self._ready.set()
+        self._sound = False
+        self._verdict.set()
         if self._thread is not None:
             self._thread.join()
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
 
-    def result(self) -> Path:
-        """The staging folder, once everything is in it."""
+    def result(self, sound: bool = True) -> Path:
+        """The staging folder, once everything is in it (the dumps only if `sound`)."""
+        self._sound = sound
+        self._verdict.set()
         if self._thread is not None:
             self._thread.join()
         if self._error is not None:
