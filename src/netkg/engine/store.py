@@ -12,6 +12,7 @@ the web is switched off. A remote endpoint (netkg.engine.http) offers the same `
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -89,11 +90,12 @@ def canonical_blocks(store: ox.Store, graph: ox.NamedNode | None = None) -> list
         names = sorted(store.named_graphs(), key=str)  # type: ignore[arg-type]
         if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
             names.insert(0, ox.DefaultGraph())
-    lines = {
-        g: (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"").splitlines(True)
-        for g in names
-    }
-    blank = {g: [line for line in found if b"_:" in line] for g, found in lines.items()}
+    lines: dict[ox.NamedNode | ox.DefaultGraph, list[bytes]] = {}
+    blank: dict[ox.NamedNode | ox.DefaultGraph, list[bytes]] = {}
+    for g in names:
+        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
+        blank[g] = _BLANK_LINE.findall(text) if b"_:" in text else []
+        lines[g] = (_BLANK_LINE.sub(b"", text) if blank[g] else text).splitlines(True)
     if any(blank.values()):
         dataset = ox.Dataset(
             ox.Quad(t.subject, t.predicate, t.object, g)
@@ -106,9 +108,13 @@ def canonical_blocks(store: ox.Store, graph: ox.NamedNode | None = None) -> list
             relabelled[q.graph_name].append(ox.Triple(q.subject, q.predicate, q.object))
         for g, triples in relabelled.items():
             text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            kept = [line for line in lines[g] if b"_:" not in line]
-            lines[g] = kept + text.splitlines(keepends=True)
+            lines[g] += text.splitlines(keepends=True)
     return [(g, sorted(found)) for g, found in lines.items()]
+
+
+# a line of N-Triples that mentions a blank node (or has "_:" in a literal: it is then merely
+# read and written again unchanged)
+_BLANK_LINE = re.compile(rb"^[^\n]*_:[^\n]*\n", re.MULTILINE)
 
 
 def serialize_blocks(blocks: list[Block], fmt: str, output: Path | None = None) -> bytes:
