@@ -129,7 +129,7 @@ def time_queries(store_dir: Path, repeat: int, processes: int) -> dict[str, dict
     from netkg.query.catalogue import load_catalogue
     from netkg.query.run import run
 
-    store = OxigraphStore(open_built_store(store_dir))
+    store = OxigraphStore(store=open_built_store(store_dir))
     out: dict[str, dict] = {}
     for name, query in sorted(load_catalogue().items()):
         params = dict(p.split("=", 1) for p in catalogue_params(query))
