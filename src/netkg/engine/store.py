@@ -52,6 +52,7 @@ _OX_FORMATS = {
     "rdf": ox.RdfFormat.RDF_XML,  # for single graphs (pages, ontology.owl); not a dump format
 }
 Quad = tuple[Node, Node, Node, URIRef]
+Block = tuple["ox.NamedNode | ox.DefaultGraph", list[bytes]]  # a graph's sorted N-Triples lines
 
 
 def dump_format(path: Path) -> str:
@@ -144,9 +145,6 @@ def serialize_blocks(blocks: list[Block], fmt: str, output: Path | None = None) 
         ox.serialize(statements, str(output), _OX_FORMATS[fmt], prefixes=PREFIXES)
         return b""
     return ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=PREFIXES) or b""
-
-
-Block = tuple["ox.NamedNode | ox.DefaultGraph", list[bytes]]
 
 
 def _in_graph(lines: list[bytes], graph: ox.NamedNode) -> bytes:

@@ -49,32 +49,18 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 
 def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
     """Triples as an N-Triples document, written directly (rdflib's serializer is ten times
-    slower); Oxigraph validates it again when it loads it."""
-    cache: dict[Node, str] = {}
+    slower): IRIs as <…>, other terms by to_sparql(), each distinct one written once."""
+    written: dict[Node, str] = {}
 
     def term(t: Node) -> str:
         if isinstance(t, URIRef):
             return f"<{t}>"
-        found = cache.get(t)
+        found = written.get(t)
         if found is None:
-            found = cache[t] = _nt_term(t)
+            found = written[t] = to_sparql(t)
         return found
 
     return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode()
-
-
-def _nt_term(t: Node) -> str:
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    if isinstance(t, Literal):
-        text = '"' + str(t).translate(_ECHAR) + '"'
-        if t.language:
-            return f"{text}@{t.language}"
-        return f"{text}^^<{t.datatype}>" if t.datatype is not None else text
-    raise ValueError(f"not an RDF term: {t!r}")
-
-
-_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def to_sparql(term: Node) -> str:

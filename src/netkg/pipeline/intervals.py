@@ -144,9 +144,9 @@ def season(text: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, first, 1), dt.date(end_year, end_month, _last(end_year, end_month))
 
 
-def own_phases(graph: Graph | Index, thing: Node, dates: Dates | None = None) -> list[Phase]:
-    """The thing's status over time from its own dates only (`dates`: _dates(), if known)."""
-    start, end, attested = dates if dates is not None else _dates(graph, thing)
+def own_phases(dates: Dates) -> list[Phase]:
+    """A thing's status over time from its own dates only (start, end, attested period)."""
+    start, end, attested = dates
     if start is None and end is None:
         if attested is None:
             return [Phase(None, None, UNKNOWN)]
@@ -247,7 +247,7 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     def effective(thing: Node, seen: frozenset = frozenset()) -> list[Phase]:
         if thing in memo:
             return memo[thing]
-        phases = own_phases(data, thing, dates(thing))
+        phases = own_phases(dates(thing))
         for end in _ends(data, thing):
             if end in dated and end not in seen and end != thing:
                 phases = meet(phases, effective(end, seen | {thing}))
@@ -309,7 +309,7 @@ _IN_XSD_GYEAR = TIME.inXSDgYear
 _INSIDE = TIME.inside
 
 
-def _dates(graph: Graph | Index, thing: Node) -> Dates:
+def _dates(graph: Index, thing: Node) -> Dates:
     """(start, end, attested period) of the thing; start/end as earliest and latest day."""
     starts: list[tuple[dt.date, dt.date]] = []
     ends: list[tuple[dt.date, dt.date]] = []
@@ -343,7 +343,7 @@ def _dates(graph: Graph | Index, thing: Node) -> Dates:
     return start, end, seen
 
 
-def _instant_periods(graph: Graph | Index, instants: Iterable) -> list[tuple[dt.date, dt.date]]:
+def _instant_periods(graph: Index, instants: Iterable) -> list[tuple[dt.date, dt.date]]:
     found = []
     for instant in instants:
         found += _literal_periods(graph.objects(instant, _IN_XSD_DATE))
@@ -361,7 +361,7 @@ def _period(value: Literal) -> tuple[dt.date, dt.date] | None:
     return period(value)
 
 
-def _ends(graph: Graph | Index, thing: Node) -> list[URIRef]:
+def _ends(graph: Index, thing: Node) -> list[URIRef]:
     """The things a relation of `thing` depends on (its ends other than itself)."""
     found = [
         *graph.objects(thing, _ORGANIZATION),
