@@ -3,7 +3,7 @@
     python benchmarks/benchmark.py                                  # 10k and 100k triples
     python benchmarks/benchmark.py --sizes 10k,100k,300k,1M --queries --json bench.json
 
-Synthetic municipalities (netkg.pipeline.synthetic, in https://w3id.org/netkg/synthetic/bench/,
+Synthetic municipalities (tests/support/synthetic.py, in https://w3id.org/netkg/synthetic/bench/,
 never real places or people) are added to the shipped data until the asserted triples reach
 each size. Every build runs in a fresh process, so its peak memory (RSS) is its own; the fast
 path reports its steps (load, reason, validate, write incl. dist/store). The reference path
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from netkg.query.catalogue import Query
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+TESTS = SRC.parent / "tests"  # the synthetic data lives with the tests (tests/support)
+sys.path.insert(0, str(TESTS))
 SHIPPED_TRIPLES = 3079
 TARGETS = {
     "fast build at the largest size (s)": 10.0,
@@ -51,7 +53,7 @@ def parse_size(text: str) -> int:
 
 
 def municipalities_for(size: int) -> int:
-    from netkg.pipeline.synthetic import TRIPLES_PER_MUNICIPALITY
+    from support.synthetic import TRIPLES_PER_MUNICIPALITY
 
     return max(1, round((size - SHIPPED_TRIPLES) / (TRIPLES_PER_MUNICIPALITY - 4)))
 
@@ -59,14 +61,14 @@ def municipalities_for(size: int) -> int:
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from netkg.pipeline.layout import Source, default_sources, municipality_graph
+from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
 files = sorted(Path(sys.argv[1]).glob('*.ttl'))
 sources = default_sources() + [Source(p, municipality_graph(p), 'municipality') for p in files]
 out = Path(sys.argv[2])
 if sys.argv[3] == 'fast':
-    from netkg.pipeline.fast_build import build_fast as build, write_fast as write
+    from netkg.pipeline.flow.fast import build_fast as build, write_fast as write
 else:
-    from netkg.pipeline.build import build, write_dist as write
+    from netkg.pipeline.flow.build import build, write_dist as write
 start = time.perf_counter()
 r = build(sources, out_dir=out) if sys.argv[3] == 'fast' else build(sources)
 write(r, out)
@@ -125,9 +127,9 @@ def catalogue_params(query: Query) -> list[str]:
 
 def time_queries(store_dir: Path, repeat: int, processes: int) -> dict[str, dict]:
     """p50/p99 of each catalogue query on the built store: query alone, and whole process."""
-    from netkg.engine.store import OxigraphStore, open_built_store
     from netkg.query.catalogue import load_catalogue
     from netkg.query.run import run
+    from netkg.rdf.store import OxigraphStore, open_built_store
 
     store = OxigraphStore(store=open_built_store(store_dir))
     out: dict[str, dict] = {}
@@ -217,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the table here")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(SRC))
-    from netkg.pipeline import synthetic
+    from support import synthetic
 
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     reference_max = parse_size(args.reference_max)

@@ -56,9 +56,9 @@ class Tally:
 
 def catalogue_requests() -> list[tuple[str, bytes]]:
     """(name, form body) for every catalogue question that runs with its defaults."""
-    from netkg.engine.binding import bind_values
     from netkg.errors import NetkgError
     from netkg.query.catalogue import load_catalogue
+    from netkg.rdf.binding import bind_values
 
     requests = []
     for query in load_catalogue().values():

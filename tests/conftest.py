@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netkg.pipeline.build import BuildResult, build, write_dist
+from netkg.pipeline.flow.build import BuildResult, build, write_dist
 from netkg.query.graph import KnowledgeGraph
 
 

@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "netkg"
 # Lowest first. A module may import its own layer and any layer below it, never one above.
 LAYERS: dict[str, int] = {
     "netkg": 0,  # foundation: __init__, iris, errors, atomic, negotiation
-    "netkg.engine": 1,
+    "netkg.rdf": 1,
     "netkg.pipeline": 2,
     "netkg.query": 3,
     "netkg.entry": 4,
@@ -28,15 +28,15 @@ LAYERS: dict[str, int] = {
 # Only these may import an engine (pyoxigraph, or rdflib's stores and query machinery).
 # load, reason and validate run their engines; wellformed is the part of loading that parses
 ENGINE_MODULES = {
-    "netkg.pipeline.load",
-    "netkg.pipeline.wellformed",
-    "netkg.pipeline.reason",
-    "netkg.pipeline.validate",
-    # the fast path's reasoner, validator, build and synthetic data (issue 8)
-    "netkg.pipeline.rules",
-    "netkg.pipeline.shacl_fast",
-    "netkg.pipeline.fast_build",
-    "netkg.pipeline.synthetic",
+    "netkg.pipeline.inputs.load",
+    "netkg.pipeline.inputs.wellformed",
+    "netkg.pipeline.reason.reference",
+    "netkg.pipeline.validate.reference",
+    # the fast path's reasoner, validator and build (issue 8)
+    "netkg.pipeline.reason.compiled",
+    "netkg.pipeline.validate.compiled",
+    "netkg.pipeline.flow.fast",
+    "netkg.web.endpoint",  # serve's query workers
 }
 ENGINE_IMPORTS = re.compile(r"^(pyoxigraph|rdflib\.(plugins|store|query|graph\b.*Dataset))")
 SPARQL_TEXT = re.compile(
@@ -72,8 +72,8 @@ def imports(path: Path) -> list[tuple[int, str, list[str]]]:
 
 
 def test_the_layers_cover_every_module():
-    assert "netkg.engine.store" in modules()
-    assert layer("netkg.engine.store") == 1 and layer("netkg.iris") == 0
+    assert "netkg.rdf.store" in modules()
+    assert layer("netkg.rdf.store") == 1 and layer("netkg.iris") == 0
     assert layer("netkg.web.serve") == 6 and layer("netkg.cli") == 8
 
 
@@ -93,7 +93,7 @@ def test_imports_point_down_the_stack(module):
 
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_engines_stay_in_the_engine_layer(module):
-    if module.startswith("netkg.engine") or module in ENGINE_MODULES:
+    if module.startswith("netkg.rdf") or module in ENGINE_MODULES:
         return
     found = []
     for line, target, names in imports(modules()[module]):

@@ -17,11 +17,11 @@ from rdflib import Dataset, Literal
 
 import netkg
 from netkg.api import KnowledgeGraph
-from netkg.engine.results import short
 from netkg.iris import NKG
-from netkg.pipeline.intervals import Phase, meet, period, season
-from netkg.pipeline.layout import query_dir
+from netkg.pipeline.derived.intervals import Phase, meet, period, season
+from netkg.pipeline.inputs.layout import query_dir
 from netkg.query.catalogue import load_catalogue, parse_day
+from netkg.rdf.results import short
 from netkg.report.diff import diff
 
 XSDNS = "http://www.w3.org/2001/XMLSchema#"
@@ -290,8 +290,8 @@ def test_served_query_page_and_endpoint_answer_as_of(graph_file, tmp_path):
     import json
     import urllib.parse
 
-    from netkg.engine.binding import bind_values
     from netkg.query.catalogue import find_query
+    from netkg.rdf.binding import bind_values
     from test_serve import fetch, serving
 
     day = '"2013-03-01"^^<http://www.w3.org/2001/XMLSchema#date>'

@@ -16,7 +16,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from netkg.pipeline.build import write_dist  # noqa: E402
+from netkg.pipeline.flow.build import write_dist  # noqa: E402
 from test_serve import Running, serving  # noqa: E402 - after the skip for a missing Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")

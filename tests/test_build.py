@@ -15,10 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
-from netkg.pipeline.build import build, write_dist
-from netkg.pipeline.describe import DESCRIPTION_GRAPH
-from netkg.pipeline.layout import default_sources, root
-from netkg.pipeline.reason import infer
+from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
+from netkg.pipeline.flow.build import build, write_dist
+from netkg.pipeline.inputs.layout import default_sources, root
+from netkg.pipeline.reason.reference import infer
 from netkg.query.graph import load_built
 
 ALB = "https://w3id.org/netkg/id/albertslund/"
@@ -78,7 +78,7 @@ def test_domain_and_range_do_not_infer_types(built):
 
 def test_pruning_leaves_the_closure_unchanged():
     """reason.py leaves axiom-free predicates out of the closure; the result must not change."""
-    from netkg.pipeline.load import load_dataset
+    from netkg.pipeline.inputs.load import load_dataset
 
     sources = default_sources()
     dataset = load_dataset(sources)
@@ -236,7 +236,7 @@ def test_missing_input_file_is_exit_2(data_root, tmp_path):
 
 def test_remote_jsonld_context_is_refused(tmp_path):
     from netkg.errors import InputError
-    from netkg.pipeline.load import parse_file
+    from netkg.pipeline.inputs.load import parse_file
 
     doc = tmp_path / "remote.jsonld"
     doc.write_text('{"@context": "https://schema.org/", "@id": "urn:x", "name": "x"}')

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Literal
 
 from netkg.api import KnowledgeGraph
-from netkg.engine.results import short
 from netkg.errors import UsageError
 from netkg.query.catalogue import CatalogueQuery, load_catalogue
 from netkg.query.run import run
+from netkg.rdf.results import short
 
 CATALOGUE = load_catalogue()
 QUESTIONS = [q for q in CATALOGUE.values() if q.kind == "question"]
@@ -852,7 +852,7 @@ def _defaults_in_file(query: CatalogueQuery) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", sorted(load_catalogue()))
 def test_the_files_defaults_line_agrees_with_its_header(name):
-    from netkg.engine.terms import to_sparql
+    from netkg.rdf.terms import to_sparql
 
     query = load_catalogue()[name]
     declared = {p.name: to_sparql(p.to_term(p.default)) for p in query.params if p.default}
@@ -900,7 +900,7 @@ def test_a_file_as_it_stands_has_its_labels():
     """The friction: sent elsewhere, `networks.rq` came back with empty labels."""
     import pyoxigraph as ox
 
-    from netkg.pipeline.build import build
+    from netkg.pipeline.flow.build import build
 
     store = build(engine="oxigraph", validate=False).store.store
     assert isinstance(store, ox.Store)
@@ -910,7 +910,7 @@ def test_a_file_as_it_stands_has_its_labels():
 
 
 def _nt(term) -> str:
-    from netkg.engine.terms import to_sparql
+    from netkg.rdf.terms import to_sparql
 
     return to_sparql(term)
 

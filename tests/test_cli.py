@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from netkg.pipeline.layout import root
+from netkg.pipeline.inputs.layout import root
 
 INVALID = Path(__file__).parent / "shapes" / "invalid"
 ALBERTSLUND = root() / "data" / "municipalities" / "0165-albertslund.ttl"

@@ -249,8 +249,8 @@ def test_albertslund_diagram(kg, tmp_path):
 
 
 def test_diagram_draws_networks_across_pillars(tmp_path):
-    from netkg.pipeline.build import build
-    from netkg.pipeline.layout import Source, default_sources, municipality_graph
+    from netkg.pipeline.flow.build import build
+    from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
 
     fixture = Path(__file__).parent / "entry" / "synthetic.ttl"
     graph = Source(fixture, municipality_graph(Path("9901-proevekommune.ttl")), "municipality")

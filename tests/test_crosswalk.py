@@ -11,11 +11,11 @@ from rdflib.namespace import SKOS
 
 import netkg
 from netkg.api import KnowledgeGraph
-from netkg.engine.results import short
 from netkg.errors import InputError
 from netkg.iris import GRAPH, NKG, PREFIXES
-from netkg.pipeline.layout import root
-from netkg.pipeline.sssom import mapping_node, read_mapping_set
+from netkg.pipeline.inputs.layout import root
+from netkg.pipeline.inputs.sssom import mapping_node, read_mapping_set
+from netkg.rdf.results import short
 from netkg.report.compare import compare
 
 HERE = Path(__file__).parent / "crosswalk"

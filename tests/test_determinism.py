@@ -41,7 +41,7 @@ def digests(folder: Path) -> dict[str, str]:
     if (store / "CURRENT").is_file():
         import pyoxigraph as ox
 
-        from netkg.engine.store import serialize_canonical
+        from netkg.rdf.store import serialize_canonical
 
         quads = serialize_canonical(ox.Store.read_only(str(store)), "nq")  # blank nodes labelled
         found["store (its quads)"] = hashlib.sha256(quads).hexdigest()

@@ -18,9 +18,9 @@ from netkg.api import KnowledgeGraph
 from netkg.entry.importer import convert, import_workbook
 from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
 from netkg.entry.workbook import ImportFailed, load_mapping
-from netkg.pipeline.build import build
-from netkg.pipeline.layout import Source, default_sources, municipality_graph, root
-from netkg.pipeline.validate import context_graph
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
+from netkg.pipeline.validate.reference import context_graph
 from test_catalogue import rows
 
 HERE = Path(__file__).parent / "entry"

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph
 
 from netkg.iris import NKG
-from netkg.pipeline.build import build, write_dist
-from netkg.pipeline.evidence import QuoteNotFound, check_quotes, coverage, normalise
-from netkg.pipeline.layout import Source, default_sources, municipality_graph, root
+from netkg.pipeline.derived.evidence import QuoteNotFound, check_quotes, coverage, normalise
+from netkg.pipeline.flow.build import build, write_dist
+from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
 
 HERE = Path(__file__).parent / "evidence"
 PREFIXES = """

@@ -12,13 +12,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph
 
-from netkg.engine.store import OxigraphStore, open_built_store
 from netkg.errors import InputError
 from netkg.iris import GRAPH, INFERRED_GRAPH
-from netkg.pipeline.evidence import QuoteNotFound
-from netkg.pipeline.fast_build import build_fast, load_sources, write_fast
-from netkg.pipeline.layout import Source, default_sources, municipality_graph
-from netkg.pipeline.load import parse_file
+from netkg.pipeline.derived.evidence import QuoteNotFound
+from netkg.pipeline.flow.fast import build_fast, load_sources, write_fast
+from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
+from netkg.pipeline.inputs.load import parse_file
+from netkg.rdf.store import OxigraphStore, open_built_store
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_same_graphs_and_triples_as_the_reference(fast, built):
 
 
 def test_the_dumps_are_byte_identical_to_the_reference(fast, built, tmp_path):
-    from netkg.pipeline.build import write_dist
+    from netkg.pipeline.flow.build import write_dist
 
     write_fast(fast, tmp_path / "fast")
     write_dist(built, tmp_path / "reference")

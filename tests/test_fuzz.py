@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
-from netkg.engine.binding import bind_values
 from netkg.errors import InputError, NetkgError, UsageError
-from netkg.pipeline.load import parse_file
+from netkg.pipeline.inputs.load import parse_file
 from netkg.query.catalogue import Param
+from netkg.rdf.binding import bind_values
 
 BUDGET = settings(
     max_examples=60,
@@ -103,7 +103,7 @@ _SHEETS = sorted(p.stem for p in SYNTHETIC.glob("*.csv"))
 
 @pytest.fixture(scope="module")
 def context() -> Graph:
-    from netkg.pipeline.validate import context_graph
+    from netkg.pipeline.validate.reference import context_graph
 
     return context_graph()
 
@@ -178,6 +178,6 @@ def test_a_parameter_is_one_term_or_a_usage_error(raw, kind):
     query = bind_values("SELECT ?x WHERE { }", {"x": term})
     rows = list(ox.Store().query(query))
     assert len(rows) == 1  # the value stayed one term: it added no syntax to the query
-    from netkg.engine.terms import to_ox
+    from netkg.rdf.terms import to_ox
 
     assert rows[0]["x"] == to_ox(term)

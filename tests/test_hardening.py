@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from netkg.pipeline.layout import root
+from netkg.pipeline.inputs.layout import root
 
 HERE = Path(__file__).parent / "hardening"
 CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -154,7 +154,7 @@ def _env(**extra: str) -> dict:
     ],
 )
 def test_clauses_are_found_outside_strings_iris_and_comments(query, service, dataset):
-    from netkg.engine.clauses import names_dataset, uses_service
+    from netkg.rdf.clauses import names_dataset, uses_service
 
     assert uses_service(query) is service
     assert names_dataset(query) is dataset
@@ -272,7 +272,7 @@ def test_template_never_writes_a_vocabulary_label_as_a_formula(tmp_path):
     from rdflib.namespace import SKOS
 
     from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
-    from netkg.pipeline.validate import context_graph
+    from netkg.pipeline.validate.reference import context_graph
 
     context = Graph()
     for triple in context_graph():

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from netkg.engine.binding import query_form
 from netkg.errors import UsageError
 from netkg.iris import GRAPH, MUN
 from netkg.query.catalogue import CatalogueQuery, find_query, load_catalogue
+from netkg.rdf.binding import query_form
 from test_catalogue import rows
 
 INTERNAL = {n: q for n, q in load_catalogue(internal=True).items() if q.kind == "internal"}

@@ -21,7 +21,7 @@ import pytest
 import pytest_socket
 
 from netkg.cli import main
-from netkg.pipeline.layout import root
+from netkg.pipeline.inputs.layout import root
 
 HERE = Path(__file__).parent / "hardening"
 GUARD = Path(__file__).parent / "support" / "nonetwork"

@@ -11,8 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from netkg.iris import NKG, ONTOLOGY, PREFIXES
-from netkg.pipeline.layout import default_sources, ontology_sources, root
-from netkg.pipeline.load import parse_file
+from netkg.pipeline.inputs.layout import default_sources, ontology_sources, root
+from netkg.pipeline.inputs.load import parse_file
 from support.hermit import hermit, java_available
 
 ONTOLOGY_FILE = root() / "ontology" / "netkg.ttl"

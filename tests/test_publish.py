@@ -27,12 +27,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from netkg.api import KnowledgeGraph
-from netkg.engine.http import RemoteEndpoint
 from netkg.errors import EndpointError
-from netkg.pipeline.build import BuildResult, write_dist
+from netkg.pipeline.flow.build import BuildResult, write_dist
 from netkg.publish import graphstore as publish_module
 from netkg.publish.graphstore import GraphOutcome, Target, publish
 from netkg.query.catalogue import load_catalogue
+from netkg.rdf.http import RemoteEndpoint
 from support.triplestores import (
     OxigraphServer,
     VirtuosoServer,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from netkg.api import KnowledgeGraph
-from netkg.pipeline.build import build
-from netkg.pipeline.layout import Source, default_sources, municipality_graph
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
 from netkg.query.catalogue import load_catalogue
 from test_catalogue import rows
 

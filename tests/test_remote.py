@@ -16,10 +16,10 @@ from collections.abc import Iterator
 import pytest
 
 from netkg.api import KnowledgeGraph
-from netkg.engine.http import RemoteEndpoint
 from netkg.errors import EndpointError
-from netkg.pipeline.build import write_dist
+from netkg.pipeline.flow.build import write_dist
 from netkg.query.catalogue import load_catalogue
+from netkg.rdf.http import RemoteEndpoint
 from support.triplestores import oxigraph_binary, oxigraph_server
 from test_catalogue import HOSTILE, rows
 

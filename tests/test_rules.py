@@ -1,4 +1,4 @@
-"""The fast reasoner (netkg.pipeline.rules) against the reference (owlrl via reason.py).
+"""The fast reasoner (netkg.pipeline.reason.compiled) against the reference (owlrl via reason.py).
 
 Both must give the same inferred graph and the same inconsistencies on the shipped data, on
 every shape and quality fixture (with the ontology's axioms, as `netkg validate FILE` reasons),
@@ -13,13 +13,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from netkg.engine.terms import to_ox
-from netkg.pipeline import synthetic
-from netkg.pipeline.fast_build import load_sources
-from netkg.pipeline.layout import Source, default_sources, ontology_sources
-from netkg.pipeline.load import load_dataset
-from netkg.pipeline.reason import infer
-from netkg.pipeline.rules import Unsupported, infer_store
+from netkg.pipeline.flow.fast import load_sources
+from netkg.pipeline.inputs.layout import Source, default_sources, ontology_sources
+from netkg.pipeline.inputs.load import load_dataset
+from netkg.pipeline.reason.compiled import Unsupported, infer_store
+from netkg.pipeline.reason.reference import infer
+from netkg.rdf.terms import to_ox
+from support import synthetic
 
 TESTS = Path(__file__).parent
 FIXTURES = sorted((TESTS / "shapes").rglob("*.ttl")) + sorted((TESTS / "quality").glob("*.ttl"))

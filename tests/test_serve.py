@@ -29,12 +29,12 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from netkg.engine.binding import bind_values
-from netkg.engine.endpoint import uses_service
 from netkg.iris import BASE, GRAPH
-from netkg.pipeline.describe import DATASET, DUMPS
+from netkg.pipeline.derived.describe import DATASET, DUMPS
 from netkg.query.catalogue import find_query
 from netkg.query.run import run
+from netkg.rdf.binding import bind_values
+from netkg.web.endpoint import uses_service
 from netkg.web.paths import negotiate, negotiate_form
 
 HAERVAERK = BASE + "id/albertslund/network-haervaerk"
@@ -325,7 +325,7 @@ def _workers(parent: int) -> list[int]:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         state = stat.rsplit(")", 1)[1].split()[0]
-        if ppid == parent and b"netkg.engine.endpoint" in cmdline and state != "Z":
+        if ppid == parent and b"netkg.web.endpoint" in cmdline and state != "Z":
             found.append(int(entry.name))
     return found
 

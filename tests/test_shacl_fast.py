@@ -1,4 +1,4 @@
-"""The fast SHACL validator (netkg.pipeline.shacl_fast) against the reference (pyshacl).
+"""The fast SHACL validator (netkg.pipeline.validate.compiled) against the reference (pyshacl).
 
 Same findings — severity, focus node, path, constraint component, value, rule and messages — on
 every shape fixture (validated as `netkg validate FILE` does, in the shipped context), on the
@@ -17,12 +17,13 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from netkg.pipeline import synthetic, validate
-from netkg.pipeline.layout import input_graph
-from netkg.pipeline.load import parse_file
-from netkg.pipeline.reason import infer
-from netkg.pipeline.shacl_fast import Unsupported, validate_store
-from netkg.pipeline.validate import Report, load_shapes, validate_graph
+from netkg.pipeline.inputs.layout import input_graph
+from netkg.pipeline.inputs.load import parse_file
+from netkg.pipeline.reason.reference import infer
+from netkg.pipeline.validate import reference as validate
+from netkg.pipeline.validate.compiled import Unsupported, validate_store
+from netkg.pipeline.validate.reference import Report, load_shapes, validate_graph
+from support import synthetic
 
 FIXTURES = sorted((Path(__file__).parent / "shapes").rglob("*.ttl"))
 SHAPES = load_shapes()

@@ -21,9 +21,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
-from netkg.engine.results import short
 from netkg.iris import PREFIXES, SHAPES
-from netkg.pipeline.validate import load_shapes, validate_inputs
+from netkg.pipeline.validate.reference import load_shapes, validate_inputs
+from netkg.rdf.results import short
 
 HERE = Path(__file__).parent / "shapes"
 INVALID = sorted((HERE / "invalid").glob("*.ttl"))
@@ -129,8 +129,8 @@ def test_every_class_the_data_uses_has_a_shape():
     from rdflib import Graph
     from rdflib.namespace import RDFS
 
-    from netkg.pipeline.layout import default_sources
-    from netkg.pipeline.load import parse_file
+    from netkg.pipeline.inputs.layout import default_sources
+    from netkg.pipeline.inputs.load import parse_file
 
     data, tbox = Graph(), Graph()
     for source in default_sources():

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from netkg import __version__
 from netkg.iris import BASE, ONTOLOGY
-from netkg.pipeline.describe import DATASET, DUMPS, LICENSE
+from netkg.pipeline.derived.describe import DATASET, DUMPS, LICENSE
 from netkg.web.site import MARKER, write_site
 
 VOID = "http://rdfs.org/ns/void#"
@@ -192,7 +192,7 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from rdflib import Graph
-from netkg.pipeline.layout import root
+from netkg.pipeline.inputs.layout import root
 from netkg.web.ontodoc import ontology_html
 page = ontology_html(Graph().parse(root() / "ontology" / "netkg.ttl"), lambda iri: None)
 assert "Network-based organisation" in page, "no documentation"

@@ -15,8 +15,8 @@ from rdflib import Literal, URIRef
 
 from netkg.api import KnowledgeGraph
 from netkg.cli import main
-from netkg.engine.results import ResultTable, render_table, short
-from netkg.pipeline import layout
+from netkg.pipeline.inputs import layout
+from netkg.rdf.results import ResultTable, render_table, short
 
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC = Path(__file__).parent / "entry" / "synthetic"
@@ -416,7 +416,7 @@ def test_build_is_quiet_in_a_pipe(tmp_path):
 def test_progress_is_silent_without_a_terminal():
     import io
 
-    from netkg.pipeline.progress import Progress
+    from netkg.pipeline.flow.progress import Progress
 
     stream = io.StringIO()
     with Progress("netkg build", ["load", "reason"], stream=stream) as progress:

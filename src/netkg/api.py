@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from netkg.pipeline.load import expand_paths
-from netkg.pipeline.validate import Report, validate_inputs
+from netkg.pipeline.inputs.load import expand_paths
+from netkg.pipeline.validate.reference import Report, validate_inputs
 from netkg.query.catalogue import CatalogueQuery, load_catalogue
 from netkg.query.graph import KnowledgeGraph, open_graph
 

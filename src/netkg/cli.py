@@ -163,18 +163,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from netkg.pipeline.progress import Progress
+    from netkg.pipeline.flow.progress import Progress
 
     steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
     with Progress("netkg build", steps) as progress:
         if args.engine == "fast":
-            from netkg.pipeline.fast_build import build_fast, write_fast
+            from netkg.pipeline.flow.fast import build_fast, write_fast
 
             result = build_fast(validate=not args.no_validate, out_dir=args.out, progress=progress)
             with progress.step("write"):
                 write_fast(result, args.out)
         else:
-            from netkg.pipeline.build import build, write_dist
+            from netkg.pipeline.flow.build import build, write_dist
 
             engine = "rdflib" if args.engine == "reference" else args.engine
             result = build(engine=engine, validate=not args.no_validate, progress=progress)
@@ -188,8 +188,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from netkg.pipeline.load import expand_paths
-    from netkg.pipeline.validate import load_shapes, validate_inputs
+    from netkg.pipeline.inputs.load import expand_paths
+    from netkg.pipeline.validate.reference import load_shapes, validate_inputs
 
     shapes = load_shapes(args.shapes) if args.shapes else None
     files = expand_paths(args.files)
@@ -304,7 +304,7 @@ def _output_format(fmt: str | None, output: Path | None) -> str:
 
 
 def _catalogue_folder() -> Path:
-    from netkg.pipeline.layout import shipped_root
+    from netkg.pipeline.inputs.layout import shipped_root
 
     return (shipped_root() / "queries").resolve()
 

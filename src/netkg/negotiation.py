@@ -1,6 +1,6 @@
 """HTTP content negotiation: which offered media type an Accept header rates highest.
 
-Shared by the SPARQL endpoint (netkg.engine.endpoint) and the web pages (netkg.web).
+Shared by the SPARQL endpoint (netkg.web.endpoint) and the web pages (netkg.web).
 """
 
 from __future__ import annotations

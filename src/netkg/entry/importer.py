@@ -29,8 +29,8 @@ from rdflib.term import Node
 from netkg.iris import ID, MUN, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
-    from netkg.pipeline.progress import Progress
-    from netkg.pipeline.validate import Finding, Report
+    from netkg.pipeline.flow.progress import Progress
+    from netkg.pipeline.validate.reference import Finding, Report
 
 from netkg.entry.tables import MAX_BYTES, MAX_ROWS, Limits
 from netkg.entry.workbook import (
@@ -623,7 +623,7 @@ def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Proble
 
 def _shown(term: Node) -> str:
     if isinstance(term, URIRef):
-        from netkg.engine.results import short
+        from netkg.rdf.results import short
 
         return short(term)
     return str(term)
@@ -649,9 +649,9 @@ def import_workbook(
     file, e.g. one written by hand, only with force.
     """
     from netkg.atomic import write_atomic
-    from netkg.pipeline.layout import writable_data_dir
-    from netkg.pipeline.progress import quiet
-    from netkg.pipeline.validate import context_graph, validate_graphs
+    from netkg.pipeline.flow.progress import quiet
+    from netkg.pipeline.inputs.layout import writable_data_dir
+    from netkg.pipeline.validate.reference import context_graph, validate_graphs
 
     progress = progress or quiet()
     with progress.step("context"):
@@ -736,7 +736,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from netkg.pipeline.progress import Progress
+    from netkg.pipeline.flow.progress import Progress
 
     try:
         with Progress("netkg import", ["context", "convert", "validate", "write"]) as progress:

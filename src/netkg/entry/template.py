@@ -14,13 +14,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from netkg.engine.results import FORMULA_START, neutralise
 from netkg.entry.workbook import (
     FIRST_DATA_ROW,
     GUIDANCE_ROW,
     controlled_values,
     load_mapping,
 )
+from netkg.rdf.results import FORMULA_START, neutralise
 
 README_TITLE = "vejledning-guide"
 LISTS_TITLE = "lists"
@@ -154,7 +154,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from netkg.atomic import refuse_overwrite
-    from netkg.pipeline.validate import context_graph
+    from netkg.pipeline.validate.reference import context_graph
 
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":

@@ -36,7 +36,7 @@ from netkg.errors import EndpointError, UsageError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from netkg.engine.http import SparqlClient
+    from netkg.rdf.http import SparqlClient
 
 N_TRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
@@ -150,7 +150,7 @@ def publish(
     `on_graph` is called after each graph that was handled (progress output; tests use it).
     `check=False` skips the first look at the store (see check_store).
     """
-    from netkg.engine.http import Refused
+    from netkg.rdf.http import Refused
 
     start = time.monotonic()
     client = _client(target, timeout, retries, retry_delay)
@@ -215,7 +215,7 @@ def _graph_base() -> str:
 
 
 def _client(target: Target, timeout: float, retries: int, retry_delay: float) -> SparqlClient:
-    from netkg.engine.http import SparqlClient
+    from netkg.rdf.http import SparqlClient
 
     return SparqlClient(
         target.endpoint,
@@ -243,8 +243,8 @@ def _count(client: SparqlClient, graph: str) -> int:
     """Triples in the named graph, counted by the store."""
     from rdflib import URIRef
 
-    from netkg.engine.binding import bind_values
     from netkg.query.catalogue import find_query
+    from netkg.rdf.binding import bind_values
 
     query = bind_values(find_query("graph-size").text, {"graph": URIRef(graph)})
     answer = client.sparql_json(query)
@@ -261,7 +261,7 @@ def _same_graph(local: bytes, remote: bytes, media_type: str) -> bool:
     canonicalised (Oxigraph) — a store may rename blank nodes and rewrite `"1"^^xsd:boolean`."""
     from rdflib import Graph
 
-    from netkg.engine.terms import canonical_ntriples
+    from netkg.rdf.terms import canonical_ntriples
 
     try:
         parsed = Graph().parse(data=remote, format="turtle" if "turtle" in media_type else "nt")

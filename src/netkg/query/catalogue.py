@@ -51,10 +51,10 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from netkg.engine.terms import checked_iri, sparql_syntax_error
 from netkg.errors import InputError, UsageError
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import fragment_files, query_files, shipped_root
+from netkg.pipeline.inputs.layout import fragment_files, query_files, shipped_root
+from netkg.rdf.terms import checked_iri, sparql_syntax_error
 
 PARAM_TYPES = ("iri", "string", "integer", "date")
 KINDS = ("question", "quality", "internal")

@@ -13,11 +13,11 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from netkg.engine.results import short
 from netkg.errors import UsageError
 from netkg.iris import PREFIXES
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import Engine
+from netkg.rdf.results import short
 
 # Namespaces whose terms a query can only mean if the ontology (or its imports) defines them.
 CHECKED_PREFIXES = ("nkg", "org", "cpov", "prov", "time", "skos", "dct", "foaf", "schema")
@@ -87,7 +87,7 @@ def gap_notes(
 def unknown_terms(query: CatalogueQuery) -> list[str]:
     """Terms in the ontology's namespaces (nkg:, org:, …) that the query uses but neither the
     ontology nor its imported extracts define, e.g. a misspelt nkg:Netwrok."""
-    from netkg.engine.binding import query_iris
+    from netkg.rdf.binding import query_iris
 
     used = query_iris(query.text, PREFIXES)
     known = ontology_terms()
@@ -102,8 +102,8 @@ def unknown_terms(query: CatalogueQuery) -> list[str]:
 @lru_cache(maxsize=1)
 def ontology_terms() -> frozenset[URIRef]:
     """Every IRI the ontology, its imports and the vocabularies say something about."""
-    from netkg.pipeline.layout import ontology_sources
-    from netkg.pipeline.load import parse_file
+    from netkg.pipeline.inputs.layout import ontology_sources
+    from netkg.pipeline.inputs.load import parse_file
 
     terms: set[URIRef] = set()
     for source in ontology_sources():

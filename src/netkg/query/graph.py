@@ -4,7 +4,7 @@ The graph can be the built `dist/` (when it is fresh), a built TriG/N-Quads file
 build of the shipped data or of given files, or a remote SPARQL endpoint; locally on either
 engine (rdflib, Oxigraph — on disk too, for `netkg serve`). Whatever it is, callers get a
 `KnowledgeGraph`: catalogue queries by name, raw SPARQL, quads, dumps, labels and short IRIs.
-No caller outside netkg.engine touches an engine itself.
+No caller outside netkg.rdf touches an engine itself.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from netkg.engine.http import RemoteEndpoint
-from netkg.engine.results import ResultTable, short
-from netkg.engine.store import OxigraphStore, Quad, QueryAnswer, Store, new_store
 from netkg.errors import UsageError
-from netkg.pipeline.layout import (
+from netkg.pipeline.inputs.layout import (
     GRAPH_FILE,
     Source,
     default_sources,
@@ -31,9 +28,12 @@ from netkg.pipeline.layout import (
     ontology_sources,
     shape_files,
 )
-from netkg.pipeline.load import expand_paths, parse_named_graphs
+from netkg.pipeline.inputs.load import expand_paths, parse_named_graphs
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import run
+from netkg.rdf.http import RemoteEndpoint
+from netkg.rdf.results import ResultTable, short
+from netkg.rdf.store import OxigraphStore, Quad, QueryAnswer, Store, new_store
 
 if TYPE_CHECKING:
     import pandas
@@ -126,7 +126,7 @@ class KnowledgeGraph:
         return sum(1 for _ in self.quads(graph=name))
 
     def serialize(self, fmt: str) -> bytes:
-        """The graph as bytes in one of netkg.engine.store.DUMP_FORMATS."""
+        """The graph as bytes in one of netkg.rdf.store.DUMP_FORMATS."""
         return self._store().serialize(fmt)
 
     def dump(self, path: Path) -> None:
@@ -248,7 +248,7 @@ def _load_file(path: Path, engine: str, location: Path | None) -> Store:
 def _built(
     sources: list[Source] | None, engine: str, location: Path | None, origin: str
 ) -> KnowledgeGraph:
-    from netkg.pipeline.build import build
+    from netkg.pipeline.flow.build import build
 
     store = build(sources, engine=engine, validate=False).store
     if location is not None:

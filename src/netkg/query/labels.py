@@ -9,8 +9,8 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from netkg.engine.results import ResultTable
 from netkg.query.run import Engine
+from netkg.rdf.results import ResultTable
 
 
 def label_map(engine: Engine, lang: str = "en") -> dict[URIRef, Node]:

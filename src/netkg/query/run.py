@@ -6,8 +6,8 @@ from typing import Protocol
 
 from rdflib.term import Node
 
-from netkg.engine.store import QueryAnswer
 from netkg.query.catalogue import CatalogueQuery
+from netkg.rdf.store import QueryAnswer
 
 
 class Engine(Protocol):

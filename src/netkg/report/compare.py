@@ -474,7 +474,7 @@ def write_report(
     out_dir is netkg's own once it holds the MARKER file an earlier report left; otherwise an
     existing file of the report is replaced only with force. CSV cells (and row and column
     names) that a spreadsheet would run as formulas are neutralised
-    (netkg.engine.results.neutralise) unless `formula_guard` is off.
+    (netkg.rdf.results.neutralise) unless `formula_guard` is off.
     """
     from netkg.atomic import refuse_overwrite, write_all
 
@@ -490,7 +490,7 @@ def write_report(
 
 
 def _guarded(frame):  # pandas.DataFrame -> pandas.DataFrame
-    from netkg.engine.results import neutralise
+    from netkg.rdf.results import neutralise
 
     def cell(value: object) -> object:
         return neutralise(value) if isinstance(value, str) else value

@@ -65,9 +65,9 @@ def _run(args: argparse.Namespace) -> int:
 
     from rdflib import Literal, URIRef
 
-    from netkg.engine.results import ResultTable
     from netkg.errors import UsageError
     from netkg.query.graph import open_graph
+    from netkg.rdf.results import ResultTable
 
     for day in (args.before, args.after):
         try:

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from rdflib import Graph, Literal
 from rdflib.namespace import DC, DCTERMS, RDFS, SKOS
 
-from netkg.engine.store import serialize_graph
 from netkg.iris import BASE, NKG
+from netkg.rdf.store import serialize_graph
 
 _JOINED = (RDFS.label, SKOS.prefLabel, DCTERMS.title, DC.title)
 _LANG_ORDER = ("en", "da")

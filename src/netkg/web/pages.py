@@ -28,8 +28,6 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from netkg import __version__
-from netkg.engine.results import short
-from netkg.engine.store import Quad, bind_prefixes, serialize_graph
 from netkg.iris import (
     BASE,
     DCAT,
@@ -42,7 +40,9 @@ from netkg.iris import (
     VOID,
     XSD_STRING,
 )
-from netkg.pipeline.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.pipeline.derived.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.rdf.results import short
+from netkg.rdf.store import Quad, bind_prefixes, serialize_graph
 from netkg.web.kinds import Kind, kind_of, ordered
 from netkg.web.paths import FORM_BY_SUFFIX, RDF_FORMS, local_path
 from netkg.web.published import Published
@@ -557,8 +557,8 @@ def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
     """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
     endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue). With `as_of`,
     a query that takes asOf gets its parameters bound as a VALUES block, that day included."""
-    from netkg.engine.binding import bind_values
     from netkg.query.catalogue import load_catalogue
+    from netkg.rdf.binding import bind_values
 
     entries = []
     for query in load_catalogue().values():

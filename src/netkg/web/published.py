@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netkg.iris import BASE, ONTOLOGY
-from netkg.pipeline.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
+from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
 from netkg.query.graph import KnowledgeGraph, open_graph
 from netkg.web.paths import is_resource_iri
 
@@ -40,7 +40,7 @@ def load_published(
     location: Path | None = None,
 ) -> KnowledgeGraph:
     """The published dataset in a new Oxigraph store (on disk at `location` if given)."""
-    from netkg.engine.terms import checked_iri
+    from netkg.rdf.terms import checked_iri
 
     graph = open_graph(graph_file, engine="oxigraph", location=location)
     where = None if endpoint is None else checked_iri(endpoint)

@@ -15,7 +15,7 @@ One process serves, over waitress (a production WSGI server: netkg.web.wsgi):
     /static/…                the page's own styles and scripts (YASGUI is vendored)
 
 `https://w3id.org/netkg/X` is served at `/X` (netkg.web.paths), and pages link locally. Queries
-run in killable worker processes (netkg.engine.endpoint), so the timeout holds, and a query that
+run in killable worker processes (netkg.web.endpoint), so the timeout holds, and a query that
 runs long moves to a bounded slow lane (at most --per-client of them per client address) so
 quick queries keep their workers; updates and SERVICE are refused. It binds 127.0.0.1 unless
 told otherwise, and fetches nothing from anywhere.
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 if TYPE_CHECKING:
-    from netkg.engine.endpoint import QueryPool
+    from netkg.web.endpoint import QueryPool
     from netkg.web.pages import Renderer
 
 DEFAULT_HOST = "127.0.0.1"
@@ -234,8 +234,8 @@ class WebApp:
         body: bytes,
         client: str = "",
     ) -> Reply:
-        from netkg.engine.endpoint import FORMAT_NAMES, RESULT_TYPES
         from netkg.negotiation import negotiate
+        from netkg.web.endpoint import FORMAT_NAMES, RESULT_TYPES
         from netkg.web.paths import HTML
 
         if method in ("GET", "HEAD"):
@@ -279,7 +279,7 @@ class WebApp:
         if len(queries) != 1 or not queries[0].strip():
             return text_reply(400, "Give exactly one non-empty 'query'.")
         graphs = {k: fields.get(k, []) for k in ("default-graph-uri", "named-graph-uri")}
-        from netkg.engine.terms import is_iri
+        from netkg.rdf.terms import is_iri
 
         bad = [g for gs in graphs.values() for g in gs if not is_iri(g)]
         if bad:
@@ -309,7 +309,7 @@ class WebApp:
         return Reply(200, media, path.read_bytes(), {"Cache-Control": "max-age=3600"})
 
     def _dump(self, name: str) -> Reply:
-        from netkg.pipeline.describe import DUMPS
+        from netkg.pipeline.derived.describe import DUMPS
 
         if name not in DUMPS:
             return self._not_found("dumps/" + name)
@@ -333,9 +333,9 @@ class _Stop(Exception):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from netkg.engine.endpoint import AnswerCache, QueryPool
     from netkg.errors import UsageError
     from netkg.query.graph import open_read_only
+    from netkg.web.endpoint import AnswerCache, QueryPool
     from netkg.web.pages import Renderer
     from netkg.web.published import index, load_published, write_dumps
     from netkg.web.wsgi import create_server

@@ -72,7 +72,7 @@ def write_site(
     outdir: Path, graph_file: Path | None = None, endpoint: str | None = None, force: bool = False
 ) -> SiteSummary:
     """Write the site into `outdir` atomically (see the module docstring)."""
-    from netkg.pipeline.describe import ENDPOINT
+    from netkg.pipeline.derived.describe import ENDPOINT
 
     outdir = Path(outdir)
     check_target(outdir, force)
@@ -110,7 +110,7 @@ def check_target(outdir: Path, force: bool) -> None:
 def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
     """Every file of the site, into `folder`; returns the number of resource pages."""
     from netkg.errors import UsageError
-    from netkg.pipeline.describe import DESCRIPTION_GRAPH
+    from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
     from netkg.web.pages import STATIC, Renderer, search_index
     from netkg.web.paths import RDF_FORMS, local_path
     from netkg.web.published import index, load_published, write_dumps

@@ -16,22 +16,22 @@ from rdflib import Graph, URIRef
 
 from netkg import __version__
 from netkg.atomic import write_all
-from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH
-from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.evidence import Coverage, check_quotes, coverage
-from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
-from netkg.pipeline.layout import (
+from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.derived.evidence import Coverage, check_quotes, coverage
+from netkg.pipeline.derived.intervals import VALIDITY_GRAPH, validity
+from netkg.pipeline.flow.progress import Progress, quiet
+from netkg.pipeline.inputs.layout import (
     GRAPH_FILE,
     Source,
     default_sources,
     display_path,
     root,
 )
-from netkg.pipeline.load import load_dataset, new_dataset
-from netkg.pipeline.progress import Progress, quiet
-from netkg.pipeline.reason import infer
-from netkg.pipeline.validate import Report, validate_graph
+from netkg.pipeline.inputs.load import load_dataset, new_dataset
+from netkg.pipeline.reason.reference import infer
+from netkg.pipeline.validate.reference import Report, validate_graph
+from netkg.rdf.store import Store, new_store
 
 DATA_ROLES = ("shared", "municipality", "input")  # the graphs evidence is checked in
 

@@ -6,7 +6,7 @@ rdflib graphs anyway) and Oxigraph (pyoxigraph, much faster on large graphs). In
 default graph of a query is the union of all named graphs, so queries need no GRAPH clauses,
 unless the query names its dataset with FROM / FROM NAMED (a graph the store lacks is empty).
 Neither engine fetches: SERVICE is refused, and rdflib's habit of loading a FROM graph from
-the web is switched off. A remote endpoint (netkg.engine.http) offers the same `query` method.
+the web is switched off. A remote endpoint (netkg.rdf.http) offers the same `query` method.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from netkg.engine.binding import bind_values
-from netkg.engine.clauses import names_dataset, refuse_service
-from netkg.engine.results import ResultTable
-from netkg.engine.terms import from_ox, ntriples, to_ox
 from netkg.errors import InputError, QueryError
 from netkg.iris import PREFIXES
+from netkg.rdf.binding import bind_values
+from netkg.rdf.clauses import names_dataset, refuse_service
+from netkg.rdf.results import ResultTable
+from netkg.rdf.terms import from_ox, ntriples, to_ox
 
 ENGINES = ("rdflib", "oxigraph")
 # file suffix -> what it holds; trig and nq keep the named graphs, the others hold their union
@@ -243,7 +243,7 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        """Run SPARQL with each binding bound as an RDF term (see netkg.engine.binding)."""
+        """Run SPARQL with each binding bound as an RDF term (see netkg.rdf.binding)."""
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:
         answer = self.query(sparql, bindings)
@@ -348,7 +348,7 @@ class RdflibStore(Store):
 class OxigraphStore(Store):
     """An Oxigraph store (pyoxigraph), in memory or on disk; fast for large graphs.
 
-    On disk (`location`) it can be opened read-only by other processes (see netkg.engine.endpoint).
+    On disk (`location`) it can be opened read-only by other processes (see netkg.web.endpoint).
     """
 
     def __init__(

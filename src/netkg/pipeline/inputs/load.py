@@ -3,7 +3,7 @@
 Oxigraph reads each file first: it is strict about IRIs, never fetches, copes with any nesting
 and locates a syntax error exactly. rdflib then parses it again to make the terms pyshacl and
 owlrl work on (when only rdflib fails, Oxigraph's position is combined with rdflib's reason).
-Every format keeps the contract of netkg.pipeline.wellformed: an invalid IRI or ill-typed
+Every format keeps the contract of netkg.pipeline.inputs.wellformed: an invalid IRI or ill-typed
 literal is an error, nothing is fetched (remote JSON-LD contexts and external XML entities are
 refused), and a failure leaves the target graph untouched.
 
@@ -30,9 +30,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg.errors import InputError
 from netkg.iris import PREFIXES
-from netkg.pipeline import wellformed
-from netkg.pipeline.layout import RDF_SUFFIXES, Source
-from netkg.pipeline.sssom import is_sssom, parse_sssom
+from netkg.pipeline.inputs import wellformed
+from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source
+from netkg.pipeline.inputs.sssom import is_sssom, parse_sssom
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",
@@ -104,8 +104,8 @@ def _parse(path: Path, target: Dataset) -> Dataset:
 
     Oxigraph reads the file first: it is strict about IRIs, never fetches, copes with any depth,
     and locates errors exactly. rdflib then makes the terms netkg works on, and its terms are
-    checked (netkg.pipeline.wellformed) for what rdflib lets through. An SSSOM mapping table
-    is read into RDF by netkg.pipeline.sssom instead.
+    checked (netkg.pipeline.inputs.wellformed) for what rdflib lets through. An SSSOM mapping table
+    is read into RDF by netkg.pipeline.inputs.sssom instead.
     """
     if is_sssom(path):
         return parse_sssom(path, target)  # type: ignore[return-value]

@@ -57,7 +57,7 @@ def shipped_root() -> Path:
     packed = Path(str(resources.files("netkg"))) / "_resources"
     if (packed / "ontology").is_dir():
         return packed
-    return Path(__file__).resolve().parents[3]
+    return Path(__file__).resolve().parents[4]
 
 
 def is_project(folder: Path) -> bool:

@@ -2,7 +2,7 @@
 
 Shapes state mandatory rules as sh:Violation and recommendations as sh:Warning, each with
 sh:name and sh:message in Danish and English. The data graph handed to pyshacl already holds
-the OWL-RL inferences (netkg.pipeline.reason), so pyshacl runs with inference off.
+the OWL-RL inferences (netkg.pipeline.reason.reference), so pyshacl runs with inference off.
 Warnings do not break
 conformance (pyshacl's allow_warnings); the exit code contract is pySHACL's: 0 conforms,
 1 violations, 2 could not load.
@@ -22,11 +22,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import FOAF, RDF, SH
 from rdflib.term import Node
 
-from netkg.engine.results import short
 from netkg.iris import PREFIXES
-from netkg.pipeline.layout import data_sources, input_graph, ontology_sources, shape_files
-from netkg.pipeline.load import load_dataset, parse_file
-from netkg.pipeline.reason import infer
+from netkg.pipeline.inputs.layout import data_sources, input_graph, ontology_sources, shape_files
+from netkg.pipeline.inputs.load import load_dataset, parse_file
+from netkg.pipeline.reason.reference import infer
+from netkg.rdf.results import short
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 REPORT_FORMATS = ("text", "turtle", "json-ld")

@@ -1,8 +1,8 @@
 """Fast OWL 2 RL reasoning: the rules the ontology's axioms can fire, set-based, over Oxigraph.
 
-The reference reasoner (netkg.pipeline.reason, owlrl) re-applies every OWL 2 RL rule to every
-triple in rounds until nothing changes; at a million triples that takes many minutes. This module
-gives the same inferred graph in seconds:
+The reference reasoner (netkg.pipeline.reason.reference, owlrl) re-applies every OWL 2 RL rule
+to every triple in rounds until nothing changes; at a million triples that takes many minutes.
+This module gives the same inferred graph in seconds:
 
 1. The triples the closure starts from are the same as reason.py's: every triple whose predicate
    is an axiom predicate (`reason._axiom_predicates`) or a non-annotation RDF/RDFS/OWL term, with
@@ -45,7 +45,7 @@ from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from netkg.pipeline import reason
+from netkg.pipeline.reason import reference as reason
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Triple = tuple[Term, Term, Term]
@@ -157,7 +157,7 @@ class FastInference:
 
 def _rq(name: str) -> str:
     """One of netkg's internal queries (queries/internal/), read as it stands."""
-    from netkg.pipeline.layout import query_dir, shipped_root
+    from netkg.pipeline.inputs.layout import query_dir, shipped_root
 
     return (query_dir(shipped_root()) / "internal" / name).read_text(encoding="utf-8")
 

@@ -185,7 +185,7 @@ def _archive_files(data: Graph, source, base: Path) -> list[tuple[Path, bool]]:
 def _located(base: Path, relative: Literal) -> Path:
     """The archived file under `base`, else under the shipped data (a project's build cites
     both its own archive and the shipped one)."""
-    from netkg.pipeline.layout import shipped_root
+    from netkg.pipeline.inputs.layout import shipped_root
 
     here = base / str(relative)
     return here if here.exists() else shipped_root() / str(relative)

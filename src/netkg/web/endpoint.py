@@ -1,7 +1,7 @@
 """The SPARQL engine behind `netkg serve`: Oxigraph in worker processes, each query with a deadline.
 
 pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so queries run in
-worker processes (`python -m netkg.engine.endpoint`, talking over a socket pair) that each open the
+worker processes (`python -m netkg.web.endpoint`, talking over a socket pair) that each open the
 published store read-only (RocksDB on disk; many readers are fine). The server hands a query
 to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
 killed (SIGKILL) and replaced, so the deadline holds whatever the query does; a query that
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from netkg.engine.clauses import names_dataset, uses_service
 from netkg.iris import PREFIXES
 from netkg.negotiation import negotiate
+from netkg.rdf.clauses import names_dataset, uses_service
 
 RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -249,7 +249,7 @@ class QueryPool:
                 [
                     sys.executable,
                     "-m",
-                    "netkg.engine.endpoint",
+                    "netkg.web.endpoint",
                     fd,
                     str(self.location),
                     str(self.limit),
@@ -397,5 +397,5 @@ def _not_acceptable(offers: list[str]) -> Answer:
     return error(406, "Not acceptable; this answer is available as: " + ", ".join(offers))
 
 
-if __name__ == "__main__":  # a query worker: python -m netkg.engine.endpoint FD LOCATION LIMIT
+if __name__ == "__main__":  # a query worker: python -m netkg.web.endpoint FD LOCATION LIMIT
     _serve_queries(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

@@ -9,7 +9,7 @@ no message contains the password.
 
 `RemoteEndpoint` is the read-only query side with the same `query` method as a local Store.
 The SPARQL protocol has no parameter binding, so bound parameters travel as a VALUES block
-(netkg.engine.binding).
+(netkg.rdf.binding).
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from netkg.engine.binding import bind_values, query_form, strip_comments
-from netkg.engine.results import ResultTable
-from netkg.engine.store import QueryAnswer
 from netkg.errors import EndpointError, UsageError
 from netkg.iris import XSD_STRING
+from netkg.rdf.binding import bind_values, query_form, strip_comments
+from netkg.rdf.results import ResultTable
+from netkg.rdf.store import QueryAnswer
 
 N_TRIPLES = "application/n-triples"
 T = TypeVar("T")

@@ -23,8 +23,8 @@ from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
-from netkg.engine.terms import to_sparql
 from netkg.iris import compact
+from netkg.rdf.terms import to_sparql
 
 FORMATS = ("table", "csv", "tsv", "json")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

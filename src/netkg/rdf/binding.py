@@ -3,7 +3,7 @@
 rdflib pre-binds variables natively (initBindings). Oxigraph only substitutes variables that the
 query projects, and the SPARQL protocol has no binding at all, so for those the bindings travel
 as a `VALUES (?a …) { (term …) }` block opening the query's WHERE group. Each term is written by
-Oxigraph's N-Triples serializer (netkg.engine.terms.to_sparql), which validates IRIs and escapes
+Oxigraph's N-Triples serializer (netkg.rdf.terms.to_sparql), which validates IRIs and escapes
 literals: a value is always one RDF term and can never add syntax to the query.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
-from netkg.engine.terms import to_sparql
 from netkg.errors import UsageError
+from netkg.rdf.terms import to_sparql
 
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)

@@ -1,7 +1,7 @@
 """The fast build: Oxigraph parses, the compiled rules reason, the compiled shapes validate.
 
 Same inputs, same named graphs, same inferred triples and same findings as the reference build
-(netkg.pipeline.build: rdflib + owlrl + pyshacl), which stays as `netkg build --engine
+(netkg.pipeline.flow.build: rdflib + owlrl + pyshacl), which stays as `netkg build --engine
 reference` and as the oracle of the differential tests. Besides dist/netkg.trig and the other
 dumps, the fast build writes dist/store/, Oxigraph's persistent on-disk store, which `netkg
 query` opens in milliseconds instead of parsing the dump again. Where the ontology or the shapes
@@ -31,35 +31,36 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from netkg.atomic import write_all
-from netkg.engine.store import (
-    OxigraphStore,
-    canonical_blocks,
-    serialize_blocks,
-)
-from netkg.engine.terms import from_ox
 from netkg.iris import ID, INFERRED_GRAPH, NKG
-from netkg.pipeline import rules, shacl_fast
-from netkg.pipeline.build import (
-    GRAPH_FILE,
-    BuildResult,
-    _report_json,
-    check_evidence,
-    data_graphs,
-)
-from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.intervals import (
+from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.derived.intervals import (
     DATED_KINDS,
     READS,
     VALIDITY_GRAPH,
     Index,
     validity_triples,
 )
-from netkg.pipeline.layout import Source, default_sources, query_dir, shipped_root
-from netkg.pipeline.load import _OX_FORMAT, CheckedLoads, parse_file
-from netkg.pipeline.progress import Progress, quiet
-from netkg.pipeline.reason import infer
-from netkg.pipeline.sssom import is_sssom
-from netkg.pipeline.validate import validate_graph
+from netkg.pipeline.flow.build import (
+    GRAPH_FILE,
+    BuildResult,
+    _report_json,
+    check_evidence,
+    data_graphs,
+)
+from netkg.pipeline.flow.progress import Progress, quiet
+from netkg.pipeline.inputs.layout import Source, default_sources, query_dir, shipped_root
+from netkg.pipeline.inputs.load import _OX_FORMAT, CheckedLoads, parse_file
+from netkg.pipeline.inputs.sssom import is_sssom
+from netkg.pipeline.reason import compiled as rules
+from netkg.pipeline.reason.reference import infer
+from netkg.pipeline.validate import compiled as shacl_fast
+from netkg.pipeline.validate.reference import validate_graph
+from netkg.rdf.store import (
+    OxigraphStore,
+    canonical_blocks,
+    serialize_blocks,
+)
+from netkg.rdf.terms import from_ox
 
 STORE_DIR = "store"
 
@@ -106,7 +107,7 @@ def load_sources(sources: list[Source], store: ox.Store) -> None:
         for source in sources:
             path = Path(source.path)
             graph = ox.NamedNode(str(source.graph))
-            if is_sssom(path):  # a mapping table: read into RDF by netkg.pipeline.sssom
+            if is_sssom(path):  # a mapping table: read into RDF by netkg.pipeline.inputs.sssom
                 data = parse_file(path).serialize(format="nt", encoding="utf-8")
                 store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                 continue

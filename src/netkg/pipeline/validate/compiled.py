@@ -10,9 +10,9 @@ and objects; predicate, inverse, sequence, alternative and one-or-more paths; cl
 nodeKind, pattern, languageIn, in, hasValue, min/maxInclusive, min/maxExclusive, min/maxCount,
 uniqueLang, or, xone, node, property, qualifiedValueShape with qualifiedMin/MaxCount). A shapes
 graph with anything else, or with a top-level rule that has no sh:message, raises `Unsupported`:
-the caller then runs pyshacl (netkg.pipeline.validate), the reference. Results follow pyshacl's
-conventions (which results carry sh:value; nested sh:node results are not reported on their own);
-tests/test_shacl_fast.py checks them against pyshacl on every shape fixture.
+the caller then runs pyshacl (netkg.pipeline.validate.reference), the reference. Results follow
+pyshacl's conventions (which results carry sh:value; nested sh:node results are not reported on
+their own); tests/test_shacl_fast.py checks them against pyshacl on every shape fixture.
 """
 
 from __future__ import annotations
@@ -30,10 +30,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from netkg.engine.results import short
-from netkg.engine.terms import from_ox, to_ox
-from netkg.pipeline.layout import shape_files
-from netkg.pipeline.validate import (
+from netkg.pipeline.inputs.layout import shape_files
+from netkg.pipeline.validate.reference import (
     SEVERITY_ORDER,
     Finding,
     Report,
@@ -41,6 +39,8 @@ from netkg.pipeline.validate import (
     count_shapes,
     load_shapes,
 )
+from netkg.rdf.results import short
+from netkg.rdf.terms import from_ox, to_ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TYPE = ox.NamedNode(str(RDF.type))

@@ -1,0 +1,1 @@
+"""The build flow: load, check the evidence, reason, derive, validate, write dist/."""

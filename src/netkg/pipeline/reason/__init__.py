@@ -1,0 +1,1 @@
+"""OWL 2 RL reasoning: the compiled rules (fast) and owlrl (the reference)."""

@@ -1,0 +1,1 @@
+"""SHACL validation: the compiled shapes (fast) and pyshacl (the reference)."""
