@@ -65,12 +65,10 @@ from netkg.pipeline.inputs.layout import Source, default_sources, municipality_g
 files = sorted(Path(sys.argv[1]).glob('*.ttl'))
 sources = default_sources() + [Source(p, municipality_graph(p), 'municipality') for p in files]
 out = Path(sys.argv[2])
-if sys.argv[3] == 'fast':
-    from netkg.pipeline.flow.fast import build_fast as build, write_fast as write
-else:
-    from netkg.pipeline.flow.build import build, write_dist as write
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.flow.write import write
 start = time.perf_counter()
-r = build(sources, out_dir=out) if sys.argv[3] == 'fast' else build(sources)
+r = build(sources, engine=sys.argv[3], out_dir=out)
 write(r, out)
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

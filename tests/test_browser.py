@@ -16,7 +16,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from netkg.pipeline.flow.build import write_dist  # noqa: E402
+from netkg.pipeline.flow.write import write  # noqa: E402
 from test_serve import Running, serving  # noqa: E402 - after the skip for a missing Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,7 +40,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory) -> Iterator[Running]:
     out = tmp_path_factory.mktemp("dist")
-    write_dist(built, out)
+    write(built, out)
     with serving(out / "netkg.trig", tmp_path_factory.mktemp("serve-tmp")) as running:
         yield running
 

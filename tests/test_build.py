@@ -16,7 +16,8 @@ from rdflib.namespace import RDF
 
 from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
-from netkg.pipeline.flow.build import build, write_dist
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.flow.write import write
 from netkg.pipeline.inputs.layout import default_sources, root
 from netkg.pipeline.reason.reference import infer
 from netkg.query.graph import load_built
@@ -102,12 +103,12 @@ def test_reasoning_reports_an_inconsistency():
 def test_input_files_are_not_touched_by_a_build(tmp_path):
     before = {s.path: s.path.read_bytes() for s in default_sources()}
     result = build()
-    write_dist(result, tmp_path)
+    write(result, tmp_path)
     assert {p: p.read_bytes() for p in before} == before
 
 
 def test_dist_files(built, tmp_path):
-    written = write_dist(built, tmp_path)
+    written = write(built, tmp_path)
     names = {p.name for p in written}
     assert names == {
         "netkg.trig",
@@ -116,6 +117,7 @@ def test_dist_files(built, tmp_path):
         "validation-report.ttl",
         "validation-report.txt",
         "build-report.json",
+        "store",  # the on-disk store every command reads, whichever engine built it
     }
     report = json.loads((tmp_path / "build-report.json").read_text())
     assert report["ok"] is True
@@ -130,8 +132,8 @@ def test_dist_files(built, tmp_path):
 
 
 def test_dist_is_written_all_or_nothing(built, tmp_path, monkeypatch):
-    write_dist(built, tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    write(built, tmp_path)
+    before = {p.name: p.read_bytes() if p.is_file() else b"(folder)" for p in tmp_path.iterdir()}
     calls = {"n": 0}
     real_replace = os.replace
 
@@ -143,9 +145,9 @@ def test_dist_is_written_all_or_nothing(built, tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
-        write_dist(built, tmp_path)
+        write(built, tmp_path)
     monkeypatch.undo()
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    after = {p.name: p.read_bytes() if p.is_file() else b"(folder)" for p in tmp_path.iterdir()}
     assert set(after) == set(before), "temporary files left behind"
     # the two files renamed before the failure hold identical content; none is half-written
     for name, content in after.items():
@@ -161,7 +163,7 @@ def test_nothing_is_fetched_from_the_network(monkeypatch, tmp_path):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     result = build()
-    write_dist(result, tmp_path)
+    write(result, tmp_path)
     assert result.ok
     from netkg.api import KnowledgeGraph
 
@@ -196,7 +198,8 @@ def _netkg(*args: str, root_dir: Path, cwd: Path) -> subprocess.CompletedProcess
 def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, tmp_path):
     good = _netkg("build", root_dir=data_root, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
-    dist = tmp_path / "dist"
+    dist = data_root / "dist"  # the project folder's (NETKG_ROOT), not the working folder's
+    assert not (tmp_path / "dist").exists()
     before = {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()}
     target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
     lines = target.read_text(encoding="utf-8").splitlines()
@@ -213,7 +216,7 @@ def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, t
 
 def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tmp_path):
     assert _netkg("build", root_dir=data_root, cwd=tmp_path).returncode == 0
-    graph_before = (tmp_path / "dist" / "netkg.trig").read_bytes()
+    graph_before = (data_root / "dist" / "netkg.trig").read_bytes()
     target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
     text = target.read_text(encoding="utf-8").replace(
         'nkg:municipalityCode "0165"', 'nkg:municipalityCode "165"'
@@ -223,8 +226,8 @@ def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tm
     assert done.returncode == 1
     assert "conforms: NO" in done.stdout
     assert "Municipality code" in done.stdout and 'value: "165"' in done.stdout
-    assert (tmp_path / "dist" / "netkg.trig").read_bytes() == graph_before
-    assert "does NOT conform" in (tmp_path / "dist" / "validation-report.txt").read_text()
+    assert (data_root / "dist" / "netkg.trig").read_bytes() == graph_before
+    assert "does NOT conform" in (data_root / "dist" / "validation-report.txt").read_text()
 
 
 def test_missing_input_file_is_exit_2(data_root, tmp_path):

@@ -73,7 +73,7 @@ def test_header_is_complete(query: CatalogueQuery, kg):
     for param in query.params:
         assert param.description, f"{query.name}: parameter {param.name} has no description"
     answer = run(
-        kg.engine,
+        kg.backend,
         query,
         {p.name: "x" for p in query.params if p.required and p.type == "string"}
         | {p.name: "mun:albertslund" for p in query.params if p.required and p.type == "iri"},
@@ -774,7 +774,7 @@ def test_change_events(kg):
 
 @pytest.mark.parametrize("query", QUALITY, ids=[q.name for q in QUALITY])
 def test_quality_query_finds_nothing_on_shipped_data(query: CatalogueQuery, kg):
-    assert run(kg.engine, query).table.rows == []
+    assert run(kg.backend, query).table.rows == []
 
 
 # --- engines behind the store seam --------------------------------------------------------------

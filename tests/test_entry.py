@@ -19,8 +19,8 @@ from netkg.entry.importer import convert, import_workbook
 from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
 from netkg.entry.workbook import ImportFailed, load_mapping
 from netkg.pipeline.flow.build import build
+from netkg.pipeline.flow.context import context_graph
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
-from netkg.pipeline.validate.reference import context_graph
 from test_catalogue import rows
 
 HERE = Path(__file__).parent / "entry"

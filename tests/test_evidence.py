@@ -11,7 +11,8 @@ from rdflib import Graph
 
 from netkg.iris import NKG
 from netkg.pipeline.derived.evidence import QuoteNotFound, check_quotes, coverage, normalise
-from netkg.pipeline.flow.build import build, write_dist
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.flow.write import write
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
 
 HERE = Path(__file__).parent / "evidence"
@@ -112,7 +113,7 @@ def test_every_shipped_fact_has_a_verbatim_quote(built, tmp_path):
     assert "534 of 534 facts about real entities have a verbatim quote (100.0 %" in (
         built.summary()
     )
-    write_dist(built, tmp_path)
+    write(built, tmp_path)
     report = json.loads((tmp_path / "build-report.json").read_text())
     assert report["evidence"]["facts_with_quote"] == report["evidence"]["facts"] == 534
 

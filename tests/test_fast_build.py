@@ -15,15 +15,16 @@ from rdflib import BNode, Graph
 from netkg.errors import InputError
 from netkg.iris import GRAPH, INFERRED_GRAPH
 from netkg.pipeline.derived.evidence import QuoteNotFound
-from netkg.pipeline.flow.fast import build_fast, load_sources, write_fast
+from netkg.pipeline.flow.build import build
+from netkg.pipeline.flow.write import write
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
-from netkg.pipeline.inputs.load import parse_file
+from netkg.pipeline.inputs.load import load_sources, parse_file
 from netkg.rdf.store import OxigraphStore, open_built_store
 
 
 @pytest.fixture(scope="module")
 def fast():
-    return build_fast()
+    return build()
 
 
 def _ground(graph: Graph) -> set:
@@ -46,17 +47,18 @@ def test_same_graphs_and_triples_as_the_reference(fast, built):
 
 
 def test_the_dumps_are_byte_identical_to_the_reference(fast, built, tmp_path):
-    from netkg.pipeline.flow.build import write_dist
-
-    write_fast(fast, tmp_path / "fast")
-    write_dist(built, tmp_path / "reference")
+    write(fast, tmp_path / "fast")
+    write(built, tmp_path / "reference")
     for name in ("netkg.trig", "netkg.nq", "inferred.ttl", "validation-report.txt"):
         fast_bytes = (tmp_path / "fast" / name).read_bytes()
         assert fast_bytes == (tmp_path / "reference" / name).read_bytes(), name
+    # the one writer stages what the store's own canonical serialisation gives
+    assert (tmp_path / "reference" / "netkg.trig").read_bytes() == built.store.serialize("trig")
+    assert (tmp_path / "reference" / "store" / "CURRENT").is_file()  # both engines write it
 
 
 def test_the_store_in_dist_holds_the_dump_and_opens_read_only(fast, tmp_path):
-    written = write_fast(fast, tmp_path)
+    written = write(fast, tmp_path)
     assert tmp_path / "store" in written
     store = open_built_store(tmp_path / "store")
     dump = ox.Store()
@@ -71,7 +73,7 @@ def test_the_store_in_dist_holds_the_dump_and_opens_read_only(fast, tmp_path):
 
 
 def test_an_unsound_build_leaves_the_store_alone(fast, tmp_path):
-    write_fast(fast, tmp_path)
+    write(fast, tmp_path)
     before = sorted(p.name for p in (tmp_path / "store").iterdir())
     bad = tmp_path / "bad.ttl"
     bad.write_text(
@@ -82,9 +84,9 @@ def test_an_unsound_build_leaves_the_store_alone(fast, tmp_path):
     )
     from rdflib import URIRef
 
-    result = build_fast([*default_sources(), Source(bad, URIRef("urn:x-test:bad"), "input")])
+    result = build([*default_sources(), Source(bad, URIRef("urn:x-test:bad"), "input")])
     assert not result.ok
-    written = write_fast(result, tmp_path)
+    written = write(result, tmp_path)
     assert tmp_path / "store" not in written
     assert sorted(p.name for p in (tmp_path / "store").iterdir()) == before
     assert len(open_built_store(tmp_path / "store")) == fast.store.count()
@@ -97,7 +99,7 @@ def test_a_build_that_stops_leaves_nothing_half_written(tmp_path):
     fixture = Path(__file__).parent / "evidence" / "quote-not-in-excerpt.ttl"
     sources = [*default_sources(), Source(fixture, municipality_graph(fixture), "municipality")]
     with pytest.raises(QuoteNotFound, match="not found verbatim"):
-        build_fast(sources, out_dir=tmp_path)
+        build(sources, out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -105,7 +107,7 @@ def test_a_syntax_error_names_file_line_and_column(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('<urn:x-test:s> <urn:x-test:p> "open .\n', encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        load_sources([Source(bad, INFERRED_GRAPH, "input")], ox.Store())
+        load_sources([Source(bad, INFERRED_GRAPH, "input")], OxigraphStore())
     assert caught.value.line == 1
     assert "syntax error" in str(caught.value)
 
@@ -127,8 +129,7 @@ def test_query_with_a_store_that_is_not_there_is_a_clear_error(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr == (
-        f"netkg: {tmp_path / 'none'}: no Oxigraph store there "
-        "(`netkg build --engine fast` writes dist/store)\n"
+        f"netkg: {tmp_path / 'none'}: no Oxigraph store there (`netkg build` writes dist/store)\n"
     )
 
 
@@ -146,7 +147,7 @@ def test_the_fast_load_accepts_and_refuses_what_the_reference_does(path):
         parse_file(path)
     except InputError as exc:
         with pytest.raises(InputError) as fast:
-            load_sources([source], ox.Store())
+            load_sources([source], OxigraphStore())
         assert str(fast.value) == str(exc)
     else:
-        load_sources([source], ox.Store())
+        load_sources([source], OxigraphStore())

@@ -103,7 +103,7 @@ _SHEETS = sorted(p.stem for p in SYNTHETIC.glob("*.csv"))
 
 @pytest.fixture(scope="module")
 def context() -> Graph:
-    from netkg.pipeline.validate.reference import context_graph
+    from netkg.pipeline.flow.context import context_graph
 
     return context_graph()
 

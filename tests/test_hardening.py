@@ -272,7 +272,7 @@ def test_template_never_writes_a_vocabulary_label_as_a_formula(tmp_path):
     from rdflib.namespace import SKOS
 
     from netkg.entry.template import LISTS_TITLE, write_csv_folder, write_xlsx
-    from netkg.pipeline.validate.reference import context_graph
+    from netkg.pipeline.flow.context import context_graph
 
     context = Graph()
     for triple in context_graph():

@@ -28,7 +28,8 @@ from rdflib.compare import isomorphic
 
 from netkg.api import KnowledgeGraph
 from netkg.errors import EndpointError
-from netkg.pipeline.flow.build import BuildResult, write_dist
+from netkg.pipeline.flow.build import BuildResult
+from netkg.pipeline.flow.write import write
 from netkg.publish import graphstore as publish_module
 from netkg.publish.graphstore import GraphOutcome, Target, publish
 from netkg.query.catalogue import load_catalogue
@@ -121,7 +122,7 @@ def state(server: OxigraphServer, name: str, old: Graph, new: Graph) -> str:
 def trig(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.ok, "the shipped data does not build cleanly: nothing to publish"
     out = tmp_path_factory.mktemp("dist")
-    write_dist(built, out)
+    write(built, out)
     return out / "netkg.trig"
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from netkg.api import KnowledgeGraph
 from netkg.errors import EndpointError
-from netkg.pipeline.flow.build import write_dist
+from netkg.pipeline.flow.write import write
 from netkg.query.catalogue import load_catalogue
 from netkg.rdf.http import RemoteEndpoint
 from support.triplestores import oxigraph_binary, oxigraph_server
@@ -31,7 +31,7 @@ CATALOGUE = load_catalogue()
 def endpoint(built, tmp_path_factory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("oxigraph")
     dist = tmp / "dist"
-    write_dist(built, dist)
+    write(built, dist)
     subprocess.run(
         [
             oxigraph_binary(),

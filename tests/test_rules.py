@@ -13,17 +13,17 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from netkg.pipeline.flow.fast import load_sources
 from netkg.pipeline.inputs.layout import Source, default_sources, ontology_sources
-from netkg.pipeline.inputs.load import load_dataset
+from netkg.pipeline.inputs.load import load_dataset, load_sources
 from netkg.pipeline.reason.compiled import Unsupported, infer_store
 from netkg.pipeline.reason.reference import infer
+from netkg.rdf.store import OxigraphStore
 from netkg.rdf.terms import to_ox
 from support import synthetic
 
 TESTS = Path(__file__).parent
 FIXTURES = sorted((TESTS / "shapes").rglob("*.ttl")) + sorted((TESTS / "quality").glob("*.ttl"))
-# `netkg validate FILE` reasons over the ontology's axioms plus the file (build.validate_graphs)
+# `netkg validate FILE` reasons over the ontology's axioms plus the file (flow.context)
 AXIOMS = [s for s in ontology_sources() if s.role in ("ontology", "imports")]
 
 
@@ -32,9 +32,9 @@ def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[
     names = sorted({s.graph for s in sources})
     dataset = load_dataset(sources)
     reference = infer([dataset.graph(n) for n in names])
-    store = ox.Store()
+    store = OxigraphStore()
     load_sources(sources, store)  # as the fast build loads them (an SSSOM table included)
-    fast = infer_store(store, [ox.NamedNode(str(n)) for n in names])
+    fast = infer_store(store, names)
     ref = {tuple(str(to_ox(x)) for x in t) for t in reference.graph}
     got = {tuple(str(x) for x in t) for t in fast.triples}
     return (ref, reference.inconsistencies), (got, fast.inconsistencies)
@@ -77,7 +77,7 @@ def test_an_unsupported_axiom_is_refused(tmp_path: Path):
         "<https://w3id.org/netkg/synthetic/b> .\n",
         encoding="utf-8",
     )
-    store = ox.Store()
-    store.load(path=str(data), to_graph=ox.NamedNode("urn:x-test:g"))
+    store = OxigraphStore()
+    store.store.load(path=str(data), to_graph=ox.NamedNode("urn:x-test:g"))
     with pytest.raises(Unsupported, match="sameAs"):
-        infer_store(store, [ox.NamedNode("urn:x-test:g")])
+        infer_store(store, [URIRef("urn:x-test:g")])

@@ -17,16 +17,32 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from netkg.pipeline.inputs.layout import input_graph
+from netkg.pipeline.flow.context import AXIOM_ROLES, context_graph
+from netkg.pipeline.inputs.layout import input_graph, ontology_sources
 from netkg.pipeline.inputs.load import parse_file
 from netkg.pipeline.reason.reference import infer
-from netkg.pipeline.validate import reference as validate
 from netkg.pipeline.validate.compiled import Unsupported, validate_store
-from netkg.pipeline.validate.reference import Report, load_shapes, validate_graph
+from netkg.pipeline.validate.reference import validate_graph
+from netkg.pipeline.validate.report import Report
+from netkg.pipeline.validate.shapes import load_shapes
+from netkg.rdf.store import OxigraphStore
 from support import synthetic
 
 FIXTURES = sorted((Path(__file__).parent / "shapes").rglob("*.ttl"))
 SHAPES = load_shapes()
+AXIOMS = Graph()  # what `netkg validate FILE` reasons the file with (flow.context)
+for _source in ontology_sources():
+    if _source.role in AXIOM_ROLES:
+        parse_file(_source.path, into=AXIOMS)
+
+
+def in_context(graph: Graph) -> Graph:
+    """The graph with the context and the inferences, as `netkg validate` checks it."""
+    data = Graph()
+    for g in (context_graph(), graph, infer([AXIOMS, graph]).graph):
+        for triple in g:
+            data.add(triple)
+    return data
 
 
 def _term(t: object) -> object:
@@ -55,8 +71,8 @@ def findings(report: Report) -> list[tuple]:
 
 def both(data: Graph, focus: set | None = None) -> tuple[list[tuple], list[tuple]]:
     reference = validate_graph(data, SHAPES, focus_filter=focus)
-    store = ox.Store()
-    store.load(
+    store = OxigraphStore()
+    store.store.load(
         data.serialize(format="nt", encoding="utf-8"),
         format=ox.RdfFormat.N_TRIPLES,
         to_graph=ox.NamedNode("urn:x-test:data"),
@@ -69,11 +85,7 @@ def both(data: Graph, focus: set | None = None) -> tuple[list[tuple], list[tuple
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
 def test_fixture_gives_the_same_findings(fixture: Path):
     graph = parse_file(fixture, into=Graph(identifier=input_graph(fixture)))
-    context, context_inferred, axioms = validate._context(())
-    data = Graph()
-    for g in (context, context_inferred, graph, infer([axioms, graph]).graph):
-        for triple in g:
-            data.add(triple)
+    data = in_context(graph)
     mentioned = {n for s, _, o in graph for n in (s, o)}
     reference, fast = both(data, mentioned)
     assert fast == reference
@@ -94,11 +106,7 @@ def test_seeded_violations_give_the_same_findings(tmp_path: Path):
     data = Graph()
     for path in synthetic.write(tmp_path, 14, seeded=True):
         parse_file(path, into=data)
-    context, context_inferred, axioms = validate._context(())
-    for g in (context, context_inferred, infer([axioms, data]).graph):
-        for triple in g:
-            data.add(triple)
-    reference, fast = both(data)
+    reference, fast = both(in_context(data))
     components = {f[3].rsplit("#", 1)[1] for f in reference}
     # the seeded mistakes: a document without a title, a malformed code, a network without type
     assert {"OrConstraintComponent", "PatternConstraintComponent"} <= components
@@ -116,5 +124,5 @@ def test_an_unsupported_feature_is_refused():
         format="turtle",
     )
     with pytest.raises(Unsupported, match="maxLength"):
-        validate_store(ox.Store(), shapes)
+        validate_store(OxigraphStore(), shapes)
     assert SH.maxLength  # the feature named above is SHACL Core, just not implemented here

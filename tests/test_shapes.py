@@ -22,7 +22,8 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from netkg.iris import PREFIXES, SHAPES
-from netkg.pipeline.validate.reference import load_shapes, validate_inputs
+from netkg.pipeline.flow.context import validate_files
+from netkg.pipeline.validate.shapes import load_shapes
 from netkg.rdf.results import short
 
 HERE = Path(__file__).parent / "shapes"
@@ -99,7 +100,7 @@ def test_every_fixture_names_an_existing_rule():
 def test_invalid_fixture_fails_as_expected(fixture: Path):
     want = expected(fixture)
     assert want, f"{fixture.name} has no '# Expect:' line"
-    report = validate_inputs([fixture])
+    report = validate_files([fixture])
     got = {
         (
             f.severity_name,
@@ -118,7 +119,7 @@ def test_invalid_fixture_fails_as_expected(fixture: Path):
 
 @pytest.mark.parametrize("fixture", VALID, ids=[f.stem for f in VALID])
 def test_valid_fixture_passes(fixture: Path):
-    report = validate_inputs([fixture])
+    report = validate_files([fixture])
     assert report.findings == [], report.text()
     assert report.conforms
 

@@ -30,7 +30,7 @@ from netkg.iris import ID, MUN, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
     from netkg.pipeline.flow.progress import Progress
-    from netkg.pipeline.validate.reference import Finding, Report
+    from netkg.pipeline.validate.report import Finding, Report
 
 from netkg.entry.tables import MAX_BYTES, MAX_ROWS, Limits
 from netkg.entry.workbook import (
@@ -649,9 +649,9 @@ def import_workbook(
     file, e.g. one written by hand, only with force.
     """
     from netkg.atomic import write_atomic
+    from netkg.pipeline.flow.context import context_graph, validate_graphs
     from netkg.pipeline.flow.progress import quiet
     from netkg.pipeline.inputs.layout import writable_data_dir
-    from netkg.pipeline.validate.reference import context_graph, validate_graphs
 
     progress = progress or quiet()
     with progress.step("context"):

@@ -154,7 +154,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from netkg.atomic import refuse_overwrite
-    from netkg.pipeline.validate.reference import context_graph
+    from netkg.pipeline.flow.context import context_graph
 
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":

@@ -1,12 +1,13 @@
 """The store seam: where the built graph lives and how queries run over it.
 
 Callers see `Store` only: add named graphs, run a query with bound parameters, count, dump.
-Two engines sit behind it — rdflib's in-memory Dataset (the default; pyshacl and owlrl work on
-rdflib graphs anyway) and Oxigraph (pyoxigraph, much faster on large graphs). In both the
-default graph of a query is the union of all named graphs, so queries need no GRAPH clauses,
-unless the query names its dataset with FROM / FROM NAMED (a graph the store lacks is empty).
-Neither engine fetches: SERVICE is refused, and rdflib's habit of loading a FROM graph from
-the web is switched off. A remote endpoint (netkg.rdf.http) offers the same `query` method.
+Two stores sit behind it — Oxigraph (pyoxigraph: the fast engine's, in memory or on disk) and
+rdflib's in-memory Dataset (the reference engine's; owlrl and pyshacl work on rdflib graphs).
+In both the default graph of a query is the union of all named graphs, so queries need no
+GRAPH clauses, unless the query names its dataset with FROM / FROM NAMED (a graph the store
+lacks is empty). Neither store fetches: SERVICE is refused, and rdflib's habit of loading a
+FROM graph from the web is switched off. A remote endpoint (netkg.rdf.http) offers the same
+`query` method.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
-import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -31,9 +32,8 @@ from netkg.iris import PREFIXES
 from netkg.rdf.binding import bind_values
 from netkg.rdf.clauses import names_dataset, refuse_service
 from netkg.rdf.results import ResultTable
-from netkg.rdf.terms import from_ox, ntriples, to_ox
+from netkg.rdf.terms import OxTerm, from_ox, ntriples, to_ox
 
-ENGINES = ("rdflib", "oxigraph")
 # file suffix -> what it holds; trig and nq keep the named graphs, the others hold their union
 DUMP_FORMATS = ("trig", "nq", "ttl", "nt", "jsonld")
 _RDFLIB_FORMATS = {
@@ -52,6 +52,8 @@ _OX_FORMATS = {
     "rdf": ox.RdfFormat.RDF_XML,  # for single graphs (pages, ontology.owl); not a dump format
 }
 Quad = tuple[Node, Node, Node, URIRef]
+Triple = tuple[Node, Node, Node]
+Pattern = tuple[Node | None, Node | None, Node | None]  # None matches anything
 Block = tuple["ox.NamedNode | ox.DefaultGraph", list[bytes]]  # a graph's sorted N-Triples lines
 
 
@@ -210,8 +212,12 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, ns, override=True, replace=True)
 
 
-# rdflib would otherwise dereference the IRI of a FROM graph the dataset lacks over HTTP
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+def _local_sparql() -> None:
+    """rdflib's SPARQL engine, told never to dereference the IRI of a FROM graph the dataset
+    lacks over HTTP (imported here, when a query first runs: it costs a tenth of a second)."""
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 @dataclass
@@ -223,12 +229,26 @@ class QueryAnswer:
     graph: Graph | None = None
 
 
+class Backend(Protocol):
+    """Anything that answers SPARQL with pre-bound variables: a Store, or a RemoteEndpoint."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer: ...
+
+
 class Store(ABC):
     """A dataset of named graphs that answers SPARQL with its union as the default graph."""
+
+    # whether one thread may read while another adds (Oxigraph's snapshots allow it; rdflib's
+    # in-memory store does not)
+    threadsafe = False
 
     @abstractmethod
     def add_graph(self, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> None:
         """Add (merge) the triples of `graph` (a Graph, or any triples) into the graph `name`."""
+
+    @abstractmethod
+    def load_nquads(self, data: bytes) -> None:
+        """Add the quads of an N-Quads document (e.g. another store's serialize("nq"))."""
 
     @abstractmethod
     def graph_names(self) -> list[URIRef]: ...
@@ -260,6 +280,19 @@ class Store(ABC):
         graph: URIRef | None = None,
     ) -> Iterator[Quad]:
         """The quads matching a pattern (None matches anything), in the named graphs only."""
+
+    def matching(self, patterns: Iterable[Pattern]) -> Iterator[Triple]:
+        """The triples of the named graphs matching any of the (s, p, o) patterns, pattern by
+        pattern (a triple in two graphs comes twice)."""
+        for s, p, o in patterns:
+            for subject, predicate, obj, _ in self.quads(s, p, o):
+                yield subject, predicate, obj
+
+    def to_oxigraph(self) -> OxigraphStore:
+        """The same named graphs in an Oxigraph store (this store, if it is one)."""
+        copy = OxigraphStore()
+        copy.store.extend(self._ox_quads(None))
+        return copy
 
     def serialize(self, fmt: str, graph: URIRef | None = None) -> bytes:
         """The store (or one named graph) in one of DUMP_FORMATS, the same bytes for the same
@@ -303,6 +336,13 @@ class RdflibStore(Store):
             copy.add(triple)
         return copy
 
+    def load_nquads(self, data: bytes) -> None:
+        self.dataset.parse(data=data, format="nquads")
+
+    def live_graph(self, name: URIRef) -> Graph:
+        """The named graph itself, not a copy (for owlrl and pyshacl, which read rdflib)."""
+        return self.dataset.graph(name)
+
     def count(self, name: URIRef | None = None) -> int:
         if name is not None:
             return len(self.dataset.graph(name))
@@ -322,6 +362,7 @@ class RdflibStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
         refuse_service(sparql)
+        _local_sparql()
         try:
             result = self.dataset.query(
                 sparql,
@@ -375,8 +416,7 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             raise InputError(path, f"syntax error: {exc}") from None
 
-    def load_quads(self, data: bytes) -> None:
-        """Bulk-load an N-Quads document (e.g. another store's serialize("nq"))."""
+    def load_nquads(self, data: bytes) -> None:
         self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
 
     def flush(self) -> None:
@@ -403,6 +443,24 @@ class OxigraphStore(Store):
                     from_ox(q.object),  # type: ignore[arg-type]
                     URIRef(q.graph_name.value),
                 )
+
+    def matching(self, patterns: Iterable[Pattern]) -> Iterator[Triple]:
+        made: dict[OxTerm, Node] = {}  # things and dates recur: convert each term once
+
+        def term(t: OxTerm) -> Node:
+            found = made.get(t)
+            if found is None:
+                found = made[t] = from_ox(t)
+            return found
+
+        for pattern in patterns:
+            s, p, o = (None if t is None else to_ox(t) for t in pattern)
+            for q in self.store.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
+                if isinstance(q.graph_name, ox.NamedNode):
+                    yield term(q.subject), term(q.predicate), term(q.object)  # type: ignore[arg-type]
+
+    def to_oxigraph(self) -> OxigraphStore:
+        return self
 
     def _ox_quads(self, graph: URIRef | None) -> Iterator[ox.Quad]:
         name = ox.NamedNode(str(graph)) if graph is not None else None
@@ -459,15 +517,6 @@ def open_built_store(path: Path) -> ox.Store:
     if not (Path(path) / "CURRENT").is_file():
         raise FileNotFoundError(f"{path}: not an Oxigraph store (run `netkg build`)")
     return ox.Store.read_only(str(path))
-
-
-def new_store(engine: str = "rdflib") -> Store:
-    """A fresh, empty store of the named engine."""
-    if engine == "rdflib":
-        return RdflibStore()
-    if engine == "oxigraph":
-        return OxigraphStore()
-    raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
 
 
 def _first_line(exc: Exception) -> str:

@@ -15,8 +15,12 @@ from rdflib.term import Node
 from netkg.iris import RDF_LANGSTRING as _RDF_LANGSTRING
 from netkg.iris import XSD_STRING as _XSD_STRING
 
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # an Oxigraph term as netkg reads RDF 1.1
+# what pyoxigraph may hand back in a term position: RDF 1.2 triple terms too (netkg reads none)
+AnyOxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+
+def to_ox(term: Node) -> OxTerm:
     """An rdflib term as an Oxigraph term; ValueError if it is not a valid RDF term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -31,7 +35,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def from_ox(term: OxTerm) -> Node:
     """An Oxigraph term as rdflib's; xsd:string literals become plain, as rdflib parses them."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -45,6 +49,28 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise ValueError(f"not an RDF term: {term!r}")
+
+
+def plain(term: AnyOxTerm | None) -> OxTerm:
+    """The term as RDF 1.1 knows it; ValueError for an RDF 1.2 triple term (or nothing).
+
+    pyoxigraph types every term position as a union that includes triple terms; this is where
+    netkg narrows it, once, instead of at every use."""
+    if term is None or isinstance(term, ox.Triple):
+        raise ValueError(f"not an RDF 1.1 term: {term}")
+    return term
+
+
+def text_of(term: AnyOxTerm) -> str:
+    """An IRI's, a blank node's or a literal's own text; a triple term's N-Triples."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """A SELECT query's solutions (pyoxigraph types every query's result as one union)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("not a SELECT query")
+    return result
 
 
 def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:

@@ -1,44 +1,64 @@
-"""The main job: load → reason → validate → write dist/.
+"""The main job, one flow for both engines: load → evidence → reason → derive → validate.
 
-`build()` returns the built store and a BuildResult with counts and timings; `write_dist()`
-writes the built graph and the reports atomically. A build whose data violates the shapes still
-writes its validation report, but never replaces a previously built graph.
+`build()` is given its parts (flow.parts: a store, a reasoner and a validator, fast or
+reference) and returns the built store and a BuildResult with counts and the steps' timings;
+nothing is written. flow.write writes dist/ from it. The derived graphs are the same code for
+both engines: graph/validity (derived.intervals), graph/dataset (derived.describe) and the
+evidence check (derived.evidence), each fed from the store only the triples it reads. With
+`out_dir`, the on-disk store is written on another thread from the moment the sources are
+loaded (rdf.persist), so the write costs little more than waiting for it.
 """
 
 from __future__ import annotations
 
-import json
-import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
 from netkg import __version__
-from netkg.atomic import write_all
-from netkg.iris import INFERRED_GRAPH
+from netkg.iris import ID, INFERRED_GRAPH, NKG
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, describe
 from netkg.pipeline.derived.evidence import Coverage, check_quotes, coverage
-from netkg.pipeline.derived.intervals import VALIDITY_GRAPH, validity
+from netkg.pipeline.derived.intervals import (
+    DATED_KINDS,
+    READS,
+    VALIDITY_GRAPH,
+    Index,
+    validity_triples,
+)
+from netkg.pipeline.flow.parts import Parts, parts
 from netkg.pipeline.flow.progress import Progress, quiet
 from netkg.pipeline.inputs.layout import (
     GRAPH_FILE,
+    STORE_DIR,
     Source,
     default_sources,
-    display_path,
+    internal_query_text,
     root,
 )
-from netkg.pipeline.inputs.load import load_dataset, new_dataset
-from netkg.pipeline.reason.reference import infer
-from netkg.pipeline.validate.reference import Report, validate_graph
-from netkg.rdf.store import Store, new_store
+from netkg.pipeline.inputs.load import load_sources
+from netkg.pipeline.validate.report import Report
+from netkg.rdf.persist import Dump, Staging
+from netkg.rdf.store import OxigraphStore, Pattern, RdflibStore, Store
 
 DATA_ROLES = ("shared", "municipality", "input")  # the graphs evidence is checked in
+# what `netkg build` writes into dist/ besides the reports and the store, in this order
+DIST_DUMPS = (
+    Dump(GRAPH_FILE, "trig"),
+    Dump("netkg.nq", "nq"),
+    Dump("inferred.ttl", "ttl", INFERRED_GRAPH),
+)
 
 
 @dataclass
 class BuildResult:
-    """What a build produced and how long each step took (seconds)."""
+    """What a build produced, and how long each step took (seconds, from the progress)."""
 
     store: Store
     sources: list[Source]
@@ -49,6 +69,10 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     evidence: Coverage | None = None
+    sizes: dict[URIRef, int] = field(default_factory=dict)  # triples per named graph
+    engine: str = "fast"
+    staging: Staging | None = field(default=None, repr=False)  # dist/'s store, being written
+    progress: Progress = field(default_factory=quiet, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +102,8 @@ class BuildResult:
             lines.append(
                 f"  write     {t['write']:6.2f} s  {', '.join(str(p) for p in self.written)}"
             )
-        lines.append(f"  total     {sum(t.values()):6.2f} s")
+        # the wall time: evidence runs beside reasoning, and the store is written meanwhile
+        lines.append(f"  total     {t.get('total', self.progress.elapsed()):6.2f} s")
         for message in self.inconsistencies:
             lines.append(f"  inconsistency: {message}")
         return "\n".join(lines)
@@ -86,65 +111,99 @@ class BuildResult:
 
 def build(
     sources: list[Source] | None = None,
-    engine: str = "rdflib",
+    engine: str = "fast",
     validate: bool = True,
     shapes: Graph | None = None,
+    out_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Load the sources, reason, validate; nothing is written. `progress` shows the steps."""
+    """Load the sources, check the evidence, reason, derive and validate; nothing is written
+    (flow.write.write does that). `engine` picks the parts (flow.parts); with `out_dir`, the
+    on-disk store for it starts being written as soon as the sources are loaded."""
     sources = sources if sources is not None else default_sources()
     progress = progress or quiet()
-    timings: dict[str, float] = {}
-
-    start = time.perf_counter()
-    dataset = new_dataset()
-    for source in progress.over(sources, "load"):
-        load_dataset([source], dataset)
-    asserted = sum(len(dataset.graph(g)) for g in {s.graph for s in sources})
-    timings["load"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    evidence = check_evidence([dataset.graph(g) for g in data_graphs(sources)])
-    timings["evidence"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
-    with progress.step("reason"):
-        inference = infer(graphs)
-    timings["reason"] = time.perf_counter() - start
-
-    report = None
-    if validate:
-        start = time.perf_counter()
-        with progress.step("validate"):
-            data = Graph()
-            for g in [*graphs, inference.graph]:
-                for triple in g:
-                    data.add(triple)
-            report = validate_graph(data, shapes)
-        timings["validate"] = time.perf_counter() - start
-
-    store = new_store(engine)
-    named = {URIRef(g.identifier): g for g in graphs}
-    for name, g in named.items():
-        store.add_graph(name, g)
-    store.add_graph(INFERRED_GRAPH, inference.graph)
-    start = time.perf_counter()
-    valid_time = validity([*graphs, inference.graph])  # as-of support: see pipeline/intervals.py
-    timings["intervals"] = time.perf_counter() - start
-    store.add_graph(VALIDITY_GRAPH, valid_time)
-    description = describe({**named, INFERRED_GRAPH: inference.graph, VALIDITY_GRAPH: valid_time})
-    store.add_graph(DESCRIPTION_GRAPH, description)
-    return BuildResult(
+    chosen = parts(engine)
+    store = chosen.new_store()
+    with progress.step("load"):
+        load_sources(sources, store)
+    names = sorted({s.graph for s in sources})
+    sizes = graph_sizes(store)
+    staging = None
+    if out_dir is not None and isinstance(store, OxigraphStore):
+        staging = Staging(
+            store, out_dir, list(DIST_DUMPS), STORE_DIR
+        )  # on the other core from now on
+    result = BuildResult(
         store,
         sources,
-        asserted,
-        len(inference.graph),
-        inference.inconsistencies,
-        report,
-        timings,
-        evidence=evidence,
+        sum(sizes.get(n, 0) for n in names),
+        0,
+        [],
+        None,
+        timings=progress.timings,
+        sizes=sizes,
+        engine=chosen.engine,
+        staging=staging,
+        progress=progress,
     )
+    try:
+        _derive(result, chosen, names, validate, shapes)
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+        raise
+    result.timings["total"] = progress.elapsed()
+    return result
+
+
+def _derive(
+    result: BuildResult, chosen: Parts, names: list[URIRef], validate: bool, shapes: Graph | None
+) -> None:
+    """build() once the sources are loaded: evidence, reasoning, valid time, description,
+    validation."""
+    store, progress = result.store, result.progress
+
+    # the evidence check's scan of the store runs in Oxigraph outside Python's lock, on the
+    # other core, while the rules run; a store that cannot be read while written goes first
+    facts = data_graphs(result.sources)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked: Future[Coverage] | None = None
+        if store.threadsafe:
+            checked = pool.submit(_step, progress, "evidence", lambda: check_store(store, facts))
+        else:
+            result.evidence = _step(progress, "evidence", lambda: check_store(store, facts))
+        with progress.step("reason"):
+            inferred = chosen.reasoner.infer(store, names, INFERRED_GRAPH)
+        if checked is not None:
+            result.evidence = checked.result()
+    result.inferred, result.inconsistencies = inferred.count, inferred.inconsistencies
+
+    with progress.step("intervals", show=False):  # as-of support: see derived/intervals.py
+        store.add_graph(VALIDITY_GRAPH, validity_triples(Index(store.matching(_VALIDITY_READS))))
+    with progress.step("describe", show=False):
+        sizes = result.sizes
+        for name in (INFERRED_GRAPH, VALIDITY_GRAPH):
+            sizes[name] = graph_size(store, name)
+        described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH]
+        store.add_graph(DESCRIPTION_GRAPH, describe(_views(store, sizes, described)))  # type: ignore[arg-type]
+        sizes[DESCRIPTION_GRAPH] = graph_size(store, DESCRIPTION_GRAPH)
+        if result.staging is not None:
+            derived = [INFERRED_GRAPH, VALIDITY_GRAPH, DESCRIPTION_GRAPH]
+            result.staging.derived_ready([n for n in derived if sizes.get(n)])
+
+    if validate:
+        with progress.step("validate"):
+            shapes = shapes if shapes is not None else chosen.validator.shapes()
+            result.report = chosen.validator.validate(store, [*names, INFERRED_GRAPH], shapes)
+
+
+T = TypeVar("T")
+
+
+def _step(progress: Progress, name: str, work: Callable[[], T]) -> T:
+    """work(), timed as a step that is not shown (it runs beside the shown one)."""
+    with progress.step(name, show=False):
+        return work()
 
 
 def data_graphs(sources: list[Source]) -> list[URIRef]:
@@ -161,46 +220,57 @@ def check_evidence(facts: list[Graph]) -> Coverage:
     return coverage(facts, data)
 
 
-def write_dist(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:
-    """Write the reports, and the built graph if the build is sound, atomically into out_dir."""
-    with (progress or quiet()).step("write"):
-        return _write_dist(result, out_dir)
+def check_store(store: Store, names: list[URIRef]) -> Coverage:
+    """check_evidence on the data graphs: rdflib's graphs themselves, else the triples of them
+    it reads (queries/internal/evidence-input.rq), which give the same figure as the whole
+    graphs without copying them into rdflib."""
+    if isinstance(store, RdflibStore):
+        return check_evidence([store.live_graph(n) for n in names])
+    graphs = {n: Graph(identifier=n) for n in names}
+    query = internal_query_text("evidence-input.rq")
+    for g, s, p, o in store.select(query, {"id": Literal(str(ID))}).rows:
+        graph = graphs.get(g) if isinstance(g, URIRef) else None
+        if graph is not None and s is not None and p is not None and o is not None:
+            graph.add((s, p, o))
+    return check_evidence(list(graphs.values()))
 
 
-def _write_dist(result: BuildResult, out_dir: Path) -> list[Path]:
-    start = time.perf_counter()
-    files: dict[Path, str | bytes] = {}
-    if result.report is not None:
-        files[out_dir / "validation-report.txt"] = result.report.text()
-        files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
-    if result.ok:
-        files[out_dir / GRAPH_FILE] = result.store.serialize("trig")
-        files[out_dir / "netkg.nq"] = result.store.serialize("nq")
-        files[out_dir / "inferred.ttl"] = result.store.serialize("ttl", graph=INFERRED_GRAPH)
-    files[out_dir / "build-report.json"] = json.dumps(_report_json(result), indent=2) + "\n"
-    written = write_all(files)
-    result.timings["write"] = time.perf_counter() - start
-    result.written = written
-    return written
+# the triples intervals.validity_triples() reads: its predicates, and rdf:type of dated kinds
+_VALIDITY_READS: list[Pattern] = [(None, p, None) for p in READS] + [
+    (None, RDF.type, k) for k in DATED_KINDS
+]
 
 
-def _report_json(result: BuildResult) -> dict:
-    report = result.report
-    return {
-        "netkg_version": __version__,
-        "ok": result.ok,
-        "triples": {"asserted": result.asserted, "inferred": result.inferred},
-        "graphs": {str(n): result.store.count(n) for n in result.store.graph_names()},
-        "files": [display_path(s.path) for s in result.sources],
-        "validation": None
-        if report is None
-        else {
-            "conforms": report.conforms,
-            "shapes_checked": report.shapes_checked,
-            "violations": report.violations,
-            "warnings": report.warnings,
-        },
-        "inconsistencies": result.inconsistencies,
-        "evidence": None if result.evidence is None else result.evidence.as_json(),
-        "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
-    }
+def graph_sizes(store: Store) -> dict[URIRef, int]:
+    """Triples per named graph, counted by the store in one pass."""
+    rows = store.select(internal_query_text("graph-sizes.rq")).rows
+    return {g: int(str(n)) for g, n in rows if isinstance(g, URIRef)}
+
+
+def graph_size(store: Store, name: URIRef) -> int:
+    """Triples in one named graph (a scan of that graph only)."""
+    ((n,),) = store.select(internal_query_text("graph-size.rq"), {"graph": name}).rows
+    return int(str(n))
+
+
+class _GraphView:
+    """What describe() asks of a graph (its size, its municipalities), answered by the store."""
+
+    def __init__(self, size: int, municipalities: list[URIRef]) -> None:
+        self.size = size
+        self.municipalities = municipalities
+
+    def __len__(self) -> int:
+        return self.size
+
+    def subjects(self, predicate: URIRef, obj: URIRef) -> list[URIRef]:
+        assert (predicate, obj) == (RDF.type, NKG.Municipality)
+        return self.municipalities
+
+
+def _views(store: Store, sizes: dict[URIRef, int], names: list[URIRef]) -> dict[URIRef, _GraphView]:
+    found: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for s, _, _, g in store.quads(None, RDF.type, NKG.Municipality):
+        if isinstance(s, URIRef):
+            found[g].append(s)
+    return {n: _GraphView(sizes[n], found.get(n, [])) for n in names if sizes.get(n)}

@@ -4,6 +4,10 @@ A step such as OWL-RL reasoning gives no progress of its own, so the line shows 
 and a clock that keeps ticking (a small thread refreshes it); steps over many items (files to
 load) count them. The bar is tqdm's, written to stderr, and only when stderr is a terminal, so
 scripts, CI logs and `2> file` never see it.
+
+Every step is timed here, shown or not (a step run on another thread is timed without being
+shown): `timings` is what the build reports, and `elapsed()` is the wall time since the start,
+which is what a total is (steps that overlap would be counted twice in a sum).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import io
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TypeVar
 
@@ -27,6 +32,8 @@ class Progress:
         self.steps = list(steps)
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
         self._bar = None
         if self.enabled:
             from tqdm import tqdm
@@ -45,13 +52,29 @@ class Progress:
             )
 
     @contextlib.contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        """Show `name` as the running step, with a ticking clock, while the block runs."""
-        if self._bar is None:
-            yield
-            return
-        number = self.steps.index(name) + 1 if name in self.steps else self._bar.n + 1
-        self._bar.set_description_str(f"{self.title}: {name} ({number}/{len(self.steps)})")
+    def step(self, name: str, show: bool = True) -> Iterator[None]:
+        """Time the block as step `name`; with `show`, show it as the running step, with a
+        ticking clock, while the block runs (`show=False` for a step on another thread)."""
+        start = time.perf_counter()
+        try:
+            if self._bar is None or not show:
+                yield
+            else:
+                with self._shown(name):
+                    yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    def elapsed(self) -> float:
+        """Seconds since this progress began (the wall time of the whole job so far)."""
+        return time.perf_counter() - self.started
+
+    @contextlib.contextmanager
+    def _shown(self, name: str) -> Iterator[None]:
+        bar = self._bar
+        assert bar is not None
+        number = self.steps.index(name) + 1 if name in self.steps else bar.n + 1
+        bar.set_description_str(f"{self.title}: {name} ({number}/{len(self.steps)})")
         stop = threading.Event()
         ticker = threading.Thread(target=self._tick, args=(stop,), daemon=True)
         ticker.start()
@@ -60,7 +83,7 @@ class Progress:
         finally:
             stop.set()
             ticker.join()
-            self._bar.update(1)
+            bar.update(1)
 
     def over(self, items: Sequence[T], name: str) -> Iterable[T]:
         """Iterate items as one step, counting them on the line (e.g. files loaded)."""

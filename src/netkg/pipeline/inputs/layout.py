@@ -37,6 +37,7 @@ from rdflib import URIRef
 from netkg.iris import GRAPH
 
 GRAPH_FILE = "netkg.trig"  # the built graph, in dist/
+STORE_DIR = "store"  # the built graph as an on-disk Oxigraph store, in dist/
 RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json", ".rdf", ".owl", ".xml"}
 
 
@@ -187,17 +188,68 @@ def shape_files(base: Path | None = None) -> list[Path]:
 
 
 def dist_dir() -> Path:
-    """Where `netkg build` writes and every command looks for the built graph: ./dist.
+    """Where `netkg build` writes and every command looks for the built graph: the project
+    folder's dist/ (found like git's root, so a command run from a sub-folder reads the same
+    build), else ./dist (no project: the shipped data, built where the user works, never
+    inside an installed package)."""
+    project = project_root()
+    if project is None:
+        return Path("dist")
+    here = Path.cwd().resolve()
+    return Path("dist") if project.resolve() == here else project / "dist"
 
-    Relative to the working directory, like any build output, so a researcher's build never
-    lands inside an installed package.
-    """
-    return Path("dist")
+
+@dataclass(frozen=True)
+class Built:
+    """What a build left in dist/, and whether it still reflects the inputs."""
+
+    folder: Path
+    store: Path | None  # dist/store, if it is fresh
+    graph_file: Path | None  # dist/netkg.trig, if it is fresh
+    why: str  # why the store is not fresh ("" if it is)
+
+
+def built(folder: Path | None = None) -> Built:
+    """The build in `folder` (default: dist_dir()), fresh if newer than every input file (data,
+    ontology, vocabularies, mappings, shapes): the same test git users know from make."""
+    folder = folder if folder is not None else dist_dir()
+    inputs = [s.path for s in default_sources()] + shape_files()
+    stamps = [(p.stat().st_mtime, p) for p in inputs if p.exists()]
+    newest = max(stamps, key=lambda s: s[0], default=None)
+
+    def stale(written: float | None, what: Path) -> str:
+        if written is None:
+            return f"{what} is missing (`netkg build` writes it)"
+        if newest is not None and newest[0] > written:
+            return f"{what} is older than {display_path(newest[1])}, changed since the build"
+        return ""
+
+    store = folder / STORE_DIR
+    store_why = stale(_newest_file(store) if (store / "CURRENT").is_file() else None, store)
+    graph_file = folder / GRAPH_FILE
+    graph_why = stale(graph_file.stat().st_mtime if graph_file.is_file() else None, graph_file)
+    return Built(
+        folder,
+        None if store_why else store,
+        None if graph_why else graph_file,
+        store_why,
+    )
+
+
+def _newest_file(folder: Path) -> float:
+    """When the newest file of a folder was written (a store's files, for one)."""
+    return max((f.stat().st_mtime for f in folder.iterdir() if f.is_file()), default=0.0)
 
 
 def query_dir(base: Path | None = None) -> Path:
     """The primary query folder: the project's queries/ if it has one, else the shipped one."""
     return (base or _part("queries")) / "queries"
+
+
+def internal_query_text(name: str) -> str:
+    """One of netkg's own queries (queries/internal/NAME, shipped), read as it stands: the
+    build and the fast parts run these, whatever a project's catalogue holds."""
+    return (query_dir(shipped_root()) / "internal" / name).read_text(encoding="utf-8")
 
 
 def query_files() -> list[Path]:

@@ -33,6 +33,7 @@ from netkg.iris import PREFIXES
 from netkg.pipeline.inputs import wellformed
 from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source
 from netkg.pipeline.inputs.sssom import is_sssom, parse_sssom
+from netkg.rdf.store import OxigraphStore, RdflibStore, Store
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",
@@ -257,6 +258,33 @@ def _rdflib_position(path: Path, text: str) -> tuple[int, int] | None:
         except Exception:  # any other failure carries no position
             return None
     return None
+
+
+def load_sources(sources: Iterable[Source], store: Store) -> None:
+    """Each source into its named graph of `store`, with the same checks and the same errors
+    (InputError with file, line and column) whichever store it is."""
+    if isinstance(store, OxigraphStore):
+        _load_oxigraph(sources, store.store)
+    elif isinstance(store, RdflibStore):
+        load_dataset(sources, store.dataset)
+    else:
+        raise TypeError(f"cannot load into {type(store).__name__}")
+
+
+def _load_oxigraph(sources: Iterable[Source], store: ox.Store) -> None:
+    """Oxigraph loads each file straight from disk (after check_file); SSSOM tables and files
+    with graphs of their own (TriG, N-Quads: all their triples go into the source's graph)
+    come through the reference's parser as N-Triples."""
+    with CheckedLoads(store) as loads:  # Oxigraph loads one file while the next is checked
+        for source in sources:
+            path = Path(source.path)
+            graph = ox.NamedNode(str(source.graph))
+            fmt = _OX_FORMAT.get(path.suffix.lower())
+            if is_sssom(path) or fmt in (None, ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+                data = parse_file(path).serialize(format="nt", encoding="utf-8")
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                continue
+            loads.add(path, fmt, graph)  # check_file, then Oxigraph loads it in the background
 
 
 def load_dataset(sources: Iterable[Source], dataset: Dataset | None = None) -> Dataset:

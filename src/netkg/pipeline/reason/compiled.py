@@ -4,8 +4,8 @@ The reference reasoner (netkg.pipeline.reason.reference, owlrl) re-applies every
 to every triple in rounds until nothing changes; at a million triples that takes many minutes.
 This module gives the same inferred graph in seconds:
 
-1. The triples the closure starts from are the same as reason.py's: every triple whose predicate
-   is an axiom predicate (`reason._axiom_predicates`) or a non-annotation RDF/RDFS/OWL term, with
+1. The triples the closure starts from are the same as owlrl's: every triple whose predicate
+   is an axiom predicate (`pruning.axiom_predicates`) or a non-annotation RDF/RDFS/OWL term, with
    rdfs:domain and rdfs:range left out. They are read from the store one predicate at a time
    (rdf:type one class at a time, so only the subject of each is read), and each term is
    numbered by its N-Triples text: a str hashes and compares much faster than an Oxigraph term,
@@ -18,7 +18,7 @@ This module gives the same inferred graph in seconds:
    closure (cax-sco, cax-eqc, prp-spo1, prp-eqp, prp-inv, prp-symp, prp-trp, prp-spo2, cls-hv,
    cls-svf, cls-int, cls-uni; then cax-dw and cax-adc). A rule none of whose inputs grew since
    it last ran is skipped, so later rounds cost only what still changes.
-4. What is kept is reason.py's pruning exactly (`reason._useful`, minus what is asserted). It is
+4. What is kept is owlrl's exactly (`pruning.useful`, minus what is asserted). It is
    written as N-Triples text from those same texts and loaded by Oxigraph in one call: no
    Python object per inferred term (`InferredTriples` parses the text only if iterated).
 
@@ -45,7 +45,10 @@ from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from netkg.pipeline.reason import reference as reason
+from netkg.pipeline.inputs.layout import internal_query_text
+from netkg.pipeline.reason import pruning
+from netkg.rdf.store import OxigraphStore
+from netkg.rdf.terms import solutions, text_of
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Triple = tuple[Term, Term, Term]
@@ -117,11 +120,11 @@ _UNSUPPORTED_TYPES = {
     )
 } | {NOTHING}
 
-_NOT_REASONED = {_n(p) for p in reason._NOT_REASONED}
-_ANNOTATIONS = {_n(p) for p in reason._ANNOTATION_BUILTINS}
-_REFLEXIVE = {_n(p) for p in reason._REFLEXIVE}
-_TRIVIAL_TYPES = {_n(t) for t in reason._TRIVIAL_TYPES} | {_n(reason._ERROR)}
-_CHARACTERISTICS = {_n(c) for c in reason._CHARACTERISTICS}
+_NOT_REASONED = {_n(p) for p in pruning.NOT_REASONED}
+_ANNOTATIONS = {_n(p) for p in pruning.ANNOTATION_BUILTINS}
+_REFLEXIVE = {_n(p) for p in pruning.REFLEXIVE}
+_TRIVIAL_TYPES = {_n(t) for t in pruning.TRIVIAL_TYPES} | {_n(pruning.ERROR)}
+_CHARACTERISTICS = {_n(c) for c in pruning.CHARACTERISTICS}
 _XSD = str(XSD)
 _XSD_TEXT = f"<{_XSD}"
 _RL_DATATYPES = {str(d) for d in OWL_RL_Datatypes}
@@ -155,21 +158,16 @@ class FastInference:
     inconsistencies: list[str] = field(default_factory=list)
 
 
-def _rq(name: str) -> str:
-    """One of netkg's internal queries (queries/internal/), read as it stands."""
-    from netkg.pipeline.inputs.layout import query_dir, shipped_root
-
-    return (query_dir(shipped_root()) / "internal" / name).read_text(encoding="utf-8")
-
-
 def infer_store(
-    store: ox.Store, graphs: Iterable[ox.NamedNode], into: ox.NamedNode | None = None
+    store: OxigraphStore, graphs: Iterable[URIRef], into: URIRef | None = None
 ) -> FastInference:
     """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given."""
-    asserted = _Asserted(store, list(graphs))
+    asserted = _Asserted(store.store, [ox.NamedNode(str(g)) for g in graphs])
     result = _Closure(asserted).run()
     if into is not None and len(result.triples):
-        store.load(result.triples.text, format=ox.RdfFormat.N_TRIPLES, to_graph=into)
+        store.store.load(
+            result.triples.text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(into))
+        )
     return result
 
 
@@ -179,10 +177,11 @@ class _Asserted:
     def __init__(self, store: ox.Store, graphs: list[ox.NamedNode]) -> None:
         self.store = store
         self.wanted = wanted = set(graphs)
-        solutions = store.query(_rq("distinct-predicates.rq"), use_default_graph_as_union=False)
+        query = internal_query_text("distinct-predicates.rq")
+        found = solutions(store.query(query, use_default_graph_as_union=False))
         self.predicates: set[ox.NamedNode] = set()
         self.everything = True  # every quad of the store is in a wanted graph
-        for s in solutions:
+        for s in found:
             p = s["p"]
             if s["g"] not in wanted:
                 self.everything = False
@@ -205,7 +204,8 @@ class _Asserted:
     def classes(self) -> set[Term]:
         """The objects of rdf:type in the wanted graphs."""
         wanted = self.wanted
-        return {s["class"] for s in self.store.query(_rq("typed-classes.rq")) if s["g"] in wanted}
+        query = internal_query_text("typed-classes.rq")
+        return {s["class"] for s in solutions(self.store.query(query)) if s["g"] in wanted}
 
     def members(self, cls: Term) -> Iterator[Term]:
         """The subjects typed `cls` (one typed so in two graphs comes twice)."""
@@ -219,13 +219,15 @@ class _Asserted:
             if q.graph_name in wanted:
                 yield q.subject
 
-    def contains(self, s: Term, p: Term, o: Term) -> bool:
+    def contains(self, s: Term, p: ox.NamedNode, o: Term) -> bool:
+        if isinstance(s, ox.Literal):  # never a subject
+            return False
         wanted = self.wanted
         return any(q.graph_name in wanted for q in self.store.quads_for_pattern(s, p, o, None))
 
 
 def _builtin(predicates: Iterable[ox.NamedNode]) -> set[ox.NamedNode]:
-    return {p for p in predicates if p.value.startswith(reason._BUILTIN)}
+    return {p for p in predicates if p.value.startswith(pruning.BUILTIN)}
 
 
 def _items(index: dict, head: Term) -> list[Term]:
@@ -251,7 +253,7 @@ def _list_index(pairs: dict[Term, set[tuple[Term, Term]]]) -> dict:
 
 
 def _axiom_predicates(schema: dict[Term, set[tuple[Term, Term]]]) -> set[ox.NamedNode]:
-    """reason._axiom_predicates, over the asserted schema triples."""
+    """pruning.axiom_predicates, over the asserted schema triples."""
     found: set[Term] = {s for s, _ in schema.get(SUBPROP, ())}
     for p in (EQPROP, INVERSE):
         for s, o in schema.get(p, ()):
@@ -317,7 +319,7 @@ class _Closure:
         for p in asserted.predicates:
             if p in _UNSUPPORTED_PREDICATES:
                 raise Unsupported(f"the fast reasoner does not implement {p.value}")
-        # the schema: RDF/RDFS/OWL terms as reason._schema_premise takes them (an annotation
+        # the schema: RDF/RDFS/OWL terms as pruning.schema_premise takes them (an annotation
         # such as rdfs:label is read as data below only if an axiom makes it relevant)
         builtin = _builtin(asserted.predicates) - _NOT_REASONED - {TYPE} - _ANNOTATIONS
         self.schema: dict[Term, set[tuple[Term, Term]]] = defaultdict(set)
@@ -335,7 +337,7 @@ class _Closure:
         classes = asserted.classes() if TYPE in asserted.predicates else set()
         for cls in classes:
             if cls in _UNSUPPORTED_TYPES:
-                raise Unsupported(f"the fast reasoner does not implement {cls.value}")
+                raise Unsupported(f"the fast reasoner does not implement {text_of(cls)}")
         for cls in classes:  # one class at a time: only the subject of each quad is read
             add = self.members[self._id(cls)].add
             schema_type = cls in SCHEMA_TYPES
@@ -610,15 +612,15 @@ class _Closure:
             b = self.members.get(self.ids.get(str(c2), -1), set())
             for x in a & b:
                 self._errors.add(
-                    f"Disjoint classes {c1.value} and {c2.value} have a common individual "
-                    f"{self.terms[x].value}"
+                    f"Disjoint classes {text_of(c1)} and {text_of(c2)} have a common individual "
+                    f"{text_of(self.terms[x])}"
                 )
 
     def _inferred(self) -> InferredTriples:
-        """What the closure adds, filtered as reason.py filters it, as N-Triples lines."""
+        """What the closure adds, filtered as pruning.useful filters owlrl's, as N-Triples lines."""
         terms, texts, out = self.terms, self.texts, []
         keep = self._keep_subject()
-        plain = [not t.startswith("_:") for t in texts]  # reason._useful: no blank nodes
+        plain = [not t.startswith("_:") for t in texts]  # pruning.useful: no blank nodes
         type_id = self._id(TYPE)
         trivial = {self.ids[str(t)] for t in _TRIVIAL_TYPES if str(t) in self.ids}
         type_text = texts[type_id]
@@ -639,7 +641,8 @@ class _Closure:
                 for k in new
                 if keep[k >> 32] and plain[k & _LOW] and not (reflexive and k >> 32 == k & _LOW)
             ]
-            if pred not in self.loaded and pred in self.asserted.predicates:
+            asserted = self.asserted.predicates
+            if pred not in self.loaded and isinstance(pred, ox.NamedNode) and pred in asserted:
                 contains = self.asserted.contains  # asserted, but not read: asked one by one
                 kept = [k for k in kept if not contains(terms[k >> 32], pred, terms[k & _LOW])]
             out += [f"{texts[k >> 32]}{middle}{texts[k & _LOW]} .\n" for k in kept]
@@ -653,7 +656,7 @@ class _Closure:
         # nor written; rdflib, and so the reference, reads no triple terms at all
         return [
             not isinstance(t, ox.Literal | ox.BlankNode | ox.Triple)
-            and not (isinstance(t, ox.NamedNode) and t.value.startswith(reason._BUILTIN))
+            and not (isinstance(t, ox.NamedNode) and t.value.startswith(pruning.BUILTIN))
             for t in self.terms
         ]
 

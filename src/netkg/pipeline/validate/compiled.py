@@ -17,30 +17,31 @@ their own); tests/test_shacl_fast.py checks them against pyshacl on every shape 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from decimal import Decimal
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from netkg.pipeline.inputs.layout import shape_files
-from netkg.pipeline.validate.reference import (
+from netkg.pipeline.validate.report import (
     SEVERITY_ORDER,
     Finding,
     Report,
-    _path,
     count_shapes,
-    load_shapes,
+    path_text,
 )
 from netkg.rdf.results import short
-from netkg.rdf.terms import from_ox, to_ox
+from netkg.rdf.store import OxigraphStore
+from netkg.rdf.terms import from_ox, plain, text_of, to_ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TYPE = ox.NamedNode(str(RDF.type))
@@ -89,45 +90,231 @@ _CONSTRAINTS = {
 }
 
 
-_COMPONENTS = {
-    "ClassConstraintComponent": SH.ClassConstraintComponent,
-    "DatatypeConstraintComponent": SH.DatatypeConstraintComponent,
-    "HasValueConstraintComponent": SH.HasValueConstraintComponent,
-    "InConstraintComponent": SH.InConstraintComponent,
-    "LanguageInConstraintComponent": SH.LanguageInConstraintComponent,
-    "MaxCountConstraintComponent": SH.MaxCountConstraintComponent,
-    "MinCountConstraintComponent": SH.MinCountConstraintComponent,
-    "MinExclusiveConstraintComponent": SH.MinExclusiveConstraintComponent,
-    "MinInclusiveConstraintComponent": SH.MinInclusiveConstraintComponent,
-    "MaxExclusiveConstraintComponent": SH.MaxExclusiveConstraintComponent,
-    "MaxInclusiveConstraintComponent": SH.MaxInclusiveConstraintComponent,
-    "NodeConstraintComponent": SH.NodeConstraintComponent,
-    "NodeKindConstraintComponent": SH.NodeKindConstraintComponent,
-    "OrConstraintComponent": SH.OrConstraintComponent,
-    "PatternConstraintComponent": SH.PatternConstraintComponent,
-    "QualifiedMaxCountConstraintComponent": SH.QualifiedMaxCountConstraintComponent,
-    "QualifiedMinCountConstraintComponent": SH.QualifiedMinCountConstraintComponent,
-    "UniqueLangConstraintComponent": SH.UniqueLangConstraintComponent,
-    "XoneConstraintComponent": SH.XoneConstraintComponent,
-}
-
-
 class Unsupported(Exception):
     """The shapes use a feature this validator does not implement; use pyshacl."""
+
+
+# -- the compiled shapes: typed records ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A path of one predicate."""
+
+    iri: ox.NamedNode
+
+
+@dataclass(frozen=True)
+class Inverse:
+    """sh:inversePath (of a predicate: an inverse of a longer path is refused)."""
+
+    predicate: ox.NamedNode
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A list of paths, followed one after the other."""
+
+    steps: tuple[PathExpr, ...]
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """sh:alternativePath: the values of any of the paths."""
+
+    options: tuple[PathExpr, ...]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """sh:oneOrMorePath (at_least=1), sh:zeroOrMorePath (0, many) or sh:zeroOrOnePath."""
+
+    path: PathExpr
+    at_least: int
+    many: bool
+
+
+PathExpr = Predicate | Inverse | Sequence | Alternative | Repeat
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a shape's focus nodes come from: sh:targetClass, targetNode, targetSubjectsOf,
+    targetObjectsOf (kind class, node, subjects, objects)."""
+
+    kind: str
+    term: Term
+
+
+@dataclass(frozen=True)
+class ClassIs:
+    """sh:class: each value is a SHACL instance of the class."""
+
+    cls: Term
+
+
+@dataclass(frozen=True)
+class Datatype:
+    """sh:datatype, decided as pyshacl decides it."""
+
+    datatype: URIRef
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """sh:nodeKind."""
+
+    kind: URIRef
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """sh:pattern (with sh:flags "i")."""
+
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class LanguageIn:
+    """sh:languageIn (lower-cased; a value's primary language tag counts too)."""
+
+    languages: frozenset[str]
+
+
+@dataclass(frozen=True)
+class In:
+    """sh:in."""
+
+    values: frozenset[Term]
+
+
+@dataclass(frozen=True)
+class HasValue:
+    """sh:hasValue."""
+
+    value: Term
+
+
+@dataclass(frozen=True)
+class Bound:
+    """sh:minInclusive, minExclusive, maxInclusive or maxExclusive (`kind`, its local name)."""
+
+    kind: str
+    limit: Literal
+
+
+@dataclass(frozen=True)
+class MinCount:
+    """sh:minCount."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class MaxCount:
+    """sh:maxCount."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class UniqueLang:
+    """sh:uniqueLang."""
+
+    unique: bool
+
+
+@dataclass(frozen=True)
+class Or:
+    """sh:or: each value conforms to one of the shapes at least."""
+
+    shapes: tuple[_Shape, ...]
+
+
+@dataclass(frozen=True)
+class Xone:
+    """sh:xone: each value conforms to exactly one of the shapes."""
+
+    shapes: tuple[_Shape, ...]
+
+
+@dataclass(frozen=True)
+class NodeIs:
+    """sh:node: each value conforms to the shape."""
+
+    shape: _Shape
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """sh:qualifiedValueShape with sh:qualifiedMinCount and/or sh:qualifiedMaxCount."""
+
+    shape: _Shape
+    low: int | None
+    high: int | None
+
+
+Constraint = (
+    ClassIs
+    | Datatype
+    | NodeKind
+    | Pattern
+    | LanguageIn
+    | In
+    | HasValue
+    | Bound
+    | MinCount
+    | MaxCount
+    | UniqueLang
+    | Or
+    | Xone
+    | NodeIs
+    | Qualified
+)
+_NESTED = (Or, Xone, NodeIs, Qualified)  # constraints that check other shapes
 
 
 @dataclass(eq=False)
 class _Shape:
     node: Node
-    path: tuple | None = None
+    path: PathExpr | None = None
     path_node: Node | None = None
     severity: URIRef = SH.Violation
     messages: dict[str, str] = field(default_factory=dict)
     name: str = ""
-    constraints: list[tuple] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
-    targets: list[tuple[str, Term]] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     local: bool = False  # looks at the node only: no path, property or nested shape
+
+    def nested(self) -> list[_Shape]:
+        """The shapes this one checks values against (property shapes, sh:or, sh:node…)."""
+        found = list(self.properties)
+        for c in self.constraints:
+            if isinstance(c, Or | Xone):
+                found.extend(c.shapes)
+            elif isinstance(c, NodeIs | Qualified):
+                found.append(c.shape)
+        return found
+
+
+def _iri(node: Node | None, what: str) -> URIRef:
+    if not isinstance(node, URIRef):
+        raise Unsupported(f"{what} {node} is not an IRI")
+    return node
+
+
+def _literal(node: Node | None, what: str) -> Literal:
+    if not isinstance(node, Literal):
+        raise Unsupported(f"{what} {node} is not a literal")
+    return node
+
+
+def _integer(node: Node | None, what: str) -> int:
+    value = _literal(node, what).toPython()
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Unsupported(f"{what} {node} is not an integer")
+    return value
 
 
 class _Compiler:
@@ -149,11 +336,14 @@ class _Compiler:
         path = g.value(node, SH.path)
         if path is not None:
             s.path, s.path_node = self.path(path), path
-        s.severity = g.value(node, SH.severity) or SH.Violation
+        severity = g.value(node, SH.severity)
+        s.severity = SH.Violation if severity is None else _iri(severity, "sh:severity")
         for msg in g.objects(node, SH.message):
             lang = msg.language if isinstance(msg, Literal) and msg.language else "en"
             s.messages.setdefault(lang, str(msg))
-        names = {n.language: str(n) for n in g.objects(node, SH.name)}
+        names = {
+            n.language if isinstance(n, Literal) else None: str(n) for n in g.objects(node, SH.name)
+        }
         name = g.value(node, SH.name)
         s.name = names.get("en") or (str(name) if name is not None else short(node))
         for kind, p in (
@@ -162,118 +352,129 @@ class _Compiler:
             ("subjects", SH.targetSubjectsOf),
             ("objects", SH.targetObjectsOf),
         ):
-            s.targets += [(kind, to_ox(o)) for o in g.objects(node, p)]
+            s.targets += [Target(kind, to_ox(o)) for o in g.objects(node, p)]
         for p, o in sorted(g.predicate_objects(node)):
             if p in _CONSTRAINTS:
-                s.constraints.append(self.constraint(node, p, o))
+                s.constraints.append(self.constraint(node, _iri(p, "constraint"), o))
         s.properties = [self.shape(p) for p in g.objects(node, SH.property)]
-        nested = {"or", "xone", "node", "qualifiedValueShape"}
         s.local = (
-            s.path is None and not s.properties and not any(c[0] in nested for c in s.constraints)
+            s.path is None
+            and not s.properties
+            and not any(isinstance(c, _NESTED) for c in s.constraints)
         )
         return s
 
-    def constraint(self, node: Node, p: URIRef, o: Node) -> tuple:
-        """(kind, arguments...): kind is the constraint's local name, cheap to compare."""
-        compiled = self._constraint(node, p, o)
-        return (str(p)[len(str(SH)) :], *compiled[1:])
-
-    def _constraint(self, node: Node, p: URIRef, o: Node) -> tuple:
+    def constraint(self, node: Node, p: URIRef, o: Node) -> Constraint:
         g = self.g
-        if p in (SH["or"], SH.xone):
-            return (p, [self.shape(x) for x in Collection(g, o)])
+        if p == SH["or"]:
+            return Or(tuple(self.shape(x) for x in Collection(g, o)))
+        if p == SH.xone:
+            return Xone(tuple(self.shape(x) for x in Collection(g, o)))
         if p == SH.node:
-            return (p, self.shape(o))
+            return NodeIs(self.shape(o))
         if p == SH.qualifiedValueShape:
             if g.value(node, SH.qualifiedValueShapesDisjoint) is not None:
                 raise Unsupported("sh:qualifiedValueShapesDisjoint is not implemented")
             low, high = g.value(node, SH.qualifiedMinCount), g.value(node, SH.qualifiedMaxCount)
-            return (
-                p,
+            return Qualified(
                 self.shape(o),
-                None if low is None else int(low),
-                None if high is None else int(high),
+                None if low is None else _integer(low, "sh:qualifiedMinCount"),
+                None if high is None else _integer(high, "sh:qualifiedMaxCount"),
             )
         if p == SH["in"]:
-            return (p, {to_ox(x) for x in Collection(g, o)})
+            return In(frozenset(to_ox(x) for x in Collection(g, o)))
         if p == SH.languageIn:
-            return (p, {str(x).lower() for x in Collection(g, o)})
+            return LanguageIn(frozenset(str(x).lower() for x in Collection(g, o)))
         if p == SH.pattern:
             flags = g.value(node, SH.flags)
-            return (p, re.compile(str(o), re.IGNORECASE if flags and "i" in str(flags) else 0))
-        if p in (SH.minCount, SH.maxCount):
-            return (p, int(o))
+            case = re.IGNORECASE if flags is not None and "i" in str(flags) else 0
+            return Pattern(re.compile(str(o), case))
+        if p == SH.minCount:
+            return MinCount(_integer(o, "sh:minCount"))
+        if p == SH.maxCount:
+            return MaxCount(_integer(o, "sh:maxCount"))
         if p == SH.uniqueLang:
-            return (p, bool(o.toPython()))
-        if p in (SH["class"], SH.hasValue):
-            return (p, to_ox(o))
-        return (p, o)
+            return UniqueLang(bool(_literal(o, "sh:uniqueLang").toPython()))
+        if p == SH["class"]:
+            return ClassIs(to_ox(o))
+        if p == SH.hasValue:
+            return HasValue(to_ox(o))
+        if p == SH.datatype:
+            return Datatype(_iri(o, "sh:datatype"))
+        if p == SH.nodeKind:
+            return NodeKind(_iri(o, "sh:nodeKind"))
+        local = str(p)[len(str(SH)) :]  # minInclusive, minExclusive, maxInclusive, maxExclusive
+        return Bound(local, _literal(o, f"sh:{local}"))
 
-    def path(self, node: Node) -> tuple:
+    def path(self, node: Node) -> PathExpr:
         g = self.g
         if isinstance(node, URIRef):
-            return ("p", ox.NamedNode(str(node)))
+            return Predicate(ox.NamedNode(str(node)))
         if g.value(node, RDF.first) is not None:
-            return ("seq", [self.path(x) for x in Collection(g, node)])
-        for op, kind in (
-            (SH.inversePath, "inv"),
-            (SH.oneOrMorePath, "plus"),
-            (SH.zeroOrMorePath, "star"),
-            (SH.zeroOrOnePath, "opt"),
+            return Sequence(tuple(self.path(x) for x in Collection(g, node)))
+        inverse = g.value(node, SH.inversePath)
+        if inverse is not None:
+            inner = self.path(inverse)
+            if not isinstance(inner, Predicate):
+                raise Unsupported("an inverse of a complex path is not implemented")
+            return Inverse(inner.iri)
+        for op, at_least, many in (
+            (SH.oneOrMorePath, 1, True),
+            (SH.zeroOrMorePath, 0, True),
+            (SH.zeroOrOnePath, 0, False),
         ):
-            inner = g.value(node, op)
-            if inner is not None:
-                return (kind, self.path(inner))
+            repeated = g.value(node, op)
+            if repeated is not None:
+                return Repeat(self.path(repeated), at_least, many)
         alt = g.value(node, SH.alternativePath)
         if alt is not None:
-            return ("alt", [self.path(x) for x in Collection(g, alt)])
+            return Alternative(tuple(self.path(x) for x in Collection(g, alt)))
         raise Unsupported(f"path {node} is not implemented")
 
 
-def _predicates(path: tuple | None, found: set, inverse: set) -> None:
-    if path is None:
-        return
-    kind, arg = path
-    if kind == "p":
-        found.add(arg)
-    elif kind == "inv" and arg[0] == "p":
-        inverse.add(arg[1])
-    elif kind == "inv":
-        raise Unsupported("an inverse of a complex path is not implemented")
-    elif kind in ("seq", "alt"):
-        for x in arg:
-            _predicates(x, found, inverse)
-    else:
-        _predicates(arg, found, inverse)
+def _predicates(path: PathExpr | None, found: set[ox.NamedNode], inverse: set[Term]) -> None:
+    """The predicates a path reads forwards (`found`) and backwards (`inverse`)."""
+    if isinstance(path, Predicate):
+        found.add(path.iri)
+    elif isinstance(path, Inverse):
+        inverse.add(path.predicate)
+    elif isinstance(path, Sequence):
+        for step in path.steps:
+            _predicates(step, found, inverse)
+    elif isinstance(path, Alternative):
+        for option in path.options:
+            _predicates(option, found, inverse)
+    elif isinstance(path, Repeat):
+        _predicates(path.path, found, inverse)
 
 
 class _Data:
     """What the shapes read from the store, as dictionaries of Oxigraph terms."""
 
     def __init__(
-        self, store: ox.Store, graphs: Iterable[ox.NamedNode] | None, shapes: list
+        self, store: ox.Store, graphs: Iterable[ox.NamedNode] | None, shapes: list[_Shape]
     ) -> None:
-        found: set = set()
-        inverse: set = set()
+        found: set[ox.NamedNode] = set()
+        inverse: set[Term] = set()
         for s in shapes:
             _predicates(s.path, found, inverse)
-        for kind, term in (t for s in shapes for t in s.targets):
-            if kind == "subjects":
-                found.add(term)
-            elif kind == "objects":
-                inverse.add(term)
-        wanted = None if graphs is None else set(graphs)
+        for target in (t for s in shapes for t in s.targets):
+            if target.kind == "subjects" and isinstance(target.term, ox.NamedNode):
+                found.add(target.term)
+            elif target.kind == "objects":
+                inverse.add(target.term)
+        wanted: set[ox.NamedNode] = set() if graphs is None else set(graphs)
         others: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = []
-        if wanted is not None:  # graphs left out: a predicate found in none needs no filter
+        if graphs is not None:  # graphs left out: a predicate found in none needs no filter
             others = [ox.DefaultGraph(), *(g for g in store.named_graphs() if g not in wanted)]
         self.out: dict[Term, dict[Term, set[Term]]] = {}
         self.into: dict[Term, dict[Term, set[Term]]] = {}
-        for p in found | inverse | {TYPE, SUBCLASS}:
+        for p in found | {i for i in inverse if isinstance(i, ox.NamedNode)} | {TYPE, SUBCLASS}:
             out: dict[Term, set[Term]] = defaultdict(set)
             into: dict[Term, set[Term]] = defaultdict(set)
-            quads = store.quads_for_pattern(None, p, None, None)
+            quads: Iterable[ox.Quad] = store.quads_for_pattern(None, p, None, None)
             if any(next(store.quads_for_pattern(None, p, None, g), None) for g in others):
-                quads = (q for q in quads if q.graph_name in wanted)  # type: ignore[operator]
+                quads = (q for q in quads if q.graph_name in wanted)
             both = p in inverse or p in (TYPE, SUBCLASS)
             for q in quads:  # the hot loop of a large validation: one line per quad
                 out[q.subject].add(q.object)
@@ -298,25 +499,24 @@ class _Data:
             self._instances[cls] = found
         return found
 
-    def values(self, node: Term, path: tuple) -> set[Term]:
-        kind, arg = path
-        if kind == "p":
-            return self.out[arg].get(node, set())
-        if kind == "inv":
-            return self.into[arg[1]].get(node, set())
-        if kind == "seq":
+    def values(self, node: Term, path: PathExpr) -> set[Term]:
+        if isinstance(path, Predicate):
+            return self.out[path.iri].get(node, set())
+        if isinstance(path, Inverse):
+            return self.into[path.predicate].get(node, set())
+        if isinstance(path, Sequence):
             nodes = {node}
-            for step in arg:
+            for step in path.steps:
                 nodes = set().union(*(self.values(n, step) for n in nodes)) if nodes else set()
             return nodes
-        if kind == "alt":
-            return set().union(*(self.values(node, step) for step in arg))
-        seen: set[Term] = set() if kind == "plus" else {node}
-        if kind == "opt":
-            return seen | self.values(node, arg)
+        if isinstance(path, Alternative):
+            return set().union(*(self.values(node, option) for option in path.options))
+        seen: set[Term] = set() if path.at_least else {node}
+        if not path.many:
+            return seen | self.values(node, path.path)
         todo = [node]
         while todo:
-            for v in self.values(todo.pop(), arg):
+            for v in self.values(todo.pop(), path.path):
                 if v not in seen:
                     seen.add(v)
                     todo.append(v)
@@ -324,20 +524,26 @@ class _Data:
 
     def focus(self, shape: _Shape) -> set[Term]:
         nodes: set[Term] = set()
-        for kind, term in shape.targets:
-            if kind == "class":
-                nodes |= self.instances(term)
-            elif kind == "node":
-                nodes.add(term)
-            elif kind == "subjects":
-                nodes |= set(self.out[term])
+        for target in shape.targets:
+            if target.kind == "class":
+                nodes |= self.instances(target.term)
+            elif target.kind == "node":
+                nodes.add(target.term)
+            elif target.kind == "subjects":
+                nodes |= set(self.out[target.term])
             else:
-                nodes |= set(self.into[term])
+                nodes |= set(self.into[target.term])
         return nodes
 
 
-# (focus, shape, component, value, path node)
-_Result = tuple[Term, _Shape, URIRef, Term | None, Node | None]
+class _Result(NamedTuple):
+    """One result before it becomes a Finding."""
+
+    focus: Term
+    shape: _Shape
+    component: URIRef
+    value: Term | None
+    path: Node | None  # the shape's sh:path node
 
 
 class _Validator:
@@ -358,7 +564,9 @@ class _Validator:
     def rdflib(self, term: ox.Literal) -> Literal:
         found = self.literals.get(term)
         if found is None:
-            found = self.literals[term] = from_ox(term)
+            converted = from_ox(term)
+            assert isinstance(converted, Literal)
+            found = self.literals[term] = converted
         return found
 
     def results(self, focus: Term, shape: _Shape) -> list[_Result]:
@@ -372,85 +580,87 @@ class _Validator:
         return out
 
     def check(
-        self, focus: Term, shape: _Shape, values: set[Term], c: tuple, out: list[_Result]
+        self, focus: Term, shape: _Shape, values: set[Term], c: Constraint, out: list[_Result]
     ) -> None:
-        kind = c[0]
         path = shape.path_node
 
-        def fail(component: str, value: Term | None) -> None:
-            out.append((focus, shape, _COMPONENTS[component], value, path))
+        def fail(component: URIRef, value: Term | None) -> None:
+            out.append(_Result(focus, shape, component, value, path))
 
-        if kind == "class":
-            members = self.data.instances(c[1])
-            for v in values:
-                if isinstance(v, ox.Literal) or v not in members:
-                    fail("ClassConstraintComponent", v)
-        elif kind == "datatype":
-            for v in values:
-                if not _datatype_ok(v, c[1], self):
-                    fail("DatatypeConstraintComponent", v)
-        elif kind == "nodeKind":
-            for v in values:
-                if not _node_kind_ok(v, c[1]):
-                    fail("NodeKindConstraintComponent", v)
-        elif kind == "pattern":
-            for v in values:
-                if isinstance(v, ox.BlankNode) or not c[1].search(v.value):
-                    fail("PatternConstraintComponent", v)
-        elif kind == "languageIn":
-            for v in values:
-                lang = v.language if isinstance(v, ox.Literal) else None
-                ok = bool(lang) and (
-                    "*" in c[1] or lang.lower() in c[1] or lang.split("-")[0].lower() in c[1]
-                )
-                if not ok:
-                    fail("LanguageInConstraintComponent", v)
-        elif kind == "in":
-            for v in values:
-                if v not in c[1]:
-                    fail("InConstraintComponent", v)
-        elif kind == "hasValue":
-            if c[1] not in values:
-                fail("HasValueConstraintComponent", None)
-        elif kind in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive"):
-            for v in values:
-                if not _bound_ok(v, c[1], kind, self):
-                    fail(f"{kind[0].upper()}{kind[1:]}ConstraintComponent", v)
-        elif kind == "minCount":
-            if len(values) < c[1]:
-                fail("MinCountConstraintComponent", None)
-        elif kind == "maxCount":
-            if len(values) > c[1]:
-                fail("MaxCountConstraintComponent", None)
-        elif kind == "uniqueLang":
-            if c[1]:
-                seen: set[str] = set()
-                duplicates: set[str] = set()
+        match c:
+            case ClassIs(cls):
+                members = self.data.instances(cls)
                 for v in values:
-                    if isinstance(v, ox.Literal) and v.language:
-                        lang = v.language.lower()
-                        (duplicates if lang in seen else seen).add(lang)
-                for _ in duplicates:
-                    fail("UniqueLangConstraintComponent", None)
-        elif kind == "or":
-            for v in values:
-                if not any(self.conforms(v, s) for s in c[1]):
-                    fail("OrConstraintComponent", v)
-        elif kind == "xone":
-            for v in values:
-                if sum(1 for s in c[1] if self.conforms(v, s)) != 1:
-                    fail("XoneConstraintComponent", v)
-        elif kind == "node":
-            for v in values:
-                if not self.conforms(v, c[1]):
-                    fail("NodeConstraintComponent", v)
-        elif kind == "qualifiedValueShape":
-            _, inner, low, high = c
-            n = sum(1 for v in values if self.conforms(v, inner))
-            if high is not None and n > high:
-                fail("QualifiedMaxCountConstraintComponent", None)
-            if low is not None and n < low:
-                fail("QualifiedMinCountConstraintComponent", None)
+                    if isinstance(v, ox.Literal) or v not in members:
+                        fail(SH.ClassConstraintComponent, v)
+            case Datatype(datatype):
+                for v in values:
+                    if not _datatype_ok(v, datatype, self):
+                        fail(SH.DatatypeConstraintComponent, v)
+            case NodeKind(kind):
+                for v in values:
+                    if not _node_kind_ok(v, kind):
+                        fail(SH.NodeKindConstraintComponent, v)
+            case Pattern(regex):
+                for v in values:
+                    if isinstance(v, ox.BlankNode) or not regex.search(text_of(v)):
+                        fail(SH.PatternConstraintComponent, v)
+            case LanguageIn(languages):
+                for v in values:
+                    lang = v.language if isinstance(v, ox.Literal) else None
+                    ok = bool(lang) and (
+                        "*" in languages
+                        or str(lang).lower() in languages
+                        or str(lang).split("-")[0].lower() in languages
+                    )
+                    if not ok:
+                        fail(SH.LanguageInConstraintComponent, v)
+            case In(allowed):
+                for v in values:
+                    if v not in allowed:
+                        fail(SH.InConstraintComponent, v)
+            case HasValue(value):
+                if value not in values:
+                    fail(SH.HasValueConstraintComponent, None)
+            case Bound(kind, limit):
+                component = URIRef(f"{SH}{kind[0].upper()}{kind[1:]}ConstraintComponent")
+                for v in values:
+                    if not _bound_ok(v, limit, kind, self):
+                        fail(component, v)
+            case MinCount(count):
+                if len(values) < count:
+                    fail(SH.MinCountConstraintComponent, None)
+            case MaxCount(count):
+                if len(values) > count:
+                    fail(SH.MaxCountConstraintComponent, None)
+            case UniqueLang(unique):
+                if unique:
+                    seen: set[str] = set()
+                    duplicates: set[str] = set()
+                    for v in values:
+                        if isinstance(v, ox.Literal) and v.language:
+                            lang = v.language.lower()
+                            (duplicates if lang in seen else seen).add(lang)
+                    for _ in duplicates:
+                        fail(SH.UniqueLangConstraintComponent, None)
+            case Or(shapes):
+                for v in values:
+                    if not any(self.conforms(v, s) for s in shapes):
+                        fail(SH.OrConstraintComponent, v)
+            case Xone(shapes):
+                for v in values:
+                    if sum(1 for s in shapes if self.conforms(v, s)) != 1:
+                        fail(SH.XoneConstraintComponent, v)
+            case NodeIs(inner):
+                for v in values:
+                    if not self.conforms(v, inner):
+                        fail(SH.NodeConstraintComponent, v)
+            case Qualified(inner, low, high):
+                n = sum(1 for v in values if self.conforms(v, inner))
+                if high is not None and n > high:
+                    fail(SH.QualifiedMaxCountConstraintComponent, None)
+                if low is not None and n < low:
+                    fail(SH.QualifiedMinCountConstraintComponent, None)
 
 
 def _datatype_ok(v: Term, rule: URIRef, validator: _Validator) -> bool:
@@ -482,9 +692,23 @@ _LITERAL_KINDS = (SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral)
 
 
 def _actual(lit: Literal, rule: URIRef) -> bool:
-    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+    """Whether rdflib's value of the literal has the Python type of the datatype, as pyshacl
+    checks it (DatatypeConstraintComponent; datatypes it has no Python type for pass)."""
+    expected = _PYTHON_TYPES.get(rule)
+    return expected is None or isinstance(lit.value, expected)
 
-    return DatatypeConstraintComponent._assert_actual_datatype(None, lit, rule)  # type: ignore[arg-type]
+
+_PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
+    _XSD_STRING: (str, bytes),
+    _LANGSTRING: (str, bytes),
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: datetime.date,
+    XSD.time: datetime.time,
+    XSD.dateTime: datetime.datetime,
+}
 
 
 def _node_kind_ok(v: Term, kind: URIRef) -> bool:
@@ -515,19 +739,6 @@ def _bound_ok(v: Term, bound: Literal, kind: str, validator: _Validator) -> bool
     }[kind]
 
 
-def load_shapes_fast(paths: Iterable[Path] = ()) -> Graph:
-    """validate.load_shapes, parsed by Oxigraph (rdflib's Turtle parser is the slow part)."""
-    shapes = Graph()
-    for path in list(paths) or shape_files():
-        try:
-            triples = list(ox.parse(path=str(path), base_iri=Path(path).as_uri()))
-        except (SyntaxError, ValueError):
-            return load_shapes(paths)  # the reference parser gives the located error
-        for t in triples:
-            shapes.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-    return shapes
-
-
 def compile_shapes(shapes: Graph) -> list[_Shape]:
     """The shapes with targets, compiled; Unsupported if a feature or message is missing."""
     compiler = _Compiler(shapes)
@@ -549,15 +760,17 @@ def compile_shapes(shapes: Graph) -> list[_Shape]:
 
 
 def validate_store(
-    store: ox.Store,
+    oxigraph: OxigraphStore,
     shapes: Graph,
-    graphs: Iterable[ox.NamedNode] | None = None,
+    graphs: Iterable[URIRef] | None = None,
     focus_filter: set[Node] | None = None,
 ) -> Report:
-    """Validate the union of `graphs` (all graphs if None) in `store` against `shapes`."""
+    """Validate the union of `graphs` (all graphs if None) in the store against `shapes`."""
+    store = oxigraph.store
     targeted = compile_shapes(shapes)
     everything = _all_shapes(targeted)
-    data = _Data(store, graphs, everything)
+    names = None if graphs is None else [ox.NamedNode(str(g)) for g in graphs]
+    data = _Data(store, names, everything)
     validator = _Validator(data)
     results: list[_Result] = []
     wanted = None if focus_filter is None else {to_ox(n) for n in focus_filter}
@@ -570,7 +783,7 @@ def validate_store(
     findings = [_finding(shapes, r) for r in results]
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), short(f.focus), f.path))
     conforms = not any(f.severity == SH.Violation for f in findings)
-    labels = _labels(store, {r[0] for r in results})
+    labels = _labels(store, {r.focus for r in results})
     return Report(conforms, findings, report_graph(shapes, findings), count_shapes(shapes), labels)
 
 
@@ -582,27 +795,24 @@ def _all_shapes(roots: list[_Shape]) -> list[_Shape]:
         if id(s) in seen:
             continue
         seen[id(s)] = s
-        todo.extend(s.properties)
-        for c in s.constraints:
-            for arg in c[1:]:
-                if isinstance(arg, _Shape):
-                    todo.append(arg)
-                elif isinstance(arg, list):
-                    todo.extend(x for x in arg if isinstance(x, _Shape))
+        todo.extend(s.nested())
     return list(seen.values())
 
 
 def _finding(shapes: Graph, r: _Result) -> Finding:
-    focus, shape, component, value, path = r
+    try:
+        focus, value = plain(r.focus), None if r.value is None else plain(r.value)
+    except ValueError as exc:  # an RDF 1.2 triple term: pyshacl (rdflib) decides
+        raise Unsupported(str(exc)) from None
     return Finding(
         focus=from_ox(focus),
-        path=_path(shapes, path),
+        path=path_text(shapes, r.path),
         value=None if value is None else from_ox(value),
-        severity=shape.severity,
-        component=component,
-        shape=shape.node,
-        name=shape.name,
-        messages=dict(shape.messages),
+        severity=r.shape.severity,
+        component=r.component,
+        shape=r.shape.node,
+        name=r.shape.name,
+        messages=dict(r.shape.messages),
     )
 
 
@@ -634,12 +844,12 @@ def report_graph(shapes: Graph, findings: list[Finding]) -> Graph:
 
 
 def _labels(store: ox.Store, nodes: set[Term]) -> dict[Node, str]:
-    """English (else Danish, else any) rdfs:label, else foaf:name — as validate._label."""
+    """English (else Danish, else any) rdfs:label, else foaf:name — as report.label_of."""
     label = ox.NamedNode(str(RDFS.label))
     name = ox.NamedNode("http://xmlns.com/foaf/0.1/name")
     out: dict[Node, str] = {}
     for node in nodes:
-        if isinstance(node, ox.Literal):
+        if not isinstance(node, ox.NamedNode | ox.BlankNode):
             continue
         labels = {
             q.object.language: q.object.value
@@ -648,7 +858,8 @@ def _labels(store: ox.Store, nodes: set[Term]) -> dict[Node, str]:
         }
         text = labels.get("en") or labels.get("da") or next(iter(labels.values()), "")
         if not text:
-            text = next((q.object.value for q in store.quads_for_pattern(node, name, None)), "")
+            names = store.quads_for_pattern(node, name, None)
+            text = next((text_of(q.object) for q in names), "")
         if text:
             out[from_ox(node)] = text
     return out
