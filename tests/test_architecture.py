@@ -11,32 +11,40 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "netkg"
 
-# Lowest first. A module may import its own layer and any layer below it, never one above.
+# Lowest first. A module may import its own layer and any layer below it, never one above; the
+# stages of the pipeline are layers of their own (inputs, then reasoning, validation and the
+# derived graphs side by side, then the flow that is given them).
 LAYERS: dict[str, int] = {
-    "netkg": 0,  # foundation: __init__, iris, errors, atomic, negotiation
+    "netkg": 0,  # foundation: __init__, iris, errors, atomic, negotiation, options
     "netkg.rdf": 1,
-    "netkg.pipeline": 2,
-    "netkg.query": 3,
-    "netkg.entry": 4,
-    "netkg.report": 5,
-    "netkg.web": 6,
-    "netkg.publish": 7,
-    "netkg.cli": 8,
-    "netkg.api": 8,
-    "netkg.__main__": 9,
+    "netkg.pipeline": 2,  # the package itself (its docstring)
+    "netkg.pipeline.inputs": 2,
+    "netkg.pipeline.reason": 3,
+    "netkg.pipeline.validate": 3,
+    "netkg.pipeline.derived": 3,
+    "netkg.pipeline.flow": 4,
+    "netkg.query": 5,
+    "netkg.entry": 6,
+    "netkg.report": 7,
+    "netkg.web": 8,
+    "netkg.publish": 9,
+    "netkg.cli": 10,
+    "netkg.api": 10,
+    "netkg.__main__": 11,
 }
-# Only these may import an engine (pyoxigraph, or rdflib's stores and query machinery).
-# load, reason and validate run their engines; wellformed is the part of loading that parses
+# Side by side, these do not import each other: reasoning, validation and the derived graphs are
+# given to the flow, not to one another.
+SIBLINGS = ("netkg.pipeline.reason", "netkg.pipeline.validate", "netkg.pipeline.derived")
+# Only these may import an engine (pyoxigraph, or rdflib's stores and query machinery): the
+# parsers, and the reasoners and validators, which run on the store they are given.
 ENGINE_MODULES = {
     "netkg.pipeline.inputs.load",
     "netkg.pipeline.inputs.wellformed",
-    "netkg.pipeline.reason.reference",
-    "netkg.pipeline.validate.reference",
-    # the fast path's reasoner, validator and build (issue 8)
     "netkg.pipeline.reason.compiled",
+    "netkg.pipeline.reason.reference",
     "netkg.pipeline.validate.compiled",
-    "netkg.pipeline.flow.fast",
-    "netkg.web.endpoint",  # serve's query workers
+    "netkg.pipeline.validate.reference",
+    "netkg.pipeline.validate.shapes",
 }
 ENGINE_IMPORTS = re.compile(r"^(pyoxigraph|rdflib\.(plugins|store|query|graph\b.*Dataset))")
 SPARQL_TEXT = re.compile(
@@ -71,10 +79,69 @@ def imports(path: Path) -> list[tuple[int, str, list[str]]]:
     return found
 
 
+def targets(module: str, names: list[str]) -> list[str]:
+    """The netkg modules an import reaches: `from netkg.pipeline.reason import compiled` reaches
+    the module netkg.pipeline.reason.compiled, `from netkg.iris import GRAPH` netkg.iris."""
+    known = modules()
+    reached = [f"{module}.{n}" for n in names if f"{module}.{n}" in known]
+    return reached or ([module] if module in known else [])
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each netkg module and the netkg modules it imports (lazy imports included)."""
+    graph: dict[str, set[str]] = {}
+    for module, path in modules().items():
+        graph[module] = {
+            t
+            for _, target, names in imports(path)
+            if target.startswith("netkg")
+            for t in targets(target, names)
+            if t != module
+        }
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
 def test_the_layers_cover_every_module():
     assert "netkg.rdf.store" in modules()
     assert layer("netkg.rdf.store") == 1 and layer("netkg.iris") == 0
-    assert layer("netkg.web.serve") == 6 and layer("netkg.cli") == 8
+    assert layer("netkg.pipeline.flow.build") > layer("netkg.pipeline.reason.compiled")
+    assert layer("netkg.pipeline.reason.compiled") > layer("netkg.pipeline.inputs.load")
+    assert layer("netkg.web.serve") == 8 and layer("netkg.cli") == 10
 
 
 @pytest.mark.parametrize("module", sorted(modules()))
@@ -84,16 +151,42 @@ def test_imports_point_down_the_stack(module):
     for line, target, names in imports(path):
         if not target.startswith("netkg"):
             continue
-        targets = [target] if target != "netkg" else [f"netkg.{n}" for n in names]
-        for t in targets:
-            if t in modules() and layer(t) > layer(module):
+        for t in targets(target, names):
+            if layer(t) > layer(module):
                 upward.append(f"{path.name}:{line} imports {t} (layer {layer(t)})")
     assert not upward, f"{module} (layer {layer(module)}) imports up the stack: {upward}"
 
 
+def _stage(module: str) -> str | None:
+    return next((s for s in SIBLINGS if module == s or module.startswith(s + ".")), None)
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_the_stages_side_by_side_do_not_import_each_other(module):
+    stage = _stage(module)
+    found = [
+        t
+        for _, target, names in imports(modules()[module])
+        if target.startswith("netkg")
+        for t in targets(target, names)
+        if stage is not None and _stage(t) not in (None, stage)
+    ]
+    assert not found, f"{module} imports another stage: {found}"
+
+
+def test_no_import_cycles():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_check_would_catch_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_engines_stay_in_the_engine_layer(module):
-    if module.startswith("netkg.rdf") or module in ENGINE_MODULES:
+    if module.startswith("netkg.rdf.") or module in ENGINE_MODULES:
         return
     found = []
     for line, target, names in imports(modules()[module]):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from netkg import __version__
 from netkg.errors import NetkgError, UsageError
+from netkg.options import add_engine_option, add_source_options
 
 # Modules that add their own subcommands: each has `register(subparsers)` and keeps its
 # top-level imports light (heavy libraries are imported inside the command), so `netkg --help`
@@ -84,15 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason, validate and write the built graph to dist/")
-    p.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     p.add_argument(
-        "--engine",
-        choices=("reference", "fast", "rdflib", "oxigraph"),
-        default="fast",
-        help="fast (default): Oxigraph + compiled rules and shapes, also writes dist/store; "
-        "reference: rdflib + owlrl + pyshacl, the oracle the fast engine is tested against "
-        "(rdflib/oxigraph: the reference with that store); both write the same dumps",
+        "--out",
+        type=Path,
+        help="output folder (default: dist/ in the project folder, else in the working folder)",
     )
+    add_engine_option(p, "builds")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=_build)
 
@@ -102,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of the messages")
     p.add_argument("--shapes", type=Path, action="append", help="use these shapes files instead")
     p.add_argument("--no-reason", action="store_true", help="validate without OWL-RL inferences")
+    add_engine_option(p, "validates")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("queries", help="list the query catalogue")
@@ -142,8 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--endpoint", help="run against this remote SPARQL endpoint instead")
     p.add_argument("--timeout", type=float, default=60.0, help="endpoint timeout in seconds")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
-    p.add_argument("--graph", type=Path, help="query this built TriG/N-Quads file")
+    add_source_options(p)
     p.add_argument(
         "--no-formula-guard",
         action="store_true",
@@ -154,7 +152,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY[-MM[-DD]]",
         help="answer as of this day (the query's asOf parameter; a year or month: its first day)",
     )
-    p.add_argument("--store", type=Path, help="query this built Oxigraph store (e.g. dist/store)")
     p.set_defaults(func=_query)
 
     for name in COMMAND_MODULES:
@@ -163,39 +160,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from netkg.pipeline.flow.build import build
     from netkg.pipeline.flow.progress import Progress
+    from netkg.pipeline.flow.write import write
+    from netkg.pipeline.inputs.layout import dist_dir
 
+    out = args.out if args.out is not None else dist_dir()
     steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
     with Progress("netkg build", steps) as progress:
-        if args.engine == "fast":
-            from netkg.pipeline.flow.fast import build_fast, write_fast
-
-            result = build_fast(validate=not args.no_validate, out_dir=args.out, progress=progress)
-            with progress.step("write"):
-                write_fast(result, args.out)
-        else:
-            from netkg.pipeline.flow.build import build, write_dist
-
-            engine = "rdflib" if args.engine == "reference" else args.engine
-            result = build(engine=engine, validate=not args.no_validate, progress=progress)
-            write_dist(result, args.out, progress)
+        result = build(
+            engine=args.engine, validate=not args.no_validate, out_dir=out, progress=progress
+        )
+        write(result, out)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
-        print(f"\nThe data does not conform; see {args.out / 'validation-report.txt'}.")
+        print(f"\nThe data does not conform; see {out / 'validation-report.txt'}.")
         print(result.report.text())
         return 1
     return 0 if result.ok else 1
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from netkg.pipeline.flow.context import validate_files
+    from netkg.pipeline.flow.parts import parts
     from netkg.pipeline.inputs.load import expand_paths
-    from netkg.pipeline.validate.reference import load_shapes, validate_inputs
 
-    shapes = load_shapes(args.shapes) if args.shapes else None
+    shapes = parts(args.engine).validator.shapes(args.shapes) if args.shapes else None
     files = expand_paths(args.files)
     if not files:
         raise UsageError("no RDF files found in the given folders")
-    report = validate_inputs(files, reason=not args.no_reason, shapes=shapes)
+    report = validate_files(files, reason=not args.no_reason, shapes=shapes, engine=args.engine)
     sys.stdout.write(report.serialize(args.format, args.lang))
     return 0 if report.conforms else 1
 
@@ -239,36 +233,37 @@ def _query(args: argparse.Namespace) -> int:
         from netkg.atomic import refuse_overwrite
 
         refuse_overwrite([args.output], args.force)
-    if not query.path.resolve().is_relative_to(_catalogue_folder()):
+    kg = open_graph(
+        args.graph,
+        engine=args.engine,
+        endpoint=args.endpoint,
+        store=args.store,
+        timeout=args.timeout,
+    )
+    backend = kg.backend
+    from netkg.query.checks import is_shipped
+
+    if not is_shipped(query):
         from netkg.query.checks import unknown_terms
 
-        unknown = unknown_terms(query)
+        unknown = unknown_terms(query, backend)
         if unknown:
             print(
                 f"netkg: warning: {query.path} uses terms the ontology does not define: "
                 + ", ".join(unknown),
                 file=sys.stderr,
             )
-    if args.store is not None:
-        from netkg.query.graph import open_read_only
-
-        kg = open_read_only(args.store)
-    else:
-        kg = open_graph(
-            args.graph, engine=args.engine, endpoint=args.endpoint, timeout=args.timeout
-        )
-    engine = kg.engine
     answer = kg.answer(query, **params)
     if answer.table is not None:
         table = answer.table
         if args.labels:
             from netkg.query.labels import with_labels
 
-            table = with_labels(engine, table, params.get("lang") or "en")
+            table = with_labels(backend, table, params.get("lang") or "en")
         if not table.rows:
             from netkg.query.checks import gap_notes
 
-            for note in gap_notes(engine, query, params):
+            for note in gap_notes(backend, query, params):
                 print(f"netkg: note: no rows; {note}", file=sys.stderr)
         if args.output is not None:
             from netkg.atomic import write_atomic
@@ -301,12 +296,6 @@ def _output_format(fmt: str | None, output: Path | None) -> str:
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a binary workbook; give -o FILE.xlsx")
     return fmt
-
-
-def _catalogue_folder() -> Path:
-    from netkg.pipeline.inputs.layout import shipped_root
-
-    return (shipped_root() / "queries").resolve()
 
 
 def _split_param(raw: str) -> tuple[str, str]:

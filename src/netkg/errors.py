@@ -7,6 +7,9 @@ parameter). A remote endpoint that fails is 3, so scripts can tell "my data" fro
 
 from __future__ import annotations
 
+import shutil
+import sys
+import textwrap
 from pathlib import Path
 
 
@@ -46,3 +49,12 @@ class EndpointError(NetkgError):
     """A remote SPARQL endpoint that is unreachable, refuses, times out or answers nonsense."""
 
     exit_code = 3
+
+
+def note(message: str) -> None:
+    """`netkg: message` on stderr, wrapped to the width of a terminal (a pipe gets one line)."""
+    text = f"netkg: {message}"
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        width = shutil.get_terminal_size((80, 24)).columns
+        text = "\n".join(textwrap.wrap(text, width=max(width, 20), break_on_hyphens=False))
+    print(text, file=sys.stderr)

@@ -274,7 +274,7 @@ def _same_graph(local: bytes, remote: bytes, media_type: str) -> bool:
 # --- the command ----------------------------------------------------------------------------
 
 _EPILOG = """\
-Each named graph of the built graph (dist/netkg.trig if it is fresh, else an in-memory build)
+Each named graph of the built graph (dist/store when it is fresh; else `netkg build` first)
 is replaced whole with one HTTP PUT of the SPARQL 1.1 Graph Store Protocol, then counted with
 a SPARQL COUNT; graphs the store already holds unchanged are not sent again.
 
@@ -311,7 +311,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-auth", action="store_true", help="write without credentials (deliberately)"
     )
-    p.add_argument("--graph", type=Path, help="built TriG/N-Quads file (default: dist/)")
+    p.add_argument(
+        "--store", type=Path, metavar="DIR", help="built store to publish (default: dist/store)"
+    )
+    p.add_argument("--graph", type=Path, help="built TriG/N-Quads file to publish instead")
     p.add_argument("--retries", type=int, default=3, help="retries of a failed request (default 3)")
     p.add_argument(
         "--retry-delay",
@@ -336,13 +339,12 @@ def command(
     check_store(target, retries=args.retries, retry_delay=args.retry_delay, timeout=args.timeout)
     from netkg.query.graph import open_graph
 
-    kg = open_graph(args.graph)
+    kg = open_graph(args.graph, store=args.store, build=False)
     graphs = {str(name): kg.named_graph(name) for name in kg.graph_names()}
     if not graphs:
         raise UsageError(f"{kg.origin} holds no named graphs to publish")
-    path = kg.origin if kg.origin != "an in-memory build" else None
     derived = " (derived from --endpoint)" if args.gsp is None else ""
-    print(f"netkg publish: {len(graphs)} graphs from {path or 'an in-memory build'}")
+    print(f"netkg publish: {len(graphs)} graphs from {kg.origin}")
     print(f"  graph store  {target.gsp}{derived}")
     print(f"  verified at  {target.endpoint}")
     width = max(len(GraphOutcome(g, 0).name) for g in graphs)

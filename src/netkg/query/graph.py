@@ -1,15 +1,15 @@
 """One way to open the graph: `open_graph()` and the handle every command and the API use.
 
-The graph can be the built `dist/` (when it is fresh), a built TriG/N-Quads file, an in-memory
-build of the shipped data or of given files, or a remote SPARQL endpoint; locally on either
-engine (rdflib, Oxigraph — on disk too, for `netkg serve`). Whatever it is, callers get a
-`KnowledgeGraph`: catalogue queries by name, raw SPARQL, quads, dumps, labels and short IRIs.
-No caller outside netkg.rdf touches an engine itself.
+By default it is what the build wrote: the project's dist/store, opened read-only when it is
+newer than every input. It can also be another built store, a built TriG/N-Quads file, an
+in-memory build of the data or of given files (by the fast or the reference engine), or a
+remote SPARQL endpoint. Whatever it is, callers get a `KnowledgeGraph`: catalogue queries by
+name, raw SPARQL, quads, dumps, labels and short IRIs; its `backend` is the store or endpoint.
+No caller outside netkg.rdf touches a store itself.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,22 +18,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from netkg.errors import UsageError
-from netkg.pipeline.inputs.layout import (
-    GRAPH_FILE,
-    Source,
-    default_sources,
-    dist_dir,
-    input_graph,
-    ontology_sources,
-    shape_files,
-)
+from netkg.errors import UsageError, note
+from netkg.options import engine_name
+from netkg.pipeline.inputs.layout import GRAPH_FILE, Source, built, input_graph, ontology_sources
 from netkg.pipeline.inputs.load import expand_paths, parse_named_graphs
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import run
 from netkg.rdf.http import RemoteEndpoint
 from netkg.rdf.results import ResultTable, short
-from netkg.rdf.store import OxigraphStore, Quad, QueryAnswer, Store, new_store
+from netkg.rdf.store import OxigraphStore, Quad, QueryAnswer, RdflibStore, Store
 
 if TYPE_CHECKING:
     import pandas
@@ -45,8 +38,8 @@ LABEL_LANGUAGES = ("en", "da")
 class KnowledgeGraph:
     """A queryable netkg graph: a local store (rdflib or Oxigraph) or a remote endpoint."""
 
-    def __init__(self, engine: Store | RemoteEndpoint, origin: str = "") -> None:
-        self.engine = engine
+    def __init__(self, backend: Store | RemoteEndpoint, origin: str = "") -> None:
+        self.backend = backend
         self.origin = origin  # where it came from, for messages ("dist/netkg.trig", a URL…)
 
     # queries ---------------------------------------------------------------------------------
@@ -61,7 +54,7 @@ class KnowledgeGraph:
         if labels:
             from netkg.query.labels import with_labels
 
-            return with_labels(self.engine, answer.table, str(params.get("lang") or "en"))
+            return with_labels(self.backend, answer.table, str(params.get("lang") or "en"))
         return answer.table
 
     def dataframe(
@@ -76,11 +69,11 @@ class KnowledgeGraph:
         if "as_of" in params:  # as_of="2013-03-01" (or 2013, 2013-03): the asOf parameter
             params["asOf"] = params.pop("as_of")
         found = find_query(query) if isinstance(query, str) else query
-        return run(self.engine, found, {k: str(v) for k, v in params.items()})
+        return run(self.backend, found, {k: str(v) for k, v in params.items()})
 
     def sparql(self, text: str, bindings: dict[str, Node] | None = None) -> QueryAnswer:
         """Run SPARQL text as it is, with variables pre-bound to RDF terms."""
-        return self.engine.query(text, bindings or {})
+        return self.backend.query(text, bindings or {})
 
     # the data itself -------------------------------------------------------------------------
 
@@ -92,15 +85,15 @@ class KnowledgeGraph:
         graph: URIRef | None = None,
     ) -> Iterator[Quad]:
         """The quads matching a pattern (None matches anything), from the named graphs."""
-        if isinstance(self.engine, Store):
-            yield from self.engine.quads(subject, predicate, obj, graph)
+        if isinstance(self.backend, Store):
+            yield from self.backend.quads(subject, predicate, obj, graph)
             return
         bindings = {
             name: term
             for name, term in zip("spog", (subject, predicate, obj, graph), strict=True)
             if term is not None
         }
-        table = self.engine.query(find_query("quads").text, bindings).table
+        table = self.backend.query(find_query("quads").text, bindings).table
         for row in table.rows if table is not None else []:
             s, p, o, g = row
             if s is not None and p is not None and o is not None and isinstance(g, URIRef):
@@ -108,8 +101,8 @@ class KnowledgeGraph:
 
     def graph_names(self) -> list[URIRef]:
         """The named graphs, in IRI order."""
-        if isinstance(self.engine, Store):
-            return self.engine.graph_names()
+        if isinstance(self.backend, Store):
+            return self.backend.graph_names()
         return sorted({g for *_, g in self.quads()})
 
     def named_graph(self, name: URIRef) -> Graph:
@@ -121,8 +114,8 @@ class KnowledgeGraph:
 
     def count(self, name: URIRef | None = None) -> int:
         """Triples in one named graph, or quads in all of them."""
-        if isinstance(self.engine, Store):
-            return self.engine.count(name)
+        if isinstance(self.backend, Store):
+            return self.backend.count(name)
         return sum(1 for _ in self.quads(graph=name))
 
     def serialize(self, fmt: str) -> bytes:
@@ -163,96 +156,89 @@ class KnowledgeGraph:
         return short(term)
 
     def _store(self) -> Store:
-        if not isinstance(self.engine, Store):
+        if not isinstance(self.backend, Store):
             raise UsageError(f"{self.origin or 'a remote endpoint'}: not a local store")
-        return self.engine
+        return self.backend
 
 
 def open_graph(
     source: str | Path | None = None,
     *,
-    engine: str = "rdflib",
+    engine: str = "fast",
     endpoint: str | None = None,
     files: Iterable[str | Path] | None = None,
-    location: Path | None = None,
+    store: str | Path | None = None,
     timeout: float = 60.0,
     quiet: bool = False,
+    build: bool = True,
 ) -> KnowledgeGraph:
-    """Open the graph the way every command does.
+    """Open the graph the way every command does: what the build wrote, unless told otherwise.
 
     - `endpoint`: a remote SPARQL endpoint (read-only);
-    - `source`: a built graph file (.trig/.nq) or a folder holding one (e.g. dist/);
+    - `store`: a built Oxigraph store (e.g. another project's dist/store), opened read-only;
+    - `source`: a built graph file (.trig/.nq) or a folder holding one, loaded into `engine`'s
+      store (fast: Oxigraph; reference: rdflib);
     - `files`: these data files with the ontology and vocabularies, built in memory;
-    - nothing: dist/ if its build is fresh, else the shipped data built in memory.
-    `location` puts an Oxigraph store on disk there (for worker processes to open read-only).
+    - nothing: the project's dist/store, opened read-only, if it is newer than every input
+      (`--engine reference`: dist/netkg.trig, loaded into rdflib). Otherwise, with `build`, the
+      data is built in memory by `engine` (saying so on stderr unless `quiet`); without, the
+      reason is a UsageError telling to run `netkg build`.
     """
     if endpoint is not None:
         return KnowledgeGraph(RemoteEndpoint(endpoint, timeout=timeout), endpoint)
+    if store is not None:
+        return open_read_only(Path(store))
     if files is not None:
         sources = ontology_sources() + [
             Source(p, input_graph(p), "input") for p in expand_paths(files)
         ]
-        return _built(sources, engine, location, "the given files")
-    path = Path(source) if source is not None else built_graph_path()
-    if path is not None and path.is_dir():
-        path = path / GRAPH_FILE
-    if path is not None:
-        return KnowledgeGraph(_load_file(path, engine, location), str(path))
-    if not quiet:
-        print(
-            "netkg: dist/ has no fresh build; building in memory (load + reason)", file=sys.stderr
+        return _built(sources, engine, "the given files")
+    if source is not None:
+        path = Path(source)
+        return KnowledgeGraph(load_built(path, engine), str(path))
+    found = built()
+    fast = engine_name(engine) == "fast"
+    if fast and found.store is not None:
+        return open_read_only(found.store)
+    if not fast and found.graph_file is not None:
+        return KnowledgeGraph(load_built(found.graph_file, engine), str(found.graph_file))
+    if not build:
+        raise UsageError(
+            f"{found.why}; run `netkg build` first, or name a built graph with --store DIR "
+            "or --graph FILE"
         )
-    return _built(None, engine, location, "an in-memory build")
+    if not quiet:
+        note(f"{found.why}; answering from an in-memory build ({engine_name(engine)} engine)")
+    return _built(None, engine, "an in-memory build")
 
 
 def open_read_only(location: Path) -> KnowledgeGraph:
-    """An on-disk Oxigraph store that another process wrote (see open_graph's `location`)."""
+    """A built on-disk Oxigraph store (dist/store, or one named with --store), read-only: it
+    opens in milliseconds whatever its size, and several processes may read it at once."""
     if not (Path(location) / "CURRENT").is_file():
-        raise UsageError(
-            f"{location}: no Oxigraph store there (`netkg build --engine fast` writes dist/store)"
-        )
+        raise UsageError(f"{location}: no Oxigraph store there (`netkg build` writes dist/store)")
     try:
         return KnowledgeGraph(OxigraphStore(location, read_only=True), str(location))
     except OSError as exc:
         raise UsageError(f"{location}: the store cannot be opened ({exc})") from None
 
 
-def built_graph_path(out_dir: Path | None = None) -> Path | None:
-    """dist/netkg.trig if it exists and is newer than every input file; else None."""
-    path = (out_dir or dist_dir()) / GRAPH_FILE
-    if not path.is_file():
-        return None
-    built = path.stat().st_mtime
-    inputs = [s.path for s in default_sources()] + shape_files()
-    if any(p.stat().st_mtime > built for p in inputs if p.exists()):
-        return None
-    return path
-
-
-def load_built(path: Path, engine: str = "rdflib") -> Store:
-    """A store holding the named graphs of a built TriG or N-Quads file."""
-    return _load_file(path, engine, None)
-
-
-def _load_file(path: Path, engine: str, location: Path | None) -> Store:
-    if engine == "oxigraph" or location is not None:
-        ox_store = OxigraphStore(location)
+def load_built(path: Path, engine: str = "fast") -> Store:
+    """A store holding the named graphs of a built TriG or N-Quads file (or of a folder's
+    netkg.trig): Oxigraph for the fast engine, rdflib for the reference."""
+    if path.is_dir():
+        path = path / GRAPH_FILE
+    if engine_name(engine) == "fast":
+        ox_store = OxigraphStore()
         ox_store.load_file(path)
         return ox_store
-    store = new_store(engine)
+    store = RdflibStore()
     for name, graph in parse_named_graphs(path).items():
         store.add_graph(name, graph)
     return store
 
 
-def _built(
-    sources: list[Source] | None, engine: str, location: Path | None, origin: str
-) -> KnowledgeGraph:
+def _built(sources: list[Source] | None, engine: str, origin: str) -> KnowledgeGraph:
     from netkg.pipeline.flow.build import build
 
-    store = build(sources, engine=engine, validate=False).store
-    if location is not None:
-        on_disk = OxigraphStore(location)
-        on_disk.load_quads(store.serialize("nq"))
-        store = on_disk
-    return KnowledgeGraph(store, origin)
+    return KnowledgeGraph(build(sources, engine=engine, validate=False).store, origin)

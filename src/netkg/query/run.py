@@ -1,23 +1,14 @@
-"""Answering a catalogue query (or any .rq file) with bound parameters on any engine."""
+"""Answering a catalogue query (or any .rq file) with bound parameters, on any backend."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from rdflib.term import Node
-
 from netkg.query.catalogue import CatalogueQuery
-from netkg.rdf.store import QueryAnswer
-
-
-class Engine(Protocol):
-    """Anything that answers SPARQL with pre-bound variables: a Store or a RemoteEndpoint."""
-
-    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryAnswer: ...
+from netkg.query.checks import check_values
+from netkg.rdf.store import Backend, QueryAnswer
 
 
 def run(
-    engine: Engine,
+    backend: Backend,
     query: CatalogueQuery,
     params: dict[str, str] | None = None,
     check: bool = True,
@@ -29,7 +20,5 @@ def run(
     """
     bindings = query.bindings(params)
     if check and params:
-        from netkg.query.checks import check_values
-
-        check_values(engine, query, {k: v for k, v in params.items() if v.strip()})
-    return engine.query(query.text, bindings)
+        check_values(backend, query, {k: v for k, v in params.items() if v.strip()})
+    return backend.query(query.text, bindings)

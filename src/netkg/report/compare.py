@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netkg.errors import UsageError
+from netkg.options import add_source_options
 from netkg.query.catalogue import find_query
 
 if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
@@ -515,7 +516,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "translated into it through the crosswalk and marked (translated)",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    add_source_options(p)
     p.add_argument(
         "--no-formula-guard",
         action="store_true",
@@ -533,7 +534,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from netkg.query.graph import open_graph
 
-    kg = open_graph(engine=args.engine)
+    kg = open_graph(args.graph, engine=args.engine, store=args.store)
     comparison = compare(kg, args.municipalities, args.typology, args.lang, args.as_of)
     written = write_report(
         comparison, args.out, args.force, formula_guard=not args.no_formula_guard

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netkg.errors import UsageError
+from netkg.options import add_source_options
 
 if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
     from netkg.query.graph import KnowledgeGraph
@@ -346,7 +347,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, help="output file stem (default: <municipality>-organisation)"
     )
     p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    add_source_options(p)
     p.add_argument("--force", action="store_true", help="replace existing SVG/PNG files")
     p.add_argument(
         "--as-of", metavar="YYYY[-MM[-DD]]", help="the organisation as it stood that day"
@@ -360,7 +361,7 @@ def _run(args: argparse.Namespace) -> int:
 
     stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
     refuse_overwrite([stem.with_suffix(".svg"), stem.with_suffix(".png")], args.force)
-    kg = open_graph(engine=args.engine)
+    kg = open_graph(args.graph, engine=args.engine, store=args.store)
     written = render(kg, args.municipality, stem, args.lang, args.as_of)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from netkg.options import add_source_options
 from netkg.query.catalogue import parse_day
 
 if TYPE_CHECKING:
@@ -55,13 +56,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("after", metavar="DAY2", help="YYYY[-MM[-DD]]")
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
-    p.add_argument("--graph", help="a built TriG/N-Quads file (default: dist/)")
+    add_source_options(p)
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from rdflib import Literal, URIRef
 
@@ -74,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
             parse_day(day)
         except ValueError:
             raise UsageError(f"{day!r} is not a day YYYY[-MM[-DD]]") from None
-    kg = open_graph(Path(args.graph) if args.graph else None, engine=args.engine)
+    kg = open_graph(args.graph, engine=args.engine, store=args.store)
     rows = diff(kg, args.municipality, args.before, args.after, args.lang)
     table = ResultTable(
         list(COLUMNS),

@@ -1,4 +1,4 @@
-"""The SPARQL engine behind `netkg serve`: Oxigraph in worker processes, each query with a deadline.
+"""The SPARQL endpoint behind `netkg serve`: worker processes, each query with a deadline.
 
 pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so queries run in
 worker processes (`python -m netkg.web.endpoint`, talking over a socket pair) that each open the
@@ -6,8 +6,7 @@ published store read-only (RocksDB on disk; many readers are fine). The server h
 to an idle worker and waits at most `timeout` seconds for the answer; a worker that overruns is
 killed (SIGKILL) and replaced, so the deadline holds whatever the query does; a query that
 runs long moves to a bounded slow lane, with a fresh worker in its place (QueryPool). A worker
-reads at most `limit` + 1 rows (or triples) — it stops iterating there, so a huge result is
-never materialised — and the answer says when it was cut.
+answers through netkg.rdf.protocol, which reads at most `limit` + 1 rows and says when it cut.
 
 A query with a SERVICE clause is refused before any worker sees it: Oxigraph would fetch the
 SERVICE over HTTP, and this endpoint never fetches. (Updates never get here: the HTTP front
@@ -16,7 +15,6 @@ refuses them, and the workers' store is read-only and only ever queried.)
 
 from __future__ import annotations
 
-import itertools
 import queue
 import socket
 import subprocess
@@ -24,61 +22,12 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from netkg.iris import PREFIXES
-from netkg.negotiation import negotiate
-from netkg.rdf.clauses import names_dataset, uses_service
-
-RESULT_TYPES: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
-# ?format= names (as many endpoints accept) → media type
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-TRUNCATED_HEADER = "Netkg-Result-Truncated"
-LIMIT_HEADER = "Netkg-Result-Limit"
-
-
-@dataclass
-class Answer:
-    """An HTTP answer to a SPARQL request."""
-
-    status: int
-    content_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def error(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+from netkg.rdf.clauses import uses_service
+from netkg.rdf.protocol import Answer, ProtocolStore, error
 
 
 class AnswerCache:
@@ -301,7 +250,7 @@ class _Worker:
 def _serve_queries(conn: Connection, location: str, limit: int) -> None:
     """A worker's life: open the store read-only, then answer queries until the socket closes."""
     try:
-        store = ox.Store.read_only(location)
+        store = ProtocolStore(location, limit)
     except OSError as exc:
         conn.send(f"cannot open the store: {exc}")
         return
@@ -312,89 +261,10 @@ def _serve_queries(conn: Connection, location: str, limit: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer = _answer(store, query, accept, default_graphs, named_graphs, limit)
+            answer = store.answer(query, accept, default_graphs, named_graphs)
         except Exception as exc:  # an engine error is an answer, not the worker's end
             answer = error(500, f"query failed: {exc}")
         conn.send((answer.status, answer.content_type, answer.body, answer.headers))
-
-
-def _answer(
-    store: ox.Store,
-    query: str,
-    accept: str | None,
-    default_graphs: list[str],
-    named_graphs: list[str],
-    limit: int,
-) -> Answer:
-    options: dict[str, object] = {"prefixes": PREFIXES}
-    if default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif not names_dataset(query):  # FROM / FROM NAMED choose the dataset themselves
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
-        result = store.query(query, **options)  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        return error(400, f"SPARQL syntax error: {exc}")
-    if isinstance(result, ox.QueryBoolean):
-        media = negotiate(accept, _BOOLEAN_TYPES)
-        if media is None:
-            return _not_acceptable(_BOOLEAN_TYPES)
-        return Answer(
-            200, _with_charset(media), result.serialize(format=RESULT_TYPES[media]) or b""
-        )
-    if isinstance(result, ox.QuerySolutions):
-        media = negotiate(accept, list(RESULT_TYPES))
-        if media is None:
-            return _not_acceptable(list(RESULT_TYPES))
-        variables = result.variables
-        rows = list(itertools.islice(result, limit + 1))
-        body = _solutions(variables, rows[:limit], RESULT_TYPES[media])
-    else:
-        media = negotiate(accept, list(GRAPH_TYPES))
-        if media is None:
-            return _not_acceptable(list(GRAPH_TYPES))
-        rows = list(itertools.islice(result, limit + 1))
-        body = ox.serialize(rows[:limit], format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
-    headers = {LIMIT_HEADER: str(limit)}
-    if len(rows) > limit:
-        headers[TRUNCATED_HEADER] = "true"
-    return Answer(200, _with_charset(media), body, headers)
-
-
-_BOOLEAN_TYPES = [
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "application/json",
-    "application/xml",
-]
-
-
-def _solutions(
-    variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
-) -> bytes:
-    """The kept rows in the wanted format, written by Oxigraph's own serialisers.
-
-    Oxigraph cannot re-serialise a list of solutions, so the rows go through its TSV format
-    (every term in N-Triples syntax, one row per line) and are parsed back as a result set.
-    """
-    lines = ["\t".join(f"?{v.value}" for v in variables)]
-    for row in rows:
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
-    tsv = ("\n".join(lines) + "\n").encode("utf-8")
-    if fmt == ox.QueryResultsFormat.TSV:
-        return tsv
-    parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return parsed.serialize(format=fmt) or b""
-
-
-def _with_charset(media: str) -> str:
-    return f"{media}; charset=utf-8"
-
-
-def _not_acceptable(offers: list[str]) -> Answer:
-    return error(406, "Not acceptable; this answer is available as: " + ", ".join(offers))
 
 
 if __name__ == "__main__":  # a query worker: python -m netkg.web.endpoint FD LOCATION LIMIT

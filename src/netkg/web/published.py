@@ -1,20 +1,25 @@
 """The dataset as netkg publishes it on the web, shared by `netkg serve` and `netkg site`.
 
-It is the built graph (dist/netkg.trig, a given file, or an in-memory build) plus the
-publication description (describe.publication: dumps and SPARQL endpoint) in graph/dataset,
-opened like every other command opens the graph (netkg.query.graph.open_graph) on Oxigraph —
-in memory, or on disk so that worker processes can open it read-only. Also here: which IRIs
-are resources (get a page), and the dumps.
+It is what the build wrote (dist/store when it is fresh, or a store or TriG/N-Quads file the
+user names) plus the publication description (describe.publication: dumps and SPARQL endpoint)
+in graph/dataset, in a private on-disk copy: a built store is copied by RocksDB's checkpoint
+(hard links, no parse), a file is bulk-loaded. Worker processes open the copy read-only. A
+stale or missing build is refused: what is published is what the build checked. Also here:
+which IRIs are resources (get a page), and the dumps.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netkg.errors import UsageError
 from netkg.iris import BASE, ONTOLOGY
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
-from netkg.query.graph import KnowledgeGraph, open_graph
+from netkg.pipeline.inputs.layout import built
+from netkg.query.graph import KnowledgeGraph
+from netkg.rdf.store import OxigraphStore
 from netkg.web.paths import is_resource_iri
 
 
@@ -35,18 +40,41 @@ class Published:
 
 
 def load_published(
+    location: Path,
     graph_file: Path | None = None,
+    store: Path | None = None,
     endpoint: str | None = str(ENDPOINT),
-    location: Path | None = None,
 ) -> KnowledgeGraph:
-    """The published dataset in a new Oxigraph store (on disk at `location` if given)."""
+    """The published dataset in a new on-disk Oxigraph store at `location` (see the module
+    docstring); UsageError if there is no fresh build and none was named."""
+    from netkg.rdf.persist import copy_store
     from netkg.rdf.terms import checked_iri
 
-    graph = open_graph(graph_file, engine="oxigraph", location=location)
+    if graph_file is not None:
+        target = OxigraphStore(location)
+        target.load_file(graph_file)
+        origin = str(graph_file)
+    else:
+        if store is None:
+            found = built()
+            if found.store is None:
+                raise UsageError(
+                    f"{found.why}; run `netkg build` first, or name a built graph with "
+                    "--store DIR or --graph FILE"
+                )
+            store = found.store
+        if not (store / "CURRENT").is_file():
+            raise UsageError(f"{store}: no Oxigraph store there (`netkg build` writes dist/store)")
+        try:
+            copy_store(store, location)
+        except OSError as exc:
+            raise UsageError(str(exc)) from None
+        target = OxigraphStore(location)
+        origin = str(store)
     where = None if endpoint is None else checked_iri(endpoint)
-    graph.add_graph(DESCRIPTION_GRAPH, publication(where))
-    graph.flush()
-    return graph
+    target.add_graph(DESCRIPTION_GRAPH, publication(where))
+    target.flush()
+    return KnowledgeGraph(target, origin)
 
 
 def index(graph: KnowledgeGraph) -> Published:
@@ -66,6 +94,26 @@ def index(graph: KnowledgeGraph) -> Published:
     for hashed in fragments.values():
         hashed.sort()
     return Published(graph, frozenset(resources), fragments, frozenset(terms))
+
+
+class Dumps:
+    """The dumps of a served graph, each written into `folder` the first time it is asked
+    for (a large graph's JSON-LD takes a while; `netkg serve` answers queries long before)."""
+
+    def __init__(self, graph: KnowledgeGraph, folder: Path) -> None:
+        self.graph = graph
+        self.folder = folder
+        self._lock = threading.Lock()
+
+    def path(self, name: str) -> Path:
+        """The dump file `name` (one of describe.DUMPS), written now if it is not yet."""
+        path = self.folder / name
+        with self._lock:
+            if not path.is_file():
+                partial = path.with_name(f".partial-{name}")  # the suffix names the format
+                self.graph.dump(partial)
+                partial.replace(path)
+        return path
 
 
 def write_dumps(graph: KnowledgeGraph, folder: Path) -> list[Path]:

@@ -23,8 +23,12 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netkg import __version__
+
+if TYPE_CHECKING:
+    from netkg.web.published import Published
 
 MARKER = ".netkg-site.json"
 # Names the site itself uses; a resource at one of these paths could not get its page.
@@ -38,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("outdir", type=Path, help="folder to write the site to")
     p.add_argument(
-        "--graph", type=Path, help="publish this built TriG/N-Quads file (default dist/)"
+        "--graph", type=Path, help="publish this built TriG/N-Quads file (default dist/store)"
+    )
+    p.add_argument(
+        "--store", type=Path, metavar="DIR", help="publish this built store (default dist/store)"
     )
     p.add_argument(
         "--endpoint",
@@ -69,7 +76,11 @@ class SiteSummary:
 
 
 def write_site(
-    outdir: Path, graph_file: Path | None = None, endpoint: str | None = None, force: bool = False
+    outdir: Path,
+    graph_file: Path | None = None,
+    endpoint: str | None = None,
+    force: bool = False,
+    store: Path | None = None,
 ) -> SiteSummary:
     """Write the site into `outdir` atomically (see the module docstring)."""
     from netkg.pipeline.derived.describe import ENDPOINT
@@ -80,7 +91,7 @@ def write_site(
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=parent))
     try:
-        resources = _generate(staging, graph_file, endpoint or str(ENDPOINT))
+        resources = _generate(staging, graph_file, store, endpoint or str(ENDPOINT))
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         files = [p for p in staging.rglob("*") if p.is_file()]
         summary = SiteSummary(outdir, resources, len(files), sum(p.stat().st_size for p in files))
@@ -107,15 +118,26 @@ def check_target(outdir: Path, force: bool) -> None:
     )
 
 
-def _generate(folder: Path, graph_file: Path | None, endpoint: str) -> int:
+def _generate(folder: Path, graph_file: Path | None, store: Path | None, endpoint: str) -> int:
     """Every file of the site, into `folder`; returns the number of resource pages."""
+    from netkg.web.published import index, load_published
+
+    copy = Path(tempfile.mkdtemp(prefix="netkg-site-"))  # the published copy of the store
+    try:
+        published = index(load_published(copy / "store", graph_file, store, endpoint))
+        return _pages(folder, published, endpoint)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _pages(folder: Path, published: Published, endpoint: str) -> int:
+    """The site's files from the published graph; the number of resource pages."""
     from netkg.errors import UsageError
     from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
     from netkg.web.pages import STATIC, Renderer, search_index
     from netkg.web.paths import RDF_FORMS, local_path
-    from netkg.web.published import index, load_published, write_dumps
+    from netkg.web.published import write_dumps
 
-    published = index(load_published(graph_file, endpoint=endpoint))
     clashes = sorted(iri for iri in published.resources if _reserved(local_path(iri) or ""))
     if clashes:
         raise UsageError(f"resource IRIs clash with the site's own files: {', '.join(clashes)}")
@@ -177,6 +199,6 @@ def _move_into_place(staging: Path, outdir: Path) -> None:
 
 
 def _site(args: argparse.Namespace) -> int:
-    summary = write_site(args.outdir, args.graph, args.endpoint, args.force)
+    summary = write_site(args.outdir, args.graph, args.endpoint, args.force, args.store)
     print(summary.text())
     return 0

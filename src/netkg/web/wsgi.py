@@ -5,7 +5,7 @@ client hangs up, so under 50 clients it reset connections and filled the log. wa
 production WSGI server in pure Python: a real listen backlog, a fixed pool of request threads
 behind a FIFO queue (so requests are answered in the order they came), a cap on the request
 body, and a client that goes away is simply dropped. The routes and replies are WebApp's
-(netkg.web.serve); this module only translates between WSGI and them.
+(netkg.web.app); this module only translates between WSGI and them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from http import HTTPStatus
 from urllib.parse import quote
 
 from netkg import __version__
-from netkg.web.serve import CSP, MAX_BODY, Reply, WebApp, text_reply
+from netkg.web.app import CSP, MAX_BODY, Reply, WebApp, text_reply
 
 BACKLOG = 1024  # connections the kernel queues before the server accepts them
 CONNECTION_LIMIT = 1000
