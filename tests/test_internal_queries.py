@@ -10,7 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from netkg.errors import UsageError
-from netkg.iris import GRAPH, MUN
+from netkg.iris import GRAPH, MUN, NKG
 from netkg.query.catalogue import CatalogueQuery, find_query, load_catalogue
 from netkg.rdf.binding import query_form
 from test_catalogue import rows
@@ -26,6 +26,7 @@ PARAMS = {
     "gaps-about": {"property": "org:hasMember"},
     "known-values": {"ns": "https://w3id.org/netkg/id/municipality/"},
     "resource-exists": {"resource": "mun:albertslund"},
+    "term-used": {"term": "nkg:municipalityCode"},
     "evidence-input": {"id": "https://w3id.org/netkg/id/"},
 }
 
@@ -92,10 +93,20 @@ def test_municipality_labels(kg):
 
 def test_graph_size_counts_one_named_graph(kg):
     assert rows(kg, "graph-size", graph="graph:ontology") == [
-        (str(kg.engine.count(GRAPH["ontology"])),)
+        (str(kg.backend.count(GRAPH["ontology"])),)
     ]
     with pytest.raises(UsageError, match="no graph 'graph:no-such-graph' in the graph"):
         rows(kg, "graph-size", graph="graph:no-such-graph")  # refused, not a silent 0
+
+
+def test_term_used_as_a_property_or_a_class(kg):
+    def used(term: str) -> bool | None:  # asked as `netkg query` asks it (no value check)
+        return kg.sparql(find_query("term-used").text, {"term": URIRef(term)}).boolean
+
+    assert used(str(NKG.municipalityCode)) is True  # a property of the data
+    assert used(str(NKG.Network)) is True  # a class with members
+    assert used(str(NKG.Netwrok)) is False  # misspelt
+    assert used(str(MUN["albertslund"])) is False  # neither
 
 
 def test_published_subjects_are_netkgs_own_iris(kg):

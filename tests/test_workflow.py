@@ -322,6 +322,24 @@ def test_a_users_query_with_terms_the_ontology_does_not_define_warns(tmp_path):
     assert quiet.returncode == 0 and "warning" not in quiet.stderr
 
 
+def test_a_projects_copy_of_a_catalogue_query_warns_of_nothing(tmp_path):
+    """counts.rq uses dct:subject (the build's dataset description), fact-evidence.rq skos:note
+    (netkg's SKOS extract does not define it): unchanged copies of the catalogue warn of
+    nothing, and an edited counts.rq still knows dct:subject."""
+    project = tmp_path / "project"
+    (project / "queries").mkdir(parents=True)
+    (project / "netkg.toml").write_text("", encoding="utf-8")
+    for name, params in (("counts", []), ("fact-evidence", ["-p", "resource=mun:albertslund"])):
+        shutil.copy(REPO / "queries" / f"{name}.rq", project / "queries")
+        done = netkg("query", name, "-f", "csv", *params, cwd=project)
+        assert done.returncode == 0, done.stderr
+        assert "warning" not in done.stderr, done.stderr
+    edited = project / "queries" / "counts.rq"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    done = netkg("query", "counts", "-f", "csv", cwd=project)
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+
+
 def test_an_empty_answer_explained_by_a_recorded_gap_says_so():
     done = netkg("query", "networks-across-pillars", cwd=REPO)
     assert done.returncode == 0 and "(0 rows)" in done.stdout

@@ -121,3 +121,13 @@ def publication(endpoint: URIRef | None = ENDPOINT, dumps: Iterable[str] = tuple
         out.add((distribution, DCAT.accessService, service))
         out.add((distribution, DCTERMS.license, LICENSE))
     return out
+
+
+def vocabulary() -> frozenset[URIRef]:
+    """The properties and classes the description (and a publication's) is written in, which
+    queries may use though the ontology does not define them (dct:subject, void:triples…)."""
+    sample = Graph()
+    sample.add((DATASET, RDF.type, NKG.Municipality))  # a graph that describes a municipality
+    written = describe({GRAPH["municipality/sample"]: sample}) + publication()
+    terms = {p for _, p, _ in written} | set(written.objects(None, RDF.type))
+    return frozenset(t for t in terms if isinstance(t, URIRef))
