@@ -30,7 +30,12 @@ from __future__ import annotations
 import argparse
 import signal
 import tempfile
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netkg.web.published import Published
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -140,7 +145,7 @@ def _serve(args: argparse.Namespace) -> int:
             cache=None if args.no_cache else AnswerCache(),
         )
         try:
-            published = index(open_read_only(location))
+            published = index(open_read_only(location), background=True)
             renderer = Renderer(published, False, "/sparql")
             app = WebApp(renderer, pool, Dumps(published.graph, dumps), args.cors, args.as_of)
             try:
@@ -152,10 +157,11 @@ def _serve(args: argparse.Namespace) -> int:
             url = f"http://{shown}:{port}/"
             print(
                 f"netkg serve: {url}  (SPARQL endpoint {url}sparql; read-only; "
-                f"timeout {args.timeout:g} s; limit {args.limit:,} rows; "
-                f"{len(published.resources)} resources; Ctrl-C stops)",
+                f"timeout {args.timeout:g} s; limit {args.limit:,} rows; Ctrl-C stops)",
                 flush=True,
             )
+            if not args.quiet:  # the pages' index is made meanwhile (netkg.web.published)
+                _report_when_indexed(published)
             if host not in ("127.0.0.1", "::1", "localhost"):
                 print(
                     f"netkg serve: listening on {host}: reachable from other machines", flush=True
@@ -173,6 +179,19 @@ def _serve(args: argparse.Namespace) -> int:
             pool.close()
     print("netkg serve: stopped", flush=True)
     return 0
+
+
+def _report_when_indexed(published: Published) -> None:
+    """Say how many resources have pages, once that is known (on a thread: serving goes on)."""
+
+    def report() -> None:
+        try:
+            count = len(published.resources)
+        except Exception:  # a failed index shows on the first page asked for
+            return
+        print(f"netkg serve: {count} resources have pages", flush=True)
+
+    threading.Thread(target=report, daemon=True).start()
 
 
 def _raise_stop(signum: int, frame: object) -> None:
