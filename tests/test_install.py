@@ -66,7 +66,8 @@ def test_import_then_build_query_and_compare_see_the_new_municipality(installed,
     notes.mkdir()  # a sub-folder of the project, as git would find its root
     built = run(installed, "-m", "netkg", "build", cwd=notes)
     assert built.returncode == 0, built.stdout + built.stderr
-    report = json.loads((notes / "dist" / "build-report.json").read_text(encoding="utf-8"))
+    assert not (notes / "dist").exists()  # dist/ is the project folder's, found like git's root
+    report = json.loads((tmp_path / "dist" / "build-report.json").read_text(encoding="utf-8"))
     assert "data/municipalities/9901-proevekommune.ttl" in report["files"]
     assert "data/municipalities/0165-albertslund.ttl" in report["files"]  # shipped data too
     assert "graph/municipality/9901-proevekommune" in " ".join(report["graphs"])
@@ -74,6 +75,7 @@ def test_import_then_build_query_and_compare_see_the_new_municipality(installed,
     counts = run(installed, "-m", "netkg", "query", "counts", "-p", "municipality=proevekommune",
                  "-f", "csv", cwd=tmp_path)  # fmt: skip
     assert counts.returncode == 0, counts.stderr
+    assert counts.stderr == ""  # answered from the build's dist/store, not an in-memory build
     assert "https://w3id.org/netkg/id/municipality/proevekommune,networks," in counts.stdout
 
     compared = run(installed, "-m", "netkg", "compare", "proevekommune", "albertslund",

@@ -435,7 +435,7 @@ class Renderer:
                 continue
             if value not in found:
                 found.append(value)
-        return found
+        return sorted(found, key=_term_order)  # the store's order is its own
 
     def _incoming(self, iri: str, links: Links) -> tuple[list[Incoming], int]:
         seen: dict[tuple[str, str], bool] = {}
@@ -445,9 +445,9 @@ class Renderer:
             key = (str(subject), str(predicate))
             inferred = graph == _INFERRED
             seen[key] = seen.get(key, True) and inferred
-        ranked = sorted(
+        ranked = sorted(  # by name, then IRI: the same order from any store
             seen.items(),
-            key=lambda kv: (kv[1], (self.label(kv[0][0]) or short_iri(kv[0][0])).casefold()),
+            key=lambda kv: (kv[1], (self.label(kv[0][0]) or short_iri(kv[0][0])).casefold(), kv[0]),
         )
         shown = [
             Incoming(
@@ -509,7 +509,23 @@ _LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
 
 def _value_order(value: Value) -> tuple:
     term = value.term
-    return (value.inferred, _LANG_RANK.get(term.lang or "", len(_LANG_RANK)), term.text.casefold())
+    rank = _LANG_RANK.get(term.lang or "", len(_LANG_RANK))
+    return (value.inferred, rank, term.text.casefold(), _content(term))
+
+
+def _term_order(term: Node) -> tuple[int, str]:
+    """IRIs, then literals, then blank nodes, each by its text: the same order from any store."""
+    rank = 0 if isinstance(term, URIRef) else 2 if isinstance(term, BNode) else 1
+    return (rank, str(term))
+
+
+def _content(shown: Shown) -> str:
+    """What a blank node shows (its properties and values): blank nodes have no text, and
+    their labels differ from build to build, so this is what orders them the same way."""
+    return "\n".join(
+        f"{row.property.text}: " + " | ".join(v.term.text + _content(v.term) for v in row.values)
+        for row in shown.rows
+    )
 
 
 def _grouped(incoming: list[Incoming]) -> list[IncomingGroup]:
@@ -520,7 +536,14 @@ def _grouped(incoming: list[Incoming]) -> list[IncomingGroup]:
         by_property.setdefault(link.property.title or link.property.text, []).append(link)
     groups = []
     for links in by_property.values():
-        links.sort(key=lambda link: (link.inferred, link.kind, link.subject.text.casefold()))
+        links.sort(
+            key=lambda link: (
+                link.inferred,
+                link.kind,
+                link.subject.text.casefold(),
+                link.subject.title,  # the IRI's prefixed name: names can repeat
+            )
+        )
         inferred = all(link.inferred for link in links)
         groups.append(IncomingGroup(links[0].property, links, inferred, False))
     groups.sort(key=lambda g: (g.inferred, g.property.text.casefold()))
