@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from netkg.engine.clauses import names_dataset, uses_service
+from netkg.engine.clauses import names_dataset, nesting_refused, uses_service
 from netkg.iris import PREFIXES
 from netkg.negotiation import negotiate
 
@@ -159,9 +159,13 @@ class QueryPool:
         named_graphs: list[str] | None = None,
         client: str = "",
     ) -> Answer:
-        """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
+        """Answer a query: refuse SERVICE and deep nesting, run it on a worker, enforce the
+        deadline."""
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
+        refused = nesting_refused(query)
+        if refused is not None:
+            return error(400, f"SPARQL syntax error: {refused}")
         key = (query, accept or "", tuple(default_graphs or ()), tuple(named_graphs or ()))
         if self.cache is not None:
             cached = self.cache.get(key)

@@ -36,6 +36,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
+from netkg.engine.clauses import refuse_unsafe
 from netkg.engine.binding import bind_values, query_form, strip_comments
 from netkg.engine.results import ResultTable
 from netkg.engine.store import QueryAnswer
@@ -252,6 +253,7 @@ class RemoteEndpoint:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
+        refuse_unsafe(sparql)  # as on every local engine: no SERVICE, no parser-killing depth
         kind, raw = self.client.sparql(bind_values(sparql, bindings or {}))
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()

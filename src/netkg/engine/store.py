@@ -27,7 +27,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from netkg.engine.binding import bind_values
-from netkg.engine.clauses import names_dataset, refuse_service
+from netkg.engine.clauses import names_dataset, refuse_unsafe
 from netkg.engine.results import ResultTable
 from netkg.engine.terms import from_ox, ntriples, to_ox
 from netkg.errors import InputError, QueryError
@@ -321,7 +321,7 @@ class RdflibStore(Store):
                 yield s, p, o, name
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        refuse_service(sparql)
+        refuse_unsafe(sparql)
         try:
             result = self.dataset.query(
                 sparql,
@@ -430,7 +430,7 @@ class OxigraphStore(Store):
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        refuse_service(sparql)
+        refuse_unsafe(sparql)
         try:
             result = self.store.query(
                 bind_values(sparql, bindings or {}),
