@@ -45,6 +45,7 @@ DEFAULT_LIMIT = 10_000
 DEFAULT_THREADS = 16
 DEFAULT_SLOW_AFTER = 1.0
 DEFAULT_PER_CLIENT = 1
+DEFAULT_MAX_MEMORY_MB = 1024  # per query worker; see netkg.engine.endpoint
 MAX_BODY = 1_000_000  # bytes of a POSTed query
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -105,6 +106,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_PER_CLIENT,
         help="slow-lane queries one client address may hold at once "
         f"(default {DEFAULT_PER_CLIENT})",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=DEFAULT_MAX_MEMORY_MB,
+        metavar="MB",
+        help="memory one query may use; a worker past it is stopped and the client told 503 "
+        f"(default {DEFAULT_MAX_MEMORY_MB})",
     )
     p.add_argument(
         "--no-cache",
@@ -360,6 +369,7 @@ def _serve(args: argparse.Namespace) -> int:
             slow_after=args.slow_after,
             per_client=args.per_client,
             cache=None if args.no_cache else AnswerCache(),
+            max_memory=args.max_memory << 20,
         )
         try:
             published = index(open_read_only(location))
