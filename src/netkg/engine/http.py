@@ -36,8 +36,8 @@ from SPARQLWrapper.SPARQLExceptions import (
     Unauthorized,
 )
 
-from netkg.engine.clauses import refuse_unsafe
 from netkg.engine.binding import bind_values, query_form, strip_comments
+from netkg.engine.clauses import refuse_unsafe
 from netkg.engine.results import ResultTable
 from netkg.engine.store import QueryAnswer
 from netkg.errors import EndpointError, UsageError
