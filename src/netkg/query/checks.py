@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from netkg.engine.results import short
 from netkg.errors import UsageError
-from netkg.iris import PREFIXES
+from netkg.iris import ID, PREFIXES, is_municipal_prefix
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import Engine
 
@@ -41,6 +41,15 @@ def check_values(engine: Engine, query: CatalogueQuery, given: dict[str, str]) -
         exists = engine.query(internal_query("resource-exists").text, {"resource": term})
         if exists.boolean:
             continue
+        prefix = raw.strip().partition(":")[0]
+        if ":" in raw and is_municipal_prefix(prefix):
+            namespace = f"{ID}{prefix}/"
+            if not known_values(engine, namespace):
+                raise UsageError(
+                    f"query {query.name!r}: unknown prefix {prefix!r} in {name} {raw!r}: "
+                    f"netkg's prefixes are {', '.join(sorted(PREFIXES))}, and each described "
+                    "municipality's own (e.g. gentofte:); `netkg query municipalities` lists them"
+                )
         message = f"query {query.name!r}: no {name} {raw!r} in the graph"
         if param.namespace:
             known = known_values(engine, PREFIXES[param.namespace])
