@@ -63,3 +63,26 @@ def kg_store_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     assert main(["build", "--out", str(out)]) == 0
     return out / "store"
+
+
+def test_a_result_table_prints_as_the_command_line_does():
+    from rdflib import Literal, URIRef
+
+    from netkg.engine.results import ResultTable
+
+    table = ResultTable(
+        ["municipality", "label"],
+        [(URIRef("https://w3id.org/netkg/id/municipality/gentofte"), Literal("Gentofte"))],
+    )
+    assert str(table) == (
+        "municipality  label\n------------  --------\nmun:gentofte  Gentofte\n(1 row)\n"
+    )
+
+
+def test_the_public_api_is_visible_before_it_is_loaded():
+    import pydoc
+
+    import netkg
+
+    assert {"load_graph", "queries", "validate_files", "KnowledgeGraph"} <= set(dir(netkg))
+    assert "load_graph" in pydoc.render_doc(netkg)
