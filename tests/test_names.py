@@ -86,3 +86,12 @@ def test_the_public_api_is_visible_before_it_is_loaded():
 
     assert {"load_graph", "queries", "validate_files", "KnowledgeGraph"} <= set(dir(netkg))
     assert "load_graph" in pydoc.render_doc(netkg)
+
+
+def test_sparql_from_standard_input(capsys, monkeypatch, kg_store_dir):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT (1 + 1 AS ?two) WHERE {}\n"))
+    code = main(["query", "-", "--format", "csv", "--store", str(kg_store_dir)])
+    assert code == 0
+    assert capsys.readouterr().out == "two\r\n2\r\n"
