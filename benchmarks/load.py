@@ -13,13 +13,22 @@ A request fails if it raises (reset, refused, timed out) or answers anything but
 Targets (issue 10): no failed request, and p99 latency at most 200 ms. The script prints its
 figures and exits 1 if a target is missed. The loop is bounded by --seconds; the server is
 stopped afterwards whatever happens.
+
+Then two hostile probes on the same server (issue 20; `--no-probes` skips them):
+- runaway memory: one, then two at once, of a query that sorts a cartesian product; each must be
+  answered 503 at the server's memory bound (`--max-memory`, MB per worker), and the peak
+  resident memory of the server and its workers is reported;
+- slow sockets: `--slow-sockets` (1,100) connections that trickle an unfinished request, then one
+  client asking at once, which must be answered 200.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -112,10 +121,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def start_server(
-    graph: Path, workers: int, tmp: Path, cache: bool = True
+    graph: Path, workers: int, tmp: Path, cache: bool = True, max_memory: int = 1024
 ) -> tuple[subprocess.Popen, int]:
     command = [sys.executable, "-m", "netkg", "serve", "--port", "0", "--quiet"]
     command += ["--graph", str(graph), "--workers", str(workers)]
+    command += ["--max-memory", str(max_memory), "--timeout", "60"]
     if not cache:
         command.append("--no-cache")
     process = subprocess.Popen(
@@ -131,6 +141,86 @@ def start_server(
         process.kill()
         raise SystemExit(f"netkg serve did not start: {line}{process.stderr.read()}")
     return process, int(found.group(1))
+
+
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def tree_resident(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += int((Path("/proc") / str(current) / "statm").read_text().split()[1]) * page
+        todo.extend(children.get(current, []))
+    return total
+
+
+def get(port: int, path: str, timeout: float = 180.0) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def runaway_probe(port: int, server_pid: int, at_once: int) -> dict:
+    """`at_once` runaway queries together: their statuses, seconds and the peak memory."""
+    path = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+    statuses: list[int] = []
+    peak = 0
+    started = time.monotonic()
+    threads = [
+        threading.Thread(target=lambda: statuses.append(get(port, path)[0])) for _ in range(at_once)
+    ]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        peak = max(peak, tree_resident(server_pid))
+        time.sleep(0.05)
+    return {
+        "queries": at_once,
+        "statuses": sorted(statuses),
+        "seconds": round(time.monotonic() - started, 1),
+        "peak_server_mb": peak >> 20,
+    }
+
+
+def slow_socket_probe(port: int, sockets: int) -> dict:
+    """`sockets` connections trickling an unfinished request, then one client asking at once."""
+    import socket
+
+    held = []
+    try:
+        for _ in range(sockets):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            held.append(s)
+        started = time.monotonic()
+        try:
+            status, _ = get(port, "/", timeout=60)
+        except OSError as exc:
+            status = f"failed: {exc}"  # type: ignore[assignment]
+        return {
+            "slow_sockets": sockets,
+            "well_behaved_status": status,
+            "well_behaved_seconds": round(time.monotonic() - started, 2),
+        }
+    finally:
+        for s in held:
+            s.close()
 
 
 def built_graph(tmp: Path) -> Path:
@@ -153,13 +243,19 @@ def main() -> int:
         "--no-cache", action="store_true", help="netkg serve --no-cache: every query runs afresh"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-probes", action="store_true", help="skip the hostile probes")
+    parser.add_argument("--max-memory", type=int, default=1024, help="netkg serve --max-memory")
+    parser.add_argument("--slow-sockets", type=int, default=1_100)
     args = parser.parse_args()
 
     requests = catalogue_requests()
     with tempfile.TemporaryDirectory(prefix="netkg-load-") as folder:
         tmp = Path(folder)
         graph = args.graph or built_graph(tmp)
-        process, port = start_server(graph, args.workers, tmp, cache=not args.no_cache)
+        process, port = start_server(
+            graph, args.workers, tmp, cache=not args.no_cache, max_memory=args.max_memory
+        )
+        probes: dict[str, object] = {}
         try:
             tally = Tally()
             until = time.monotonic() + args.seconds
@@ -173,6 +269,10 @@ def main() -> int:
             for t in threads:
                 t.join(args.seconds + 60)
             elapsed = time.monotonic() - started
+            if not args.no_probes:
+                probes["runaway_one"] = runaway_probe(port, process.pid, 1)
+                probes["runaway_two"] = runaway_probe(port, process.pid, 2)
+                probes["slow_sockets"] = slow_socket_probe(port, args.slow_sockets)
         finally:
             process.terminate()
             try:
@@ -208,6 +308,7 @@ def main() -> int:
             )[:5]
         ),
         "server_tracebacks": server_err.count("Traceback"),
+        "probes": probes,
     }
     cache = "answer cache on" if not args.no_cache else "answer cache off (--no-cache)"
     print(
@@ -228,6 +329,8 @@ def main() -> int:
     if tally.failures:
         print(f"  failures by kind     {tally.failures}")
     print(f"  slowest questions (p99 ms): {figures['slowest_questions_p99_ms']}")
+    for name, result in probes.items():
+        print(f"  probe {name:14} {result}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     missed = []
@@ -237,6 +340,13 @@ def main() -> int:
         missed.append(f"p99 {figures['p99_ms']} ms (target {TARGET_P99_MS:g} ms)")
     if figures["server_tracebacks"]:
         missed.append("the server printed tracebacks")
+    for name in ("runaway_one", "runaway_two"):
+        result = probes.get(name)
+        if isinstance(result, dict) and set(result["statuses"]) != {503}:
+            missed.append(f"{name}: statuses {result['statuses']} (target all 503)")
+    sockets = probes.get("slow_sockets")
+    if isinstance(sockets, dict) and sockets["well_behaved_status"] != 200:
+        missed.append(f"slow sockets: a well-behaved client got {sockets['well_behaved_status']}")
     for line in missed:
         print(f"TARGET MISSED: {line}")
     return 1 if missed else 0

@@ -435,6 +435,8 @@ def test_unknown_resources_are_404(server):
         "/id/albertslund/no-such-network.ttl",
         "/static/no-such-file.js",
         "/static/../serve.py",
+        "/static/app%00.js",  # a NUL byte: 404, not a traceback (issue 20, item 8)
+        "/id/albertslund/%00",
         "/dumps/netkg.rdf",
     ):
         assert fetch(server.url + path).status == 404, path

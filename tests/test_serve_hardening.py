@@ -101,3 +101,43 @@ def test_slow_queries_do_not_starve_quick_ones(graph_file, tmp_path):
     ]
     assert [status for status, _ in slow_done] == [504, 504]
     assert all(answered < finished for _, finished in slow_done), "the quick query waited"
+
+
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def test_runaway_memory_deep_nesting_and_slow_sockets_leave_the_server_answering(
+    graph_file, tmp_path
+):
+    """Issue 20, items 2, 6 and 7, on one server: a query sorting a cartesian product is stopped
+    at the memory bound (503) and its worker replaced; brackets 10,000 deep are a 400, not a dead
+    worker; 1,100 sockets trickling a request do not lock out a client that asks at once."""
+    options = ("--max-memory", "300", "--timeout", "120", "--workers", "1")
+    with serving(graph_file, tmp_path / "tmp", *options) as server:
+        started = time.monotonic()
+        runaway = sparql_get(server.url, RUNAWAY)
+        assert runaway.status == 503, runaway.text
+        assert "more than 300 MB of memory" in runaway.text
+        assert time.monotonic() - started < 100  # the memory bound, not the deadline, stopped it
+        assert _count(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }") > 0
+
+        deep = sparql_get(server.url, "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000)
+        assert deep.status == 400, deep.text
+        assert "nest deeper than 64 levels" in deep.text
+        assert _count(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }") > 0
+
+        host, port = "127.0.0.1", server.port
+        slow = []
+        try:
+            for _ in range(1_100):
+                s = socket.create_connection((host, port), timeout=10)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                slow.append(s)
+            page = fetch(server.url + "/")
+            assert page.status == 200
+        finally:
+            for s in slow:
+                s.close()
+        process = server.process
+    _, err = process.communicate(timeout=30)
+    assert "Traceback" not in err, err

@@ -125,6 +125,16 @@ def test_project_folder_is_found_like_gits_root(tmp_path, monkeypatch):
     assert layout.project_root() == marked
 
 
+def test_import_outside_a_project_writes_to_the_working_directory(tmp_path, monkeypatch):
+    """Issue 20, item 10: with an editable install (the shipped data is this checkout), an
+    import run outside any project writes ./data/municipalities/, never the checkout's data/."""
+    monkeypatch.delenv("NETKG_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert layout.project_root() is None
+    assert layout.shipped_root().name != "_resources"  # the editable install of the checkout
+    assert layout.writable_data_dir() == tmp_path / "data"
+
+
 def test_project_data_is_added_to_the_shipped_data(tmp_path, monkeypatch):
     project = tmp_path / "study"
     towns = project / "data" / "municipalities"

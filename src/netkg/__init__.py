@@ -10,6 +10,11 @@ The notebook-facing API::
 """
 
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what IDEs and type checkers see; at run time the names load on first use
+    from netkg.api import KnowledgeGraph, load_graph, queries, validate_files
+    from netkg.errors import NetkgError
 
 __version__ = "0.1.0"
 __all__ = ["KnowledgeGraph", "NetkgError", "load_graph", "queries", "validate_files"]
@@ -28,3 +33,8 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'netkg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API too, so `dir(netkg)` and `help(netkg)` list it before it is loaded."""
+    return sorted({*globals(), *__all__})

@@ -112,7 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_queries)
 
     p = sub.add_parser("query", help="answer a catalogue question or run an .rq file")
-    p.add_argument("query", help="catalogue name (see `netkg queries`) or path to an .rq file")
+    p.add_argument(
+        "query",
+        help="catalogue name (see `netkg queries`), path to an .rq file, or - to read SPARQL "
+        "from standard input",
+    )
     p.add_argument(
         "--param",
         "-p",
@@ -219,7 +223,7 @@ def _query(args: argparse.Namespace) -> int:
     from netkg.query.catalogue import find_query
     from netkg.query.graph import open_graph
 
-    query = find_query(args.query)
+    query = find_query(sys.stdin.read() if args.query == "-" else args.query)
     params = dict(_split_param(raw) for raw in args.param)
     if args.as_of:
         if not any(p.name == "asOf" for p in query.params):

@@ -99,5 +99,24 @@ def compact(iri: str) -> str | None:
     return None
 
 
+def expand(name: str) -> str | None:
+    """The IRI a prefixed name stands for, the inverse of `compact`: a prefix of PREFIXES, else
+    a municipality's own namespace (`gentofte:model-x` is id/gentofte/model-x); None when the
+    text is no prefixed name netkg could have printed (an IRI scheme such as http://)."""
+    prefix, sep, local = name.partition(":")
+    if not sep or local.startswith("//"):
+        return None
+    if prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    if _plain_local(prefix) and prefix not in _ID_KINDS and prefix != "id":
+        return f"{ID}{prefix}/{local}"
+    return None
+
+
+def is_municipal_prefix(prefix: str) -> bool:
+    """Whether `prefix` is read as a municipality's own namespace (not one of PREFIXES)."""
+    return prefix not in PREFIXES and expand(prefix + ":x") is not None
+
+
 def _plain_local(local: str) -> bool:
     return bool(local) and all(ch.isalnum() or ch in "-_" for ch in local)

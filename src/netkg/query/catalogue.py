@@ -52,7 +52,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from netkg.errors import InputError, UsageError
-from netkg.iris import PREFIXES
+from netkg.iris import PREFIXES, expand
 from netkg.pipeline.inputs.layout import fragment_files, query_files, shipped_root
 from netkg.rdf.terms import checked_iri, sparql_syntax_error
 
@@ -121,10 +121,7 @@ class Param:
         if value.startswith("<") and value.endswith(">"):
             return value[1:-1]
         if ":" in value:
-            prefix, local = value.split(":", 1)
-            if prefix in PREFIXES and not local.startswith("//"):
-                return PREFIXES[prefix] + local
-            return value
+            return expand(value) or value  # every name netkg prints reads back
         if self.namespace:
             return PREFIXES[self.namespace] + value
         return value

@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from netkg.errors import UsageError
-from netkg.iris import PREFIXES
+from netkg.iris import ID, PREFIXES, is_municipal_prefix
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.rdf.results import short
 from netkg.rdf.store import Backend
@@ -41,6 +41,15 @@ def check_values(backend: Backend, query: CatalogueQuery, given: dict[str, str])
         exists = backend.query(internal_query("resource-exists").text, {"resource": term})
         if exists.boolean:
             continue
+        prefix = raw.strip().partition(":")[0]
+        if ":" in raw and is_municipal_prefix(prefix):
+            namespace = f"{ID}{prefix}/"
+            if not known_values(backend, namespace):
+                raise UsageError(
+                    f"query {query.name!r}: unknown prefix {prefix!r} in {name} {raw!r}: "
+                    f"netkg's prefixes are {', '.join(sorted(PREFIXES))}, and each described "
+                    "municipality's own (e.g. gentofte:); `netkg query municipalities` lists them"
+                )
         message = f"query {query.name!r}: no {name} {raw!r} in the graph"
         if param.namespace:
             known = known_values(backend, PREFIXES[param.namespace])

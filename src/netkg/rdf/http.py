@@ -39,6 +39,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 from netkg.errors import EndpointError, UsageError
 from netkg.iris import XSD_STRING
 from netkg.rdf.binding import bind_values, query_form, strip_comments
+from netkg.rdf.clauses import refuse_unsafe
 from netkg.rdf.results import ResultTable
 from netkg.rdf.store import QueryAnswer
 
@@ -252,6 +253,7 @@ class RemoteEndpoint:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
+        refuse_unsafe(sparql)  # as on every local engine: no SERVICE, no parser-killing depth
         kind, raw = self.client.sparql(bind_values(sparql, bindings or {}))
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()

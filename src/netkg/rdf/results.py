@@ -54,6 +54,11 @@ class ResultTable:
     def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
         return iter(self.rows)
 
+    def __str__(self) -> str:
+        """The table as `netkg query` prints it (prefixed names, wrapped to the terminal or to
+        100 columns), so `print(kg.query(...))` reads like the command line."""
+        return render_table(self, width=terminal_width() or 100)
+
     def records(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 

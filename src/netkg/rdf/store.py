@@ -30,7 +30,7 @@ from rdflib.term import Node
 from netkg.errors import InputError, QueryError
 from netkg.iris import PREFIXES
 from netkg.rdf.binding import bind_values
-from netkg.rdf.clauses import names_dataset, refuse_service
+from netkg.rdf.clauses import names_dataset, refuse_unsafe
 from netkg.rdf.results import ResultTable
 from netkg.rdf.terms import OxTerm, from_ox, ntriples, to_ox
 
@@ -361,7 +361,7 @@ class RdflibStore(Store):
                 yield s, p, o, name
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        refuse_service(sparql)
+        refuse_unsafe(sparql)
         _local_sparql()
         try:
             result = self.dataset.query(
@@ -488,7 +488,7 @@ class OxigraphStore(Store):
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryAnswer:
-        refuse_service(sparql)
+        refuse_unsafe(sparql)
         try:
             result = self.store.query(
                 bind_values(sparql, bindings or {}),

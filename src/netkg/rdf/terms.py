@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from netkg.iris import RDF_LANGSTRING as _RDF_LANGSTRING
 from netkg.iris import XSD_STRING as _XSD_STRING
+from netkg.rdf.clauses import nesting_refused, service_as_graph
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # an Oxigraph term as netkg reads RDF 1.1
 # what pyoxigraph may hand back in a term position: RDF 1.2 triple terms too (netkg reads none)
@@ -119,13 +120,17 @@ def canonical_ntriples(data: bytes) -> set[str]:
 
 
 def sparql_syntax_error(text: str, prefixes: dict[str, str]) -> str | None:
-    """Oxigraph's message if the text is not valid SPARQL 1.1 (run on an empty store), else None.
+    """Oxigraph's message if the text is not valid SPARQL 1.1, else None. Parses, never fetches.
 
-    Only the parser matters here; the empty store answers every valid query at once. A query
-    with SERVICE would still be evaluated, so callers refuse SERVICE before calling this.
+    Brackets nested too deep are refused before the parser sees them (it would overflow its
+    stack), and SERVICE is parsed as GRAPH (the same operands), so the empty store this parses
+    on cannot reach another host whatever the text says.
     """
+    refused = nesting_refused(text)
+    if refused is not None:
+        return refused
     try:
-        ox.Store().query(text, prefixes=prefixes)
+        ox.Store().query(service_as_graph(text), prefixes=prefixes)
     except SyntaxError as exc:
         return str(exc)
     return None

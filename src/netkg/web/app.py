@@ -70,6 +70,8 @@ class WebApp:
         split = urlsplit(target)
         path = unquote(split.path)
         params = parse_qs(split.query, keep_blank_values=True)
+        if "\x00" in path:  # no file or resource has one; the OS would refuse it mid-lookup
+            return self._not_found(path.replace("\x00", "%00"))
         if path == "/sparql":
             return self.sparql(method, params, headers, body, client)
         if method not in ("GET", "HEAD"):

@@ -7,14 +7,19 @@ to an idle worker and waits at most `timeout` seconds for the answer; a worker t
 killed (SIGKILL) and replaced, so the deadline holds whatever the query does; a query that
 runs long moves to a bounded slow lane, with a fresh worker in its place (QueryPool). A worker
 answers through netkg.rdf.protocol, which reads at most `limit` + 1 rows and says when it cut.
+Memory is bounded the same way as time: while a query runs, the server reads its worker's
+resident size every POLL seconds, and a worker over `max_memory` bytes (an ORDER BY over a
+cartesian product sorts everything first) is killed and replaced, and the client told 503.
 
 A query with a SERVICE clause is refused before any worker sees it: Oxigraph would fetch the
-SERVICE over HTTP, and this endpoint never fetches. (Updates never get here: the HTTP front
+SERVICE over HTTP, and this endpoint never fetches. So is a query nested too deep for the
+parser (netkg.rdf.clauses), which would kill its worker. (Updates never get here: the HTTP front
 refuses them, and the workers' store is read-only and only ever queried.)
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import subprocess
@@ -26,8 +31,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from netkg.rdf.clauses import uses_service
+from netkg.rdf.clauses import nesting_refused, uses_service
 from netkg.rdf.protocol import Answer, ProtocolStore, error
+
+MAX_MEMORY = 1 << 30  # bytes a query worker may hold while answering (netkg serve --max-memory)
+POLL = 0.05  # seconds between looks at a running query's worker
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 class AnswerCache:
@@ -84,9 +93,11 @@ class QueryPool:
         per_client: int = 1,
         max_slow: int | None = None,
         cache: AnswerCache | None = None,
+        max_memory: int = MAX_MEMORY,
     ) -> None:
         self.location = location
         self.cache = cache
+        self.max_memory = max_memory
         self.timeout = timeout
         self.limit = limit
         self.slow_after = slow_after
@@ -108,9 +119,13 @@ class QueryPool:
         named_graphs: list[str] | None = None,
         client: str = "",
     ) -> Answer:
-        """Answer a query: refuse SERVICE, run it on a worker, enforce the deadline."""
+        """Answer a query: refuse SERVICE and deep nesting, run it on a worker, enforce the
+        deadline and the memory bound."""
         if uses_service(query):
             return error(403, "SERVICE is refused: this endpoint does not query other hosts.")
+        refused = nesting_refused(query)
+        if refused is not None:
+            return error(400, f"SPARQL syntax error: {refused}")
         key = (query, accept or "", tuple(default_graphs or ()), tuple(named_graphs or ()))
         if self.cache is not None:
             cached = self.cache.get(key)
@@ -139,15 +154,22 @@ class QueryPool:
             worker.wait_ready()
             worker.conn.send((query, accept, default_graphs or [], named_graphs or []))
             started = time.monotonic()
-            if not worker.conn.poll(min(self.slow_after, self.timeout)):
+            done = self._await(worker, min(self.slow_after, self.timeout))
+            if done is None:
                 slow = self._enter_slow_lane(client)
-                left = self.timeout - (time.monotonic() - started)
-                if left <= 0 or not worker.conn.poll(left):
-                    self._retire(worker, replace=not slow)
-                    worker = None
+                done = self._await(worker, self.timeout - (time.monotonic() - started))
+            if not done:
+                self._retire(worker, replace=not slow)
+                worker = None
+                if done is None:
                     return error(
                         504, f"The query did not finish within {self.timeout:g} s and was stopped."
                     )
+                return error(
+                    503,
+                    f"The query needed more than {self.max_memory >> 20} MB of memory and was "
+                    "stopped; narrow it (a LIMIT, fewer unbound patterns) and try again.",
+                )
             status, content_type, body, headers = worker.conn.recv()
             return Answer(status, content_type, body, headers)
         except (EOFError, OSError, BrokenPipeError):
@@ -161,6 +183,19 @@ class QueryPool:
                     self._retire(worker, replace=False)  # its replacement is serving already
             elif worker is not None:
                 self._idle.put(worker)
+
+    def _await(self, worker: _Worker, seconds: float) -> bool | None:
+        """True once the worker's answer is ready; None if `seconds` pass first; False if the
+        worker grew past `max_memory` meanwhile."""
+        deadline = time.monotonic() + max(0.0, seconds)
+        while True:
+            left = deadline - time.monotonic()
+            if worker.conn.poll(max(0.0, min(POLL, left))):
+                return True
+            if worker.resident() > self.max_memory:
+                return False
+            if left <= 0:
+                return None
 
     def _enter_slow_lane(self, client: str) -> bool:
         """Move a long-running query out of the quick workers if the lane and client allow."""
@@ -239,6 +274,14 @@ class _Worker:
         if message != "ready":
             raise OSError(f"query worker failed to start: {message}")
         self.ready = True
+
+    def resident(self) -> int:
+        """The worker process's resident memory in bytes (0 if it cannot be read)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            return 0
 
     def stop(self) -> None:
         """Kill it: the only way to stop a query Oxigraph is running."""

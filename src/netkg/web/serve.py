@@ -44,6 +44,7 @@ DEFAULT_LIMIT = 10_000
 DEFAULT_THREADS = 16
 DEFAULT_SLOW_AFTER = 1.0
 DEFAULT_PER_CLIENT = 1
+DEFAULT_MAX_MEMORY_MB = 1024  # per query worker; see netkg.web.endpoint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -97,6 +98,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         f"(default {DEFAULT_PER_CLIENT})",
     )
     p.add_argument(
+        "--max-memory",
+        type=int,
+        default=DEFAULT_MAX_MEMORY_MB,
+        metavar="MB",
+        help="memory one query may use; a worker past it is stopped and the client told 503 "
+        f"(default {DEFAULT_MAX_MEMORY_MB})",
+    )
+    p.add_argument(
         "--no-cache",
         action="store_true",
         help="answer every query afresh (by default answers are kept: the graph is read-only)",
@@ -142,6 +151,7 @@ def _serve(args: argparse.Namespace) -> int:
             args.limit,
             slow_after=args.slow_after,
             per_client=args.per_client,
+            max_memory=args.max_memory << 20,
             cache=None if args.no_cache else AnswerCache(),
         )
         try:

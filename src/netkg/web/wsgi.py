@@ -6,6 +6,12 @@ production WSGI server in pure Python: a real listen backlog, a fixed pool of re
 behind a FIFO queue (so requests are answered in the order they came), a cap on the request
 body, and a client that goes away is simply dropped. The routes and replies are WebApp's
 (netkg.web.app); this module only translates between WSGI and them.
+
+Slow clients cannot hold the door shut (ConnectionGuard): a request must arrive whole within
+REQUEST_DEADLINE seconds of its first byte, an idle keep-alive connection is closed after
+IDLE_TIMEOUT, and once the open connections come within RESERVE of the limit, each new
+connection closes the oldest ones still waiting for a whole request, so a client that sends its
+request at once is always let in, however many sockets trickle bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from netkg.web.app import CSP, MAX_BODY, Reply, WebApp, text_reply
 
 BACKLOG = 1024  # connections the kernel queues before the server accepts them
 CONNECTION_LIMIT = 1000
+RESERVE = 100  # connections kept free for clients that send their request at once
+REQUEST_DEADLINE = 10.0  # seconds from a request's first byte to its last
+IDLE_TIMEOUT = 30.0  # seconds a connection may wait between requests
+CHECK_EVERY = 1.0  # seconds between the server's looks at slow connections
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -99,7 +109,7 @@ def create_server(app: WebApp, host: str, port: int, threads: int, quiet: bool):
     # waitress warns on every queued request ("Task queue depth"); queueing is by design here
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    return waitress_server(
+    server = waitress_server(
         WsgiApp(app, quiet),
         host=host,
         port=port,
@@ -110,7 +120,76 @@ def create_server(app: WebApp, host: str, port: int, threads: int, quiet: bool):
         ident=f"netkg/{__version__}",
         asyncore_use_poll=True,
         clear_untrusted_proxy_headers=True,
+        channel_timeout=IDLE_TIMEOUT,
+        cleanup_interval=CHECK_EVERY,
     )
+    ConnectionGuard(server).install()
+    return server
+
+
+class ConnectionGuard:
+    """Deadlines and a reserve for waitress's connections (see the module docstring)."""
+
+    def __init__(self, server, limit: int = CONNECTION_LIMIT, reserve: int = RESERVE) -> None:
+        self.server = server
+        self.high_water = max(1, limit - reserve)
+
+    def install(self) -> None:
+        """Hook the server's accept and its periodic maintenance, and time each request."""
+        server = self.server
+        server.channel_class = _timed_channel(server.channel_class)
+        accept, maintain = server.handle_accept, server.maintenance
+
+        def handle_accept() -> None:
+            accept()
+            self.make_room()
+
+        def maintenance(now: float) -> None:
+            maintain(now)
+            self.close_late(now)
+
+        server.handle_accept = handle_accept
+        server.maintenance = maintenance
+
+    def waiting(self) -> list:
+        """Connections with nothing being answered: silent, or mid-way through a request."""
+        return [c for c in list(self.server.active_channels.values()) if not c.requests]
+
+    def close_late(self, now: float) -> None:
+        """Close connections whose request has been arriving for longer than the deadline."""
+        for channel in self.waiting():
+            started = getattr(channel, "request_started", None)
+            if started is not None and now - started > REQUEST_DEADLINE:
+                channel.will_close = True
+
+    def make_room(self) -> None:
+        """Past the high-water mark, close the oldest waiting connections (the newest one, just
+        accepted, is the last to go), down to the mark."""
+        channels = list(self.server.active_channels.values())
+        excess = sum(not c.will_close for c in channels) - self.high_water
+        if excess <= 0:
+            return
+        waiting = [c for c in channels if not c.requests and not c.will_close]
+        waiting.sort(key=lambda c: getattr(c, "request_started", None) or c.creation_time)
+        for channel in waiting[:excess]:
+            channel.will_close = True
+
+
+def _timed_channel(base: type) -> type:
+    """The channel class, remembering when the request now arriving sent its first byte."""
+
+    class TimedChannel(base):
+        request_started: float | None = None
+
+        def received(self, data: bytes) -> bool:
+            if data and self.request is None:
+                self.request_started = time.time()
+            done = super().received(data)
+            if self.request is None:
+                self.request_started = None
+            return done
+
+    return TimedChannel
 
 
 def _target(environ: dict) -> str:

@@ -170,16 +170,13 @@ def input_graph(path: Path) -> URIRef:
 
 def writable_data_dir() -> Path:
     """Where imported municipalities are written: the project folder's data/; without a
-    project, the source checkout's data/ (an editable install), or ./data when netkg runs from
-    an installed wheel (whose packed copy must not be written to) — which makes the working
-    directory a project folder that later commands find."""
+    project, ./data in the working directory, which makes it a project folder that later
+    commands find. Never the shipped data, whether packed in a wheel or a source checkout
+    (an editable install outside a project must not write into the checkout)."""
     project = project_root()
     if project is not None:
         return project / "data"
-    shipped = shipped_root()
-    if shipped.name == "_resources":
-        return Path.cwd() / "data"
-    return shipped / "data"
+    return Path.cwd() / "data"
 
 
 def shape_files(base: Path | None = None) -> list[Path]:
