@@ -19,7 +19,7 @@ from netkg.atomic import write_all
 from netkg.engine.store import Store, new_store
 from netkg.iris import INFERRED_GRAPH
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.evidence import Coverage, check_quotes, coverage
+from netkg.pipeline.evidence import SUPPORT_GRAPH, Support, check
 from netkg.pipeline.intervals import VALIDITY_GRAPH, validity
 from netkg.pipeline.layout import (
     GRAPH_FILE,
@@ -48,7 +48,7 @@ class BuildResult:
     report: Report | None
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
-    evidence: Coverage | None = None
+    evidence: Support | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,11 +104,12 @@ def build(
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    evidence = check_evidence([dataset.graph(g) for g in data_graphs(sources)])
+    graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
+    facts = [dataset.graph(g) for g in data_graphs(sources)]
+    evidence = check_evidence(facts, graphs, sources)
     timings["evidence"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
     with progress.step("reason"):
         inference = infer(graphs)
     timings["reason"] = time.perf_counter() - start
@@ -133,7 +134,15 @@ def build(
     valid_time = validity([*graphs, inference.graph])  # as-of support: see pipeline/intervals.py
     timings["intervals"] = time.perf_counter() - start
     store.add_graph(VALIDITY_GRAPH, valid_time)
-    description = describe({**named, INFERRED_GRAPH: inference.graph, VALIDITY_GRAPH: valid_time})
+    store.add_graph(SUPPORT_GRAPH, evidence.graph)  # each fact's kind of support (evidence.py)
+    description = describe(
+        {
+            **named,
+            INFERRED_GRAPH: inference.graph,
+            VALIDITY_GRAPH: valid_time,
+            SUPPORT_GRAPH: evidence.graph,
+        }
+    )
     store.add_graph(DESCRIPTION_GRAPH, description)
     return BuildResult(
         store,
@@ -152,13 +161,15 @@ def data_graphs(sources: list[Source]) -> list[URIRef]:
     return sorted({s.graph for s in sources if s.role in DATA_ROLES})
 
 
-def check_evidence(facts: list[Graph]) -> Coverage:
-    """Stop the build at a quote missing from its archived source; else count quoted facts."""
-    data = Graph()
-    for g in facts:
-        data += g
-    check_quotes(data, root())
-    return coverage(facts, data)
+def check_evidence(facts: list[Graph], context: list[Graph], sources: list[Source]) -> Support:
+    """Stop the build at a quote that is not verbatim or a fact no evidence supports (each
+    named with its file and line); else how each fact is supported (netkg.pipeline.evidence).
+    `context` holds the names of the things facts point to (ontology, vocabularies)."""
+    files: dict[URIRef, list[Path]] = {}
+    for source in sources:
+        if source.role in DATA_ROLES:
+            files.setdefault(URIRef(source.graph), []).append(Path(source.path))
+    return check(facts, context, root(), files)
 
 
 def write_dist(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:

@@ -47,6 +47,7 @@ from netkg.pipeline.build import (
     data_graphs,
 )
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
+from netkg.pipeline.evidence import SUPPORT_GRAPH
 from netkg.pipeline.intervals import (
     DATED_KINDS,
     READS,
@@ -172,7 +173,7 @@ def _build(
     # outside Python's lock, on the other core, while the rules run
     with ThreadPoolExecutor(max_workers=1) as pool:
         checked = pool.submit(
-            _timed, lambda: check_evidence(_evidence_input(store, data_graphs(sources)))
+            _timed, lambda: check_evidence(*_evidence_input(store, data_graphs(sources)), sources)
         )
         reasoned = _reason(store, names, graphs, progress)
         evidence, timings["evidence"] = checked.result()
@@ -182,14 +183,16 @@ def _build(
     store.add_graph(VALIDITY_GRAPH, validity_triples(Index(_validity_input(ox_store))))
     timings["intervals"] = time.perf_counter() - start
     start = time.perf_counter()
+    store.add_graph(SUPPORT_GRAPH, evidence.graph)  # each fact's kind of support
     store.recount(INFERRED_GRAPH)
     store.recount(VALIDITY_GRAPH)
-    described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH]
+    store.recount(SUPPORT_GRAPH)
+    described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH]
     description = describe(_views(store, described))  # type: ignore[arg-type]
     store.add_graph(DESCRIPTION_GRAPH, description)
     store.recount(DESCRIPTION_GRAPH)
     if store.outputs is not None:
-        derived = [INFERRED_GRAPH, VALIDITY_GRAPH, DESCRIPTION_GRAPH]
+        derived = [INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH, DESCRIPTION_GRAPH]
         store.outputs.derived_ready([ox.NamedNode(str(n)) for n in derived if store.count(n)])
     timings["describe"] = time.perf_counter() - start
 
@@ -274,16 +277,17 @@ def _validity_input(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
             yield term(q.subject), predicate, term(q.object)  # type: ignore[arg-type]
 
 
-def _evidence_input(store: OxigraphStore, names: list[URIRef]) -> list[Graph]:
-    """Of each data graph, the triples the evidence check reads (queries/internal/
-    evidence-input.rq): the reference's check_evidence gives the same figure on them as on the
-    whole graphs, without copying a million synthetic triples into rdflib."""
+def _evidence_input(store: OxigraphStore, names: list[URIRef]) -> tuple[list[Graph], list[Graph]]:
+    """Of each data graph, the triples the evidence check reads, and the names (from any
+    graph) of what facts point to (queries/internal/evidence-input.rq): the reference's
+    check_evidence gives the same answer on them as on the whole graphs, without copying a
+    million synthetic triples into rdflib."""
     graphs = {n: Graph(identifier=n) for n in names}
+    context = Graph()
     for g, s, p, o in store.select(_rq("evidence-input.rq"), {"id": Literal(str(ID))}):
-        graph = graphs.get(g)  # type: ignore[arg-type]
-        if graph is not None:
-            graph.add((s, p, o))  # type: ignore[arg-type]
-    return list(graphs.values())
+        graph = graphs.get(g, context)  # type: ignore[call-overload]
+        graph.add((s, p, o))
+    return list(graphs.values()), [context]
 
 
 def _views(store: BuiltStore, names: list[URIRef]) -> dict[URIRef, _GraphView]:
