@@ -42,7 +42,6 @@ PREFIXES: dict[str, str] = {
     "uk": BASE + "vocab/unit-kind/",
     "role": BASE + "vocab/role/",
     "conf": BASE + "vocab/confidence/",
-    "supportkind": BASE + "vocab/support-kind/",
     "ant": BASE + "vocab/albertslund-network-type/",
     "nab": BASE + "vocab/nabatchi-2017/",
     "lfr": BASE + "vocab/loeffler-2021/",

@@ -26,12 +26,18 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from netkg.errors import NetkgError
-from netkg.iris import GRAPH, ID, NKG, PREFIXES, PROV, SCHEMA, compact
+from netkg.iris import GRAPH, ID, NKG, PROV, SCHEMA, compact
 from netkg.pipeline import support
 from netkg.pipeline.support import Decision, Evidence, Misquote, Renderings, Verdict
 
 SUPPORT_GRAPH = GRAPH["support"]
-SUPPORT_KIND = PREFIXES["supportkind"]  # the concepts of vocab/support-kind/, one per kind
+# the ontology's individual for each kind of support (nkg:SupportKind)
+SUPPORT_KINDS = {
+    support.QUOTED: NKG.supportQuoted,
+    support.DERIVED: NKG.supportDerived,
+    support.BRIEF_ONLY: NKG.supportBriefOnly,
+    support.UNSUPPORTED: NKG.supportUnsupported,
+}
 
 NOT_FACTS = frozenset(
     {
@@ -63,6 +69,7 @@ NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, N
 # what names a thing: a quote that contains one of these says that thing
 NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
 SHOWN = 20  # problems listed in one error message
+_NOT_PARTS = frozenset({RDF.type, *NAMES})
 
 
 class EvidenceError(NetkgError):
@@ -222,7 +229,10 @@ def _values(
             (n for n in found if isinstance(n, Literal)), key=lambda n: (str(n), n.language or "")
         )
         if isinstance(node, BNode):
-            own = [o for p, o in data.predicate_objects(node) if p != RDF.type and p not in NAMES]
+            own = sorted(
+                {o for g in graphs for p, o in g.predicate_objects(node) if p not in _NOT_PARTS},
+                key=lambda o: o.n3(),
+            )
             parts[node] = own
             todo += [o for o in own if not isinstance(o, Literal)]
     return names, parts
@@ -282,7 +292,7 @@ def support_graph(verdicts: Iterable[Verdict]) -> Graph:
         out.add((record, NKG.factProperty, p))
         if not isinstance(o, BNode):
             out.add((record, NKG.factValue, o))
-        out.add((record, NKG.supportKind, URIRef(SUPPORT_KIND + verdict.kind)))
+        out.add((record, NKG.supportKind, SUPPORT_KINDS[verdict.kind]))
         for evidence in verdict.evidence:
             out.add((record, NKG.supportedBy, evidence))
     return out

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -36,7 +36,7 @@ from netkg.engine.store import (
     canonical_blocks,
     serialize_blocks,
 )
-from netkg.engine.terms import from_ox
+from netkg.engine.terms import from_ox, to_ox
 from netkg.iris import ID, INFERRED_GRAPH, NKG
 from netkg.pipeline import rules, shacl_fast
 from netkg.pipeline.build import (
@@ -47,7 +47,7 @@ from netkg.pipeline.build import (
     data_graphs,
 )
 from netkg.pipeline.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.evidence import SUPPORT_GRAPH
+from netkg.pipeline.evidence import NAMES, SUPPORT_GRAPH
 from netkg.pipeline.intervals import (
     DATED_KINDS,
     READS,
@@ -278,15 +278,35 @@ def _validity_input(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
 
 
 def _evidence_input(store: OxigraphStore, names: list[URIRef]) -> tuple[list[Graph], list[Graph]]:
-    """Of each data graph, the triples the evidence check reads, and the names (from any
-    graph) of what facts point to (queries/internal/evidence-input.rq): the reference's
+    """Of each data graph, the triples the evidence check reads (queries/internal/
+    evidence-input.rq), and, from any graph, the names of what they point to and the triples
+    of the blank nodes they reach (looked up by pattern, node by node): the reference's
     check_evidence gives the same answer on them as on the whole graphs, without copying a
     million synthetic triples into rdflib."""
     graphs = {n: Graph(identifier=n) for n in names}
-    context = Graph()
     for g, s, p, o in store.select(_rq("evidence-input.rq"), {"id": Literal(str(ID))}):
-        graph = graphs.get(g, context)  # type: ignore[call-overload]
-        graph.add((s, p, o))
+        graph = graphs.get(g)  # type: ignore[arg-type]
+        if graph is not None:
+            graph.add((s, p, o))  # type: ignore[arg-type]
+    context = Graph()
+    todo: list[Node] = [
+        o for g in graphs.values() for o in g.objects() if not isinstance(o, Literal)
+    ]
+    seen: set[Node] = set()
+    names = [ox.NamedNode(str(p)) for p in NAMES]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        subject = to_ox(node)
+        patterns = [(subject, p) for p in names] if isinstance(node, URIRef) else [(subject, None)]
+        for s, p in patterns:
+            for q in store.store.quads_for_pattern(s, p, None, None):  # type: ignore[arg-type]
+                triple = (node, from_ox(q.predicate), from_ox(q.object))  # type: ignore[arg-type]
+                context.add(triple)
+                if isinstance(node, BNode) and not isinstance(triple[2], Literal):
+                    todo.append(triple[2])
     return list(graphs.values()), [context]
 
 
