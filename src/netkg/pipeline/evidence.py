@@ -5,7 +5,8 @@ which.
 A fact is an asserted triple in the shared or a municipality graph whose subject is a resource
 netkg describes (an IRI under `…/id/`) and whose predicate states something about the world —
 not a label, a note, a confidence mark or the bookkeeping of sources (NOT_FACTS). A
-classification is a fact too: rdf:type with a class of the netkg ontology. Knowledge gaps,
+classification is a fact too: rdf:type with a class of the netkg ontology, unless a coding
+(nkg:TypeCoding with nkg:codedClass) marks it as netkg's interpretation. Knowledge gaps,
 codings, searches and the evidence nodes themselves are not facts (NOT_FACT_SUBJECTS).
 
 This module reads the graphs and the archived files into the small input of
@@ -129,8 +130,10 @@ def is_fact(graph: Graph, s: Node, p: Node, o: Node) -> bool:
         return False
     if any((s, RDF.type, t) in graph for t in NOT_FACT_SUBJECTS):
         return False
-    if p == RDF.type:  # a classification: with a class of the netkg ontology
-        return isinstance(o, URIRef) and str(o).startswith(str(NKG)) and o not in NOT_FACT_SUBJECTS
+    if p == RDF.type:  # a classification with a class of the netkg ontology, unless it is coded
+        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)) or o in NOT_FACT_SUBJECTS:
+            return False
+        return not any((c, NKG.codedClass, o) in graph for c in graph.subjects(NKG.codedItem, s))
     return True
 
 

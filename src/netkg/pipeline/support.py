@@ -280,9 +280,11 @@ def _readings(run: str) -> set[Decimal]:
 
 
 def normalise(text: str) -> str:
-    """Case, whitespace, Unicode (NFKC), dashes and quotation marks made uniform."""
+    """Case, whitespace, Unicode (NFKC), dashes, quotation marks and the space after '§' made
+    uniform."""
     text = text.replace("½", ",5").replace("\u00ad", "")
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
+    text = re.sub(r"§\s*", "§", text)  # "§ 17" and "§17" are written alike
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
