@@ -319,7 +319,8 @@ def _bare(value: Literal) -> bool:
 
 
 def _misquote(m: Misquote, data: Graph, files: Mapping[URIRef, Sequence[Path]] | None) -> str:
-    where = _locate(files, [m.segment[:40], str(m.evidence).rsplit("/", 1)[-1]])
+    local = str(m.evidence).rsplit("/", 1)[-1]
+    where = _locate(files, [str(m.quote)[:40], m.segment[:40]], subject=local)
     source = ", ".join(str(p) for p in data.objects(m.source, NKG.excerptFile)) or _short(m.source)
     return (
         f'{where}quote of {_short(m.evidence)} not found verbatim in {source}: "{m.quote}" '
@@ -345,23 +346,29 @@ def _unsupported(v: Verdict, data: Graph, files: Mapping[URIRef, Sequence[Path]]
 def _locate(
     files: Mapping[URIRef, Sequence[Path]] | None, needles: Sequence[str], subject: str = ""
 ) -> str:
-    """'file:line: ' of the first line holding a needle (or starting a block about `subject`)."""
+    """'file:line: ' of the first line holding the first needle found (needles in order of
+    preference), else of the line that starts a block about `subject`."""
     if not files:
         return ""
     from netkg.pipeline.layout import display_path
 
     paths = sorted({p for group in files.values() for p in group}, key=str)
-    block = re.compile(rf"^\S*[:/]{re.escape(subject)}(?:>|\s|$)") if subject else None
+    texts: list[tuple[Path, list[str]]] = []
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            texts.append((path, path.read_text(encoding="utf-8").splitlines()))
         except (OSError, UnicodeDecodeError):
             continue
-        for number, line in enumerate(lines, start=1):
-            if any(n and n.strip() and n.strip() in line for n in needles) or (
-                block is not None and block.match(line)
-            ):
-                return f"{display_path(path)}:{number}: "
+    block = re.compile(rf"^\S*[:/]{re.escape(subject)}(?:>|\s|$)") if subject else None
+    wanted: list[str | re.Pattern[str]] = [n.strip() for n in needles if n.strip()]
+    if block is not None:
+        wanted.append(block)
+    for needle in wanted:
+        for path, lines in texts:
+            for number, line in enumerate(lines, start=1):
+                found = needle in line if isinstance(needle, str) else needle.match(line)
+                if found:
+                    return f"{display_path(path)}:{number}: "
     return ""
 
 
