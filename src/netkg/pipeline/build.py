@@ -90,8 +90,10 @@ def build(
     validate: bool = True,
     shapes: Graph | None = None,
     progress: Progress | None = None,
+    require_support: bool = True,
 ) -> BuildResult:
-    """Load the sources, reason, validate; nothing is written. `progress` shows the steps."""
+    """Load the sources, reason, validate; nothing is written. `progress` shows the steps;
+    `require_support=False` counts unsupported facts instead of stopping (evidence.check)."""
     sources = sources if sources is not None else default_sources()
     progress = progress or quiet()
     timings: dict[str, float] = {}
@@ -106,7 +108,7 @@ def build(
     start = time.perf_counter()
     graphs = [dataset.graph(g) for g in sorted({s.graph for s in sources})]
     facts = [dataset.graph(g) for g in data_graphs(sources)]
-    evidence = check_evidence(facts, graphs, sources)
+    evidence = check_evidence(facts, graphs, sources, require_support)
     timings["evidence"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -161,7 +163,12 @@ def data_graphs(sources: list[Source]) -> list[URIRef]:
     return sorted({s.graph for s in sources if s.role in DATA_ROLES})
 
 
-def check_evidence(facts: list[Graph], context: list[Graph], sources: list[Source]) -> Support:
+def check_evidence(
+    facts: list[Graph],
+    context: list[Graph],
+    sources: list[Source],
+    require_support: bool = True,
+) -> Support:
     """Stop the build at a quote that is not verbatim or a fact no evidence supports (each
     named with its file and line); else how each fact is supported (netkg.pipeline.evidence).
     `context` holds the names of the things facts point to (ontology, vocabularies)."""
@@ -169,7 +176,7 @@ def check_evidence(facts: list[Graph], context: list[Graph], sources: list[Sourc
     for source in sources:
         if source.role in DATA_ROLES:
             files.setdefault(URIRef(source.graph), []).append(Path(source.path))
-    return check(facts, context, root(), files)
+    return check(facts, context, root(), files, require_support=require_support)
 
 
 def write_dist(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:
