@@ -639,11 +639,12 @@ def test_fact_evidence(kg):
     spring = "I foråret 2015 blev der igangsat 15 velfærdsnetværk"
     welfare = ("alb:evidence-spring-2015-welfare",)
     quoted = "nkg:supportQuoted"
-    assert rows(kg, "fact-evidence", resource="alb:network-haervaerk") == [
-        # a classification is a fact: "velfærdsnetværk" names the class (nkg:Network's label)
-        ("alb:network-haervaerk", "rdf:type", "nkg:Network", quoted, spring, *FILED, *welfare),
+    net = "alb:network-haervaerk"
+    assert rows(kg, "fact-evidence", resource=net) == [
+        # a classification is a fact: "velfærdsnetværk" holds nkg:Network's label "Netværk"
+        (net, "rdf:type", "nkg:Network", quoted, spring, *FILED, *welfare),
         (
-            "alb:network-haervaerk",
+            net,
             "org:classification",
             "ant:velfaerdsnetvaerk",
             quoted,
@@ -652,7 +653,7 @@ def test_fact_evidence(kg):
             *welfare,
         ),
         (
-            "alb:network-haervaerk",
+            net,
             "nkg:ledBy",
             "person:jan-lauge-olsen",
             quoted,
@@ -661,10 +662,10 @@ def test_fact_evidence(kg):
             *FILED,
             "alb:evidence-haervaerk",
         ),
-        ("alb:network-haervaerk", "nkg:startPeriod", "foråret 2015", quoted, spring, *FILED, *welfare),
+        (net, "nkg:startPeriod", "foråret 2015", quoted, spring, *FILED, *welfare),
         # the English value is said by the Danish quote through the gloss spring = foråret
-        ("alb:network-haervaerk", "nkg:startPeriod", "spring 2015", quoted, spring, *FILED, *welfare),
-        ("alb:network-haervaerk", "nkg:startYear", "2015", quoted, spring, *FILED, *welfare),
+        (net, "nkg:startPeriod", "spring 2015", quoted, spring, *FILED, *welfare),
+        (net, "nkg:startYear", "2015", quoted, spring, *FILED, *welfare),
     ]
 
 

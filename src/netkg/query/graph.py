@@ -250,7 +250,9 @@ def _built(
 ) -> KnowledgeGraph:
     from netkg.pipeline.build import build
 
-    store = build(sources, engine=engine, validate=False).store
+    # like the shapes, support is the build's gate: an in-memory build answers queries on data
+    # that has unsupported facts (evidence-coverage lists them); a misquote still stops it
+    store = build(sources, engine=engine, validate=False, require_support=False).store
     if location is not None:
         on_disk = OxigraphStore(location)
         on_disk.load_quads(store.serialize("nq"))
