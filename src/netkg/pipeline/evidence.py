@@ -66,6 +66,7 @@ NOT_FACTS = frozenset(
         FOAF.familyName,
     }
 )
+# a search of the codebook's search log is a record of what was looked for, like a gap
 NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
 # what names a thing: a quote that contains one of these says that thing
 NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
