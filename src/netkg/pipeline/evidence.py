@@ -39,6 +39,10 @@ SUPPORT_KINDS = {
     support.BRIEF_ONLY: NKG.supportBriefOnly,
     support.UNSUPPORTED: NKG.supportUnsupported,
 }
+# what names a thing: a quote that contains one of these says that thing
+NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
+SHOWN = 20  # problems listed in one error message
+_NOT_PARTS = frozenset({RDF.type, *NAMES})
 
 NOT_FACTS = frozenset(
     {
@@ -68,10 +72,6 @@ NOT_FACTS = frozenset(
 )
 # a search of the codebook's search log is a record of what was looked for, like a gap
 NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
-# what names a thing: a quote that contains one of these says that thing
-NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
-SHOWN = 20  # problems listed in one error message
-_NOT_PARTS = frozenset({RDF.type, *NAMES})
 
 
 class EvidenceError(NetkgError):
