@@ -209,8 +209,7 @@ def test_albertslund_diff_across_the_2013_reorganisation(shipped):
         ("started", "alb:unit-by-miljoe-beskaeftigelse", "not", "holds"),
         ("started", "alb:unit-boern-kultur-velfaerd", "not", "holds"),
         ("started", "alb:network-structure", "not", "holds"),
-        # "I 2013 gik Albertslund Kommune forrest med landets første politik for borgerinddragelse."
-        ("started", "alb:policy-borgerinddragelse", "not", "holds"),
+        # its policy for citizen involvement is not here: its sources disagree on the year (a gap)
         ("started", "alb:post-netvaerksdirektoer", "not", "holds"),
         ("started", "alb:strategy-albertslund-2024", "not", "holds"),
         ("started", "alb:strategy-netvaerk-2013", "not", "holds"),
@@ -272,7 +271,7 @@ def test_cli_as_of_and_diff(graph_file):
     assert bad.returncode == 2 and "YYYY[-MM[-DD]]" in bad.stderr
     done = netkg_cli("diff", "albertslund", "2012-12-31", "2014-01-01", "-f", "csv", *graph)
     assert done.stdout.splitlines()[0] == "change,kind,thing,label,before,after"
-    assert len(done.stdout.splitlines()) == 9
+    assert len(done.stdout.splitlines()) == 8
 
 
 def test_validity_graph_is_written_with_the_build(graph_file):
@@ -370,7 +369,7 @@ def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
     assert counts("2012-12-31") == [
         ("declared networks", "Innovation network", "unknown", 1),
         ("declared networks", "Welfare network", "unknown", 15),
-        ("documents", "", "unknown", 17),
+        ("documents", "", "unknown", 18),
         ("initiatives", "", "unknown", 1),
         ("units", "Department", "unknown", 4),
         ("units", "Forum", "unknown", 2),
@@ -379,7 +378,7 @@ def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
     assert counts("2016-01-01") == [
         ("declared networks", "Innovation network", "unknown", 1),
         ("declared networks", "Welfare network", "unknown", 15),
-        ("documents", "", "unknown", 17),
+        ("documents", "", "unknown", 18),
         ("initiatives", "", "unknown", 1),
         ("networks", "Innovation network", "holds", 1),
         ("networks", "Innovation network", "unknown", 1),
@@ -425,7 +424,6 @@ def test_strategy_assumptions_and_timeline_as_of_a_day(shipped):
     ]
     later = shipped.query("adoption-timeline", municipality="albertslund", asOf="2014-01-01")
     assert [(short(r[5]), str(r[2])) for r in later.rows] == [
-        ("alb:policy-borgerinddragelse", "2013"),
         ("alb:strategy-netvaerk-2013", "2013"),
     ]
 

@@ -1,5 +1,6 @@
-"""A quote behind every fact: quotes are checked against their archived excerpts, and the build
-reports how many facts about real entities have one."""
+"""A quote behind every fact: quotes are checked against their archived excerpts, every fact
+about a real entity is supported (quoted, derived with a stated inference, or only in netkg's
+brief), and the build reports how many are which (the rules themselves: tests/test_support.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, RDFS, XSD
 
-from netkg.iris import NKG
-from netkg.pipeline.derived.evidence import QuoteNotFound, check_quotes, coverage, normalise
+from netkg.iris import ID, NKG, ORG
+from netkg.pipeline.derived.evidence import (
+    SUPPORT_GRAPH,
+    QuoteNotFound,
+    UnsupportedFact,
+    archived_text,
+    check,
+    is_fact,
+    support_graph,
+)
+from netkg.pipeline.derived.support import DERIVED, QUOTED, Verdict, collapse, first_missing_segment
 from netkg.pipeline.flow.build import build
 from netkg.pipeline.flow.write import write
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
@@ -31,91 +42,126 @@ def graph(turtle: str) -> Graph:
     return Graph().parse(data=PREFIXES + turtle, format="turtle")
 
 
-def test_whitespace_is_normalised():
-    assert normalise("  Prøvenetværket blev\n igangsat\t i foråret 2015 ") == (
+def test_whitespace_is_collapsed():
+    assert collapse("  Prøvenetværket blev\n igangsat\t i foråret 2015 ") == (
         "Prøvenetværket blev igangsat i foråret 2015"
     )
 
 
 def test_a_quote_that_wraps_differently_is_found():
-    data = graph("""
-        ex:page nkg:excerptFile "tests/evidence/excerpt.txt" .
-        ex:evidence a nkg:Evidence ; prov:wasQuotedFrom ex:page ;
-            nkg:quote "igangsat i foråret 2015 og ledes af Testperson."@da .
-    """)
-    assert check_quotes(data, root()) == 1
-
-
-def test_a_quote_missing_from_its_excerpt_names_the_quote_and_the_file():
-    data = Graph().parse(HERE / "quote-not-in-excerpt.ttl")
-    with pytest.raises(QuoteNotFound) as caught:
-        check_quotes(data, root())
-    message = str(caught.value)
-    assert "Prøvenetværket blev igangsat i efteråret 2016" in message
-    assert "tests/evidence/excerpt.txt" in message
+    text = archived_text(HERE / "excerpt.txt")
+    assert first_missing_segment("igangsat i foråret 2015 og ledes af Testperson.", [text]) is None
 
 
 def test_the_header_of_an_excerpt_file_is_no_source_of_quotes():
-    data = graph("""
-        ex:page nkg:excerptFile "tests/evidence/excerpt.txt" .
-        ex:evidence a nkg:Evidence ; prov:wasQuotedFrom ex:page ;
-            nkg:quote "a synthetic test page"@en .
-    """)
-    with pytest.raises(QuoteNotFound):
-        check_quotes(data, root())
+    text = archived_text(HERE / "excerpt.txt")
+    assert first_missing_segment("a synthetic test page", [text]) == "a synthetic test page"
 
 
 def test_a_source_without_an_archive_is_refused():
     data = graph("""
-        ex:evidence a nkg:Evidence ; prov:wasQuotedFrom ex:page ; nkg:quote "x"@en .
+        id:evidence a nkg:Evidence ; prov:wasQuotedFrom ex:page ; nkg:quote "x"@en .
     """)
     with pytest.raises(QuoteNotFound, match="no archived text"):
-        check_quotes(data, root())
+        check([data], [], root())
 
 
-def test_coverage_counts_facts_and_those_with_a_quote():
+def test_facts_are_statements_about_real_entities_and_classifications_count():
     data = graph("""
         id:network a nkg:Network ; rdfs:label "Net"@da ;
-            nkg:startYear "2015"^^xsd:gYear ;
-            nkg:ledBy id:anna , id:bo ;
-            nkg:startPeriod "foråret 2015"@da .
+            nkg:startYear "2015"^^xsd:gYear .
         id:gap a nkg:KnowledgeGap ; nkg:gapAbout id:network .
+        id:search a nkg:Search ; nkg:startYear "2015"^^xsd:gYear .
+        id:page a foaf:Document .
+        id:initiative a nkg:CoCreationInitiative .
+        id:coding a nkg:TypeCoding ; nkg:codedItem id:initiative ;
+            nkg:codedClass nkg:CoCreationInitiative .
         ex:synthetic nkg:startYear "2015"^^xsd:gYear .
-        id:e1 a nkg:Evidence ; nkg:evidenceFor id:network ;
-            nkg:evidenceProperty nkg:startYear , nkg:startPeriod .
-        id:e2 a nkg:Evidence ; nkg:evidenceFor id:network ;
-            nkg:evidenceProperty nkg:ledBy ; nkg:evidenceValue id:anna .
     """)
-    # facts: startYear, ledBy anna, ledBy bo, startPeriod (labels, types, gaps, evidence and
-    # resources outside …/id/ are not facts); bo's leadership has no quote
-    got = coverage([data], data)
-    assert (got.facts, got.quoted) == (4, 3)
-    assert [(str(s).rsplit("/", 1)[-1], str(p).rsplit("#", 1)[-1]) for s, p in got.unquoted] == [
-        ("network", "ledBy")
-    ]
-    assert got.line().startswith("3 of 4 facts about real entities have a verbatim quote (75.0 %")
+    facts = sorted(
+        (str(s).rsplit("/", 1)[-1], str(p).rsplit("#", 1)[-1], str(o).rsplit("#", 1)[-1])
+        for s, p, o in data
+        if is_fact(data, s, p, o)
+    )
+    # labels, gaps, searches, evidence, other vocabularies' classes, synthetic resources and a
+    # classification a coding marks as netkg's interpretation are not facts
+    assert facts == [("network", "startYear", "2015"), ("network", "type", "Network")]
 
 
 def test_the_build_stops_at_a_quote_missing_from_its_excerpt():
     fixture = HERE / "quote-not-in-excerpt.ttl"
     sources = [*default_sources(), Source(fixture, municipality_graph(fixture), "municipality")]
-    with pytest.raises(QuoteNotFound, match=r"not found verbatim in tests/evidence/excerpt\.txt"):
+    with pytest.raises(QuoteNotFound) as caught:
+        build(sources, validate=False)
+    message = str(caught.value)
+    assert "tests/evidence/quote-not-in-excerpt.ttl:15: quote of" in message
+    assert "not found verbatim in tests/evidence/excerpt.txt" in message
+    assert '"Prøvenetværket blev igangsat i efteråret 2016"' in message
+
+
+def test_the_build_stops_at_an_unsupported_fact():
+    fixture = HERE / "support" / "wrong-number.ttl"
+    sources = [*default_sources(), Source(fixture, municipality_graph(fixture), "municipality")]
+    with pytest.raises(UnsupportedFact, match=r"wrong-number\.ttl:17: test:committee "):
         build(sources, validate=False)
 
 
-def test_every_shipped_fact_has_a_verbatim_quote(built, tmp_path):
-    assert built.evidence.as_json() == {
-        "facts": 534,
-        "facts_with_quote": 534,
-        "ratio": 1.0,
-        "quotes_checked": 144,
+def test_the_support_graph_records_each_fact_without_blank_node_values():
+    s = ID["test/committee"]
+    period = BNode()
+    verdicts = [
+        Verdict((s, NKG.startYear, Literal("2016", datatype=XSD.gYear)), QUOTED, (ID["test/e"],)),
+        Verdict((s, ORG.memberDuring, period), DERIVED, (ID["test/e"], ID["test/f"])),
+    ]
+    out = support_graph(verdicts)
+    records = list(out.subjects(RDF.type, NKG.FactSupport))
+    assert len(records) == 2 and len(out) == 12  # 6 + 6: no value for the blank node, two sources
+    kinds = {out.value(r, NKG.factProperty): out.value(r, NKG.supportKind) for r in records}
+    assert kinds == {NKG.startYear: NKG.supportQuoted, ORG.memberDuring: NKG.supportDerived}
+    assert period not in set(out.objects())
+    assert out.identifier == SUPPORT_GRAPH
+
+
+def test_every_shipped_fact_is_supported(built, tmp_path):
+    assert {k: v for k, v in built.evidence.as_json().items() if not k.endswith("_facts")} == {
+        "facts": 698,
+        "supported": 698,
+        "quoted": 604,
+        "derived": 68,
+        "brief_only": 26,
+        "unsupported": 0,
+        "quotes_checked": 342,
     }
-    assert "534 of 534 facts about real entities have a verbatim quote (100.0 %" in (
-        built.summary()
-    )
+    assert (
+        "698 of 698 facts supported (604 quoted, 68 derived with a stated inference, 26 only in "
+        "netkg's brief; 0 unsupported; 342 quotes checked)"
+    ) in built.summary()
     write(built, tmp_path)
-    report = json.loads((tmp_path / "build-report.json").read_text())
-    assert report["evidence"]["facts_with_quote"] == report["evidence"]["facts"] == 534
+    report = json.loads((tmp_path / "build-report.json").read_text())["evidence"]
+    assert report["unsupported"] == 0 and report["supported"] == report["facts"] == 698
+    derived = {d["fact"]: d["inference"] for d in report["derived_facts"]}
+    assert derived["roskilde:initiative-musikbyudvalget nkg:politicianMembers 5"] == (
+        "'fire byrådsmedlemmer udover borgmesteren' (four council members besides the mayor): "
+        "five politicians."
+    )
+    furesoe = "furesoe:initiative-udviklingsudvalg nkg:partOfModel furesoe:model-furesoemodellen"
+    assert {"fact": furesoe} in report["brief_only_facts"]
+    assert len(built.store.graph(SUPPORT_GRAPH)) > 698 * 4
+
+
+def test_musikbyudvalget_is_coded_not_classified(built):
+    """Its classification as a co-creation initiative is netkg's interpretation: a coding with
+    its argument, so no fact; and the page's six external members are in the gap's words."""
+    data = Graph()
+    for name in built.store.graph_names():
+        data += built.store.graph(name)
+    item = ID["roskilde/initiative-musikbyudvalget"]
+    codings = list(data.subjects(NKG.codedItem, item))
+    assert [data.value(c, NKG.codedClass) for c in codings] == [NKG.CoCreationInitiative]
+    assert not is_fact(data, item, RDF.type, NKG.CoCreationInitiative)
+    comments = data.objects(ID["roskilde/gap-musikby-borgere"], RDFS.comment)
+    english = next(str(c) for c in comments if c.language == "en")
+    assert "four council members and six external members" in english
 
 
 def test_no_access_date_without_an_archived_excerpt(built):

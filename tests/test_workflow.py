@@ -164,6 +164,11 @@ def test_root_option_names_the_project(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "https://w3id.org/netkg/id/municipality/proevekommune,networks," in out
     assert "NETKG_ROOT" not in os.environ or os.environ["NETKG_ROOT"] != str(project)
+    # built in memory, the synthetic municipality's facts (no quotes) are listed, not refused
+    assert main(["--root", str(project), "query", "evidence-coverage", "-f", "csv"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    kind = "https://w3id.org/netkg/ontology#supportUnsupported,"
+    assert sum(line.startswith(kind) for line in listed) == 74
     assert main(["--root", str(tmp_path / "missing"), "queries"]) == 2
     assert "--root" in capsys.readouterr().err
 

@@ -357,7 +357,11 @@ class _Converter:
             self._add((subject, RDF.type, value), origin)
             chosen = self._choice(sheet, row, column, report=False)
             if chosen is not None and "link" in chosen.spec:
-                self._add((subject, curie(chosen.spec["link"]), self.municipality), origin)
+                link = curie(chosen.spec["link"])
+                if chosen.spec.get("link_from_municipality"):  # e.g. took part in it
+                    self._add((self.municipality, link, subject), origin)
+                else:
+                    self._add((subject, link, self.municipality), origin)
         for extra in spec.get("also", []):
             obj = nodes.get(extra["value"]) if "value" in extra else value
             if extra["node"] in nodes and obj is not None:

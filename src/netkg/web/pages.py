@@ -41,6 +41,7 @@ from netkg.iris import (
     XSD_STRING,
 )
 from netkg.pipeline.derived.describe import DATASET, DUMPS, DUMPS_PATH, ENDPOINT, LICENSE
+from netkg.pipeline.derived.evidence import SUPPORT_GRAPH
 from netkg.rdf.results import short
 from netkg.rdf.store import Quad, bind_prefixes, serialize_graph
 from netkg.web.kinds import Kind, kind_of, ordered
@@ -124,10 +125,13 @@ class Shown:
 
 @dataclass
 class Value:
-    """A property's value; `inferred` when only OWL 2 RL reasoning (graph/inferred) states it."""
+    """A property's value; `inferred` when only OWL 2 RL reasoning (graph/inferred) states it;
+    `support` how the fact is supported, as the build recorded it in graph/support (quoted,
+    derived, only in netkg's brief), empty for what is no fact (labels, notes, sources)."""
 
     term: Shown
     inferred: bool = False
+    support: Shown | None = None
 
 
 @dataclass
@@ -136,6 +140,16 @@ class Row:
 
     property: Shown
     values: list[Value]
+
+
+@dataclass
+class Supported:
+    """A fact an evidence node supports, and how (its page lists them)."""
+
+    subject: Shown
+    property: Shown
+    value: Shown | None
+    support: Shown
 
 
 @dataclass
@@ -221,6 +235,7 @@ class Renderer:
         ]
         incoming, total = self._incoming(iri, links)
         groups = _grouped(incoming)
+        supported = self._supported(iri, links)
         types = [
             self._shown(o, links) for o in self._objects(URIRef(iri), RDF.type, asserted_only=True)
         ]
@@ -239,6 +254,7 @@ class Renderer:
             incoming=incoming,
             incoming_groups=groups,
             incoming_total=total,
+            supported=supported,
             forms=forms,
         )
 
@@ -407,10 +423,15 @@ class Renderer:
             values = by_property.setdefault(str(prop), {})
             inferred = graph == _INFERRED
             values[value] = values.get(value, True) and inferred
+        support = self._support(subject, links) if isinstance(subject, URIRef) else {}
         rows = []
         for predicate in sorted(by_property, key=self._property_order):
             shown = [
-                Value(self._shown(term, links, depth), inferred)
+                Value(
+                    self._shown(term, links, depth),
+                    inferred,
+                    support.get((predicate, None if isinstance(term, BNode) else term)),
+                )
                 for term, inferred in by_property[predicate].items()
             ]
             shown.sort(key=_value_order)
@@ -419,6 +440,47 @@ class Renderer:
                 v.term.show_pname = texts.count(v.term.text) > 1
             rows.append(Row(self._property(predicate, links), shown))
         return rows
+
+    def _support(self, subject: URIRef, links: Links) -> dict[tuple[str, Node | None], Shown]:
+        """(property, value) → the kind of support the build recorded for that fact (a blank
+        node value is recorded without its value, so it is keyed by None)."""
+        found: dict[tuple[str, Node | None], Shown] = {}
+        for record, _, _, _ in self.graph.quads(None, NKG.factSubject, subject, SUPPORT_GRAPH):
+            prop = next((o for _, _, o, _ in self.graph.quads(record, NKG.factProperty)), None)
+            kind = next((o for _, _, o, _ in self.graph.quads(record, NKG.supportKind)), None)
+            value = next((o for _, _, o, _ in self.graph.quads(record, NKG.factValue)), None)
+            if prop is not None and isinstance(kind, URIRef):
+                found[(str(prop), value)] = self._kind(kind, links)
+        return found
+
+    def _supported(self, iri: str, links: Links) -> list[Supported]:
+        """The facts an evidence node supports, as the build recorded them (graph/support)."""
+        found = []
+        for record, _, _, _ in self.graph.quads(None, NKG.supportedBy, URIRef(iri), SUPPORT_GRAPH):
+
+            def one(p: URIRef, record: Node = record) -> Node | None:
+                return next((o for _, _, o, _ in self.graph.quads(record, p)), None)
+
+            subject, prop, kind = one(NKG.factSubject), one(NKG.factProperty), one(NKG.supportKind)
+            value = one(NKG.factValue)
+            if subject is None or prop is None or not isinstance(kind, URIRef):
+                continue
+            found.append(
+                Supported(
+                    self._shown(subject, links),
+                    self._property(str(prop), links),
+                    None if value is None else self._shown(value, links),
+                    self._kind(kind, links),
+                )
+            )
+        return sorted(found, key=lambda f: (f.subject.text, f.property.text, _shown_key(f.value)))
+
+    def _kind(self, kind: URIRef, links: Links) -> Shown:
+        """A kind of support as a small mark: its label, a link to its definition."""
+        shown = self._shown(kind, links)
+        shown.kind = "support"
+        shown.pname = str(kind).rsplit("#", 1)[-1]  # e.g. supportDerived, for the page's style
+        return shown
 
     def _property_order(self, predicate: str) -> tuple[int, str]:
         special = [str(p) for p in LABELS] + [str(RDF.type)] + [str(p) for p in DEFINITIONS]
@@ -505,6 +567,10 @@ class Renderer:
 _DESCRIPTION_PREFIXES = {"void": str(VOID), "dcat": str(DCAT)}
 _PLAIN_TYPES = {XSD_STRING, RDF_LANGSTRING}
 _LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+def _shown_key(shown: Shown | None) -> str:
+    return "" if shown is None else shown.text
 
 
 def _value_order(value: Value) -> tuple:

@@ -1,39 +1,56 @@
-"""Every fact checkable: each quote occurs verbatim in its archived source, and how many facts
-about real entities have a quote.
+"""Every fact supported: each quote occurs verbatim in its archived source, each fact about a
+real entity is said by a quote (or follows from it, as the evidence says), and the count tells
+which.
 
 A fact is an asserted triple in the shared or a municipality graph whose subject is a resource
 netkg describes (an IRI under `…/id/`) and whose predicate states something about the world —
-not a label, a note, a confidence mark or the bookkeeping of sources (NOT_FACTS). Knowledge gaps
-and codings are not facts (a gap says what is unknown; a coding is netkg's interpretation with
-its own basis), and neither are the evidence nodes themselves.
+not a label, a note, a confidence mark or the bookkeeping of sources (NOT_FACTS). A
+classification is a fact too: rdf:type with a class of the netkg ontology, unless a coding
+(nkg:TypeCoding with nkg:codedClass) marks it as netkg's interpretation. Knowledge gaps,
+codings, searches and the evidence nodes themselves are not facts (NOT_FACT_SUBJECTS).
 
-A fact (s, p, o) has a quote when an nkg:Evidence names s (nkg:evidenceFor) and p
-(nkg:evidenceProperty), and, if it lists nkg:evidenceValue, o among them. Each quote must occur,
-after whitespace normalisation, in the archived text of the document it is quoted from: its
-excerpt file (nkg:excerptFile) or its full local copy (nkg:localCopy).
+This module reads the graphs and the archived files into the small input of
+`netkg.pipeline.derived.support.decide()`, which holds the rules, and turns its decision into the
+build's figures, its error messages (with file and line) and graph/support: one
+nkg:FactSupport record per fact, the same from either engine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from netkg.errors import NetkgError
-from netkg.iris import ID, NKG, PROV, SCHEMA
+from netkg.iris import GRAPH, ID, NKG, PROV, SCHEMA, compact
+from netkg.pipeline.derived import support
+from netkg.pipeline.derived.support import Decision, Evidence, Misquote, Renderings, Verdict
+
+SUPPORT_GRAPH = GRAPH["support"]
+# the ontology's individual for each kind of support (nkg:SupportKind)
+SUPPORT_KINDS = {
+    support.QUOTED: NKG.supportQuoted,
+    support.DERIVED: NKG.supportDerived,
+    support.BRIEF_ONLY: NKG.supportBriefOnly,
+    support.UNSUPPORTED: NKG.supportUnsupported,
+}
+# what names a thing: a quote that contains one of these says that thing
+NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
+SHOWN = 20  # problems listed in one error message
+_NOT_PARTS = frozenset({RDF.type, *NAMES})
 
 NOT_FACTS = frozenset(
     {
-        RDF.type,
         RDFS.label,
         RDFS.comment,
         SKOS.prefLabel,
         SKOS.altLabel,
+        SKOS.hiddenLabel,
         SKOS.definition,
         SKOS.editorialNote,
         SKOS.note,
@@ -53,128 +70,314 @@ NOT_FACTS = frozenset(
         FOAF.familyName,
     }
 )
-NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding})
+# a search of the codebook's search log is a record of what was looked for, like a gap
+NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
 
 
-class QuoteNotFound(NetkgError):
-    """A quote that does not occur verbatim in the archived text of its source."""
+class EvidenceError(NetkgError):
+    """Quotes that are not verbatim, or facts no quote supports; every one is listed."""
+
+
+class QuoteNotFound(EvidenceError):
+    """A quote that does not occur verbatim (segment by segment) in its archived source."""
+
+
+class UnsupportedFact(EvidenceError):
+    """A fact about a real entity that no quote says and no evidence says how it follows."""
 
 
 @dataclass
-class Coverage:
-    """Facts about real entities, and those with a quote behind them."""
+class Support:
+    """The build's figures: facts about real entities and how each is supported."""
 
     facts: int = 0
     quoted: int = 0
+    derived: int = 0
+    brief_only: int = 0
+    unsupported: int = 0
     quotes: int = 0
-    unquoted: list[tuple[Node, Node]] = field(default_factory=list)
+    derived_facts: list[dict[str, str]] = field(default_factory=list)
+    brief_only_facts: list[dict[str, str]] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph, compare=False, repr=False)
 
     @property
-    def ratio(self) -> float:
-        return self.quoted / self.facts if self.facts else 1.0
+    def supported(self) -> int:
+        return self.quoted + self.derived + self.brief_only
 
     def line(self) -> str:
         return (
-            f"{self.quoted:,} of {self.facts:,} facts about real entities have a verbatim quote "
-            f"({100 * self.ratio:.1f} %; {self.quotes:,} quotes checked)"
+            f"{self.supported:,} of {self.facts:,} facts supported ({self.quoted:,} quoted, "
+            f"{self.derived:,} derived with a stated inference, {self.brief_only:,} only in "
+            f"netkg's brief; {self.unsupported:,} unsupported; {self.quotes:,} quotes checked)"
         )
 
     def as_json(self) -> dict:
         return {
             "facts": self.facts,
-            "facts_with_quote": self.quoted,
-            "ratio": round(self.ratio, 4),
+            "supported": self.supported,
+            "quoted": self.quoted,
+            "derived": self.derived,
+            "brief_only": self.brief_only,
+            "unsupported": self.unsupported,
             "quotes_checked": self.quotes,
+            "derived_facts": self.derived_facts,
+            "brief_only_facts": self.brief_only_facts,
         }
 
 
-def normalise(text: str) -> str:
-    """Whitespace collapsed, so a quote may wrap differently from its archived copy."""
-    return re.sub(r"\s+", " ", text).strip()
+def is_fact(graph: Graph, s: Node, p: Node, o: Node) -> bool:
+    """Whether (s, p, o), asserted in a data graph, is a fact about a real entity."""
+    if not isinstance(s, URIRef) or not str(s).startswith(str(ID)) or p in NOT_FACTS:
+        return False
+    if any((s, RDF.type, t) in graph for t in NOT_FACT_SUBJECTS):
+        return False
+    if p == RDF.type:  # a classification with a class of the netkg ontology, unless it is coded
+        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)) or o in NOT_FACT_SUBJECTS:
+            return False
+        return not any((c, NKG.codedClass, o) in graph for c in graph.subjects(NKG.codedItem, s))
+    return True
 
 
 def archived_text(path: Path, excerpt: bool = True) -> str:
-    """An archived text, normalised; an excerpt file without its '#' header lines (a full local
-    copy is taken whole)."""
+    """An archived text, whitespace collapsed; an excerpt file without its '#' header lines (a
+    full local copy is taken whole)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return normalise("\n".join(line for line in lines if not (excerpt and line.startswith("#"))))
+    kept = "\n".join(line for line in lines if not (excerpt and line.startswith("#")))
+    return support.collapse(kept)
 
 
-def check_quotes(data: Graph, base: Path) -> int:
-    """Raise QuoteNotFound for the first quote missing from its archived source; else the count.
+def check(
+    facts: Sequence[Graph],
+    context: Iterable[Graph],
+    base: Path,
+    files: Mapping[URIRef, Sequence[Path]] | None = None,
+    renderings: Renderings | None = None,
+    require_support: bool = True,
+) -> Support:
+    """Decide how each fact in `facts` (the data graphs) is supported; raise EvidenceError
+    listing every misquote or unsupported fact, located in `files` (graph → its source files).
 
-    `data` holds the evidence and the documents' nkg:excerptFile / nkg:localCopy paths, which are
-    relative to `base` (the repository root).
+    `context` holds the names of things facts point to (the ontology's classes, the
+    vocabularies' concepts); excerpt paths are relative to `base` (the repository root).
+    `require_support=False` counts unsupported facts instead of refusing them (tests that query
+    ad hoc data without quotes); a quote that is not verbatim is refused all the same.
     """
+    decision, data = assess(facts, context, base, renderings)
+    problems = [_misquote(m, data, files) for m in decision.misquotes]
+    if require_support:
+        problems += [_unsupported(v, data, files) for v in decision.of(support.UNSUPPORTED)]
+    if problems:
+        shown = problems[:SHOWN]
+        if len(problems) > SHOWN:
+            shown.append(f"… and {len(problems) - SHOWN} more")
+        error = QuoteNotFound if decision.misquotes else UnsupportedFact
+        raise error("the evidence check failed:\n  " + "\n  ".join(shown))
+    return _summary(decision, data)
+
+
+def assess(
+    facts: Sequence[Graph],
+    context: Iterable[Graph],
+    base: Path,
+    renderings: Renderings | None = None,
+) -> tuple[Decision, Graph]:
+    """support.decide() on the facts of the data graphs `facts`: (the decision, the data
+    graphs merged); nothing is raised for what it finds."""
+    data = Graph()
+    for g in facts:
+        data += g
+    found = _facts(facts)
+    decision = support.decide(
+        found,
+        evidence_nodes(data),
+        *_values([o for _, _, o in found], data, [data, *context]),
+        _texts(data, base),
+        renderings or Renderings.load(),
+    )
+    return decision, data
+
+
+def evidence_nodes(data: Graph) -> list[Evidence]:
+    """The nkg:Evidence nodes of `data`, read for support.decide()."""
+    found = []
+    for node in set(data.subjects(RDF.type, NKG.Evidence)):
+        found.append(
+            Evidence(
+                node=node,
+                about=frozenset(data.objects(node, NKG.evidenceFor)),
+                properties=frozenset(data.objects(node, NKG.evidenceProperty)),
+                values=frozenset(data.objects(node, NKG.evidenceValue)),
+                quotes=tuple(q for q in data.objects(node, NKG.quote) if isinstance(q, Literal)),
+                source=data.value(node, PROV.wasQuotedFrom),
+                inference=tuple(sorted(str(i) for i in data.objects(node, NKG.inference))),
+            )
+        )
+    return found
+
+
+def _facts(graphs: Sequence[Graph]) -> set[support.Fact]:
+    return {(s, p, o) for g in graphs for s, p, o in g if is_fact(g, s, p, o)}
+
+
+def _values(
+    values: Iterable[Node], data: Graph, graphs: Sequence[Graph]
+) -> tuple[dict[Node, list[Literal]], dict[Node, list[Node]]]:
+    """The names of the facts' values (and of their blank nodes' values) from all `graphs`,
+    and each blank node's own values."""
+    names: dict[Node, list[Literal]] = {}
+    parts: dict[Node, list[Node]] = {}
+    todo = [o for o in values if not isinstance(o, Literal)]
+    while todo:
+        node = todo.pop()
+        if node in names:
+            continue
+        found = {n for g in graphs for p in NAMES for n in g.objects(node, p)}
+        names[node] = sorted(
+            (n for n in found if isinstance(n, Literal)), key=lambda n: (str(n), n.language or "")
+        )
+        if isinstance(node, BNode):
+            own = sorted(
+                {o for g in graphs for p, o in g.predicate_objects(node) if p not in _NOT_PARTS},
+                key=lambda o: o.n3(),
+            )
+            parts[node] = own
+            todo += [o for o in own if not isinstance(o, Literal)]
+    return names, parts
+
+
+def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
+    """Each quoted source's archived texts; QuoteNotFound for a source that has none."""
     cache: dict[Path, str] = {}
-    checked = 0
+    texts: dict[Node, list[str]] = {}
     for evidence in sorted(set(data.subjects(RDF.type, NKG.Evidence)), key=str):
         source = data.value(evidence, PROV.wasQuotedFrom)
+        if source is None or source in texts:
+            continue
         files = _archive_files(data, source, base)
         if not files:
             raise QuoteNotFound(
                 f"{_short(evidence)}: its source {_short(source)} has no archived text "
                 "(nkg:excerptFile or nkg:localCopy)"
             )
-        texts = []
         for path, excerpt in files:
             if path not in cache:
                 if not path.is_file():
                     raise QuoteNotFound(f"{_short(source)}: archived file {path} does not exist")
                 cache[path] = archived_text(path, excerpt)
-            texts.append(cache[path])
-        for quote in sorted(data.objects(evidence, NKG.quote), key=str):
-            checked += 1
-            wanted = normalise(str(quote))
-            if not any(wanted in text for text in texts):
-                names = ", ".join(str(_relative(p, base)) for p, _ in files)
-                raise QuoteNotFound(
-                    f'quote of {_short(evidence)} not found verbatim in {names}: "{quote}"'
-                )
-    return checked
+        texts[source] = [cache[path] for path, _ in files]
+    return texts
 
 
-def coverage(graphs: Iterable[Graph], evidence: Graph) -> Coverage:
-    """How many facts in `graphs` an nkg:Evidence in `evidence` supports."""
-    supported: dict[tuple[Node, Node], set[Node] | None] = {}  # None: every value
-    for ev in evidence.subjects(RDF.type, NKG.Evidence):
-        values = set(evidence.objects(ev, NKG.evidenceValue))
-        for subject in evidence.objects(ev, NKG.evidenceFor):
-            for prop in evidence.objects(ev, NKG.evidenceProperty):
-                key = (subject, prop)
-                if not values:
-                    supported[key] = None
-                elif key not in supported:
-                    supported[key] = set(values)
-                elif (known := supported[key]) is not None:
-                    supported[key] = known | values
-    result = Coverage(quotes=sum(1 for _ in evidence.subject_objects(NKG.quote)))
-    facts: set[tuple] = set()
-    for g in graphs:
-        for s, p, o in g:
-            if _is_fact(g, s, p):
-                facts.add((s, p, o))
-    missing: set[tuple[Node, Node]] = set()
-    for s, p, o in facts:
-        result.facts += 1
-        if (s, p) in supported and ((allowed := supported[(s, p)]) is None or o in allowed):
+def _summary(decision: Decision, data: Graph) -> Support:
+    result = Support(facts=len(decision.verdicts), quotes=decision.quotes)
+    inference = {n: data.value(n, NKG.inference) for n in data.subjects(NKG.inference, None)}
+    for verdict in decision.verdicts:
+        if verdict.kind == support.QUOTED:
             result.quoted += 1
+        elif verdict.kind == support.DERIVED:
+            result.derived += 1
+            said = " / ".join(str(inference[e]) for e in verdict.evidence if e in inference)
+            result.derived_facts.append({"fact": fact_text(verdict.fact), "inference": said})
+        elif verdict.kind == support.BRIEF_ONLY:
+            result.brief_only += 1
+            result.brief_only_facts.append({"fact": fact_text(verdict.fact)})
         else:
-            missing.add((s, p))
-    result.unquoted = sorted(missing, key=str)
+            result.unsupported += 1
+    result.graph = support_graph(decision.verdicts)
     return result
 
 
-def _is_fact(g: Graph, s, p) -> bool:
-    if not isinstance(s, URIRef) or not str(s).startswith(str(ID)) or p in NOT_FACTS:
-        return False
-    return not any((s, RDF.type, t) in g for t in NOT_FACT_SUBJECTS)
+def support_graph(verdicts: Iterable[Verdict]) -> Graph:
+    """graph/support: one nkg:FactSupport per fact — the fact, its kind of support and the
+    evidence behind it. A blank node value is left out (it belongs to its own graph)."""
+    out = Graph(identifier=SUPPORT_GRAPH)
+    for verdict in verdicts:
+        s, p, o = verdict.fact
+        record = BNode()
+        out.add((record, RDF.type, NKG.FactSupport))
+        out.add((record, NKG.factSubject, s))
+        out.add((record, NKG.factProperty, p))
+        if not isinstance(o, BNode):
+            out.add((record, NKG.factValue, o))
+        out.add((record, NKG.supportKind, SUPPORT_KINDS[verdict.kind]))
+        for evidence in verdict.evidence:
+            out.add((record, NKG.supportedBy, evidence))
+    return out
 
 
-def _archive_files(data: Graph, source, base: Path) -> list[tuple[Path, bool]]:
+def fact_text(fact: support.Fact) -> str:
+    """A fact as a person reads it: prefixed names, literal values, '[…]' for a blank node."""
+    return " ".join(_term(t) for t in fact)
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return compact(str(term)) or f"<{term}>"
+    if isinstance(term, BNode):
+        return "[…]"
+    return f'"{term}"' if isinstance(term, Literal) and not _bare(term) else str(term)
+
+
+def _bare(value: Literal) -> bool:
+    return value.datatype is not None and value.language is None
+
+
+def _misquote(m: Misquote, data: Graph, files: Mapping[URIRef, Sequence[Path]] | None) -> str:
+    local = str(m.evidence).rsplit("/", 1)[-1]
+    where = _locate(files, [str(m.quote)[:40], m.segment[:40]], subject=local)
+    source = ", ".join(str(p) for p in data.objects(m.source, NKG.excerptFile)) or _short(m.source)
+    return (
+        f'{where}quote of {_short(m.evidence)} not found verbatim in {source}: "{m.quote}" '
+        f'(first missing or out of order: "{m.segment}")'
+    )
+
+
+def _unsupported(v: Verdict, data: Graph, files: Mapping[URIRef, Sequence[Path]] | None) -> str:
+    quotes = [(e, q) for e in v.evidence for q in data.objects(e, NKG.quote)]
+    if quotes:
+        evidence, quote = quotes[0]
+        where = _locate(files, [str(quote)[:40]])
+        said = f'its quote "{quote}" ({_short(evidence)}) does not say {_term(v.fact[2])}'
+        fix = "quote the words that state it, or say how it follows (nkg:inference)"
+    else:
+        local = str(v.fact[0]).rsplit("/", 1)[-1]
+        where = _locate(files, [], subject=local)
+        said = "no evidence names this fact (nkg:evidenceFor and nkg:evidenceProperty)"
+        fix = "add a quote that says it, or record it as a coding or a knowledge gap"
+    return f"{where}{fact_text(v.fact)} is not supported: {said}. Fix: {fix}"
+
+
+def _locate(
+    files: Mapping[URIRef, Sequence[Path]] | None, needles: Sequence[str], subject: str = ""
+) -> str:
+    """'file:line: ' of the first line holding the first needle found (needles in order of
+    preference), else of the line that starts a block about `subject`."""
+    if not files:
+        return ""
+    from netkg.pipeline.inputs.layout import display_path
+
+    paths = sorted({p for group in files.values() for p in group}, key=str)
+    texts: list[tuple[Path, list[str]]] = []
+    for path in paths:
+        try:
+            texts.append((path, path.read_text(encoding="utf-8").splitlines()))
+        except (OSError, UnicodeDecodeError):
+            continue
+    block = re.compile(rf"^\S*[:/]{re.escape(subject)}(?:>|\s|$)") if subject else None
+    wanted: list[str | re.Pattern[str]] = [n.strip() for n in needles if n.strip()]
+    if block is not None:
+        wanted.append(block)
+    for needle in wanted:
+        for path, lines in texts:
+            for number, line in enumerate(lines, start=1):
+                found = needle in line if isinstance(needle, str) else needle.match(line)
+                if found:
+                    return f"{display_path(path)}:{number}: "
+    return ""
+
+
+def _archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, bool]]:
     """(path, is an excerpt file) for each archived text of the source."""
-    if source is None:
-        return []
     excerpts = sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
     copies = sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))
     return [(_located(base, p), True) for p in excerpts] + [
@@ -191,10 +394,6 @@ def _located(base: Path, relative: Literal) -> Path:
     return here if here.exists() else shipped_root() / str(relative)
 
 
-def _relative(path: Path, base: Path) -> Path:
-    return path.relative_to(base) if path.is_relative_to(base) else path
-
-
-def _short(node) -> str:
+def _short(node: Node | None) -> str:
     text = str(node)
-    return text[len(str(ID)) :] if text.startswith(str(ID)) else text
+    return compact(text) or (text[len(str(ID)) :] if text.startswith(str(ID)) else text)

@@ -12,19 +12,20 @@ loaded (rdf.persist), so the write costs little more than waiting for it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from netkg import __version__
 from netkg.iris import ID, INFERRED_GRAPH, NKG
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.derived.evidence import Coverage, check_quotes, coverage
+from netkg.pipeline.derived.evidence import NAMES, SUPPORT_GRAPH, Support, check
 from netkg.pipeline.derived.intervals import (
     DATED_KINDS,
     READS,
@@ -68,7 +69,7 @@ class BuildResult:
     report: Report | None
     timings: dict[str, float] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
-    evidence: Coverage | None = None
+    evidence: Support | None = None
     sizes: dict[URIRef, int] = field(default_factory=dict)  # triples per named graph
     engine: str = "fast"
     staging: Staging | None = field(default=None, repr=False)  # dist/'s store, being written
@@ -116,10 +117,12 @@ def build(
     shapes: Graph | None = None,
     out_dir: Path | None = None,
     progress: Progress | None = None,
+    require_support: bool = True,
 ) -> BuildResult:
     """Load the sources, check the evidence, reason, derive and validate; nothing is written
     (flow.write.write does that). `engine` picks the parts (flow.parts); with `out_dir`, the
-    on-disk store for it starts being written as soon as the sources are loaded."""
+    on-disk store for it starts being written as soon as the sources are loaded.
+    `require_support=False` counts unsupported facts instead of stopping (derived.evidence)."""
     sources = sources if sources is not None else default_sources()
     progress = progress or quiet()
     chosen = parts(engine)
@@ -147,7 +150,7 @@ def build(
         progress=progress,
     )
     try:
-        _derive(result, chosen, names, validate, shapes)
+        _derive(result, chosen, names, validate, shapes, require_support)
     except BaseException:
         if staging is not None:
             staging.discard()
@@ -157,7 +160,12 @@ def build(
 
 
 def _derive(
-    result: BuildResult, chosen: Parts, names: list[URIRef], validate: bool, shapes: Graph | None
+    result: BuildResult,
+    chosen: Parts,
+    names: list[URIRef],
+    validate: bool,
+    shapes: Graph | None,
+    require_support: bool = True,
 ) -> None:
     """build() once the sources are loaded: evidence, reasoning, valid time, description,
     validation."""
@@ -165,13 +173,17 @@ def _derive(
 
     # the evidence check's scan of the store runs in Oxigraph outside Python's lock, on the
     # other core, while the rules run; a store that cannot be read while written goes first
-    facts = data_graphs(result.sources)
+    sources = result.sources
+
+    def checking() -> Support:
+        return check_store(store, sources, require_support)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        checked: Future[Coverage] | None = None
+        checked: Future[Support] | None = None
         if store.threadsafe:
-            checked = pool.submit(_step, progress, "evidence", lambda: check_store(store, facts))
+            checked = pool.submit(_step, progress, "evidence", checking)
         else:
-            result.evidence = _step(progress, "evidence", lambda: check_store(store, facts))
+            result.evidence = _step(progress, "evidence", checking)
         with progress.step("reason"):
             inferred = chosen.reasoner.infer(store, names, INFERRED_GRAPH)
         if checked is not None:
@@ -180,15 +192,17 @@ def _derive(
 
     with progress.step("intervals", show=False):  # as-of support: see derived/intervals.py
         store.add_graph(VALIDITY_GRAPH, validity_triples(Index(store.matching(_VALIDITY_READS))))
+    assert result.evidence is not None
+    store.add_graph(SUPPORT_GRAPH, result.evidence.graph)  # each fact's kind of support
     with progress.step("describe", show=False):
         sizes = result.sizes
-        for name in (INFERRED_GRAPH, VALIDITY_GRAPH):
+        for name in (INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH):
             sizes[name] = graph_size(store, name)
-        described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH]
+        described = [*names, INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH]
         store.add_graph(DESCRIPTION_GRAPH, describe(_views(store, sizes, described)))  # type: ignore[arg-type]
         sizes[DESCRIPTION_GRAPH] = graph_size(store, DESCRIPTION_GRAPH)
         if result.staging is not None:
-            derived = [INFERRED_GRAPH, VALIDITY_GRAPH, DESCRIPTION_GRAPH]
+            derived = [INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH, DESCRIPTION_GRAPH]
             result.staging.derived_ready([n for n in derived if sizes.get(n)])
 
     if validate:
@@ -211,28 +225,66 @@ def data_graphs(sources: list[Source]) -> list[URIRef]:
     return sorted({s.graph for s in sources if s.role in DATA_ROLES})
 
 
-def check_evidence(facts: list[Graph]) -> Coverage:
-    """Stop the build at a quote missing from its archived source; else count quoted facts."""
-    data = Graph()
-    for g in facts:
-        data += g
-    check_quotes(data, root())
-    return coverage(facts, data)
+def check_evidence(
+    facts: list[Graph],
+    context: list[Graph],
+    sources: list[Source],
+    require_support: bool = True,
+) -> Support:
+    """Stop the build at a quote that is not verbatim or a fact no evidence supports (each
+    named with its file and line); else how each fact is supported (derived.evidence).
+    `context` holds the names of the things facts point to (ontology, vocabularies) and the
+    triples of the blank nodes they reach."""
+    files: dict[URIRef, list[Path]] = {}
+    for source in sources:
+        if source.role in DATA_ROLES:
+            files.setdefault(URIRef(source.graph), []).append(Path(source.path))
+    return check(facts, context, root(), files, require_support=require_support)
 
 
-def check_store(store: Store, names: list[URIRef]) -> Coverage:
+def check_store(store: Store, sources: list[Source], require_support: bool = True) -> Support:
     """check_evidence on the data graphs: rdflib's graphs themselves, else the triples of them
-    it reads (queries/internal/evidence-input.rq), which give the same figure as the whole
-    graphs without copying them into rdflib."""
+    it reads (queries/internal/evidence-input.rq), which give the same answer as the whole
+    graphs without copying them into rdflib; and, from every graph, the names of what those
+    triples point to and the triples of the blank nodes they reach, looked up node by node."""
+    names = data_graphs(sources)
     if isinstance(store, RdflibStore):
-        return check_evidence([store.live_graph(n) for n in names])
+        everything = sorted({s.graph for s in sources})
+        return check_evidence(
+            [store.live_graph(n) for n in names],
+            [store.live_graph(n) for n in everything],
+            sources,
+            require_support,
+        )
     graphs = {n: Graph(identifier=n) for n in names}
     query = internal_query_text("evidence-input.rq")
     for g, s, p, o in store.select(query, {"id": Literal(str(ID))}).rows:
         graph = graphs.get(g) if isinstance(g, URIRef) else None
         if graph is not None and s is not None and p is not None and o is not None:
             graph.add((s, p, o))
-    return check_evidence(list(graphs.values()))
+    return check_evidence(
+        list(graphs.values()), [_context(store, graphs.values())], sources, require_support
+    )
+
+
+def _context(store: Store, facts: Iterable[Graph]) -> Graph:
+    """The names (derived.evidence.NAMES) of every IRI the facts point to, and the triples of
+    every blank node they reach, from any graph of the store."""
+    context = Graph()
+    todo: list[Node] = [o for g in facts for o in g.objects() if not isinstance(o, Literal)]
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        predicates: list[URIRef | None] = list(NAMES) if isinstance(node, URIRef) else [None]
+        for predicate in predicates:
+            for _, p, o, _ in store.quads(node, predicate, None):
+                context.add((node, p, o))
+                if isinstance(node, BNode) and not isinstance(o, Literal):
+                    todo.append(o)
+    return context
 
 
 # the triples intervals.validity_triples() reads: its predicates, and rdf:type of dated kinds
