@@ -10,11 +10,6 @@ The notebook-facing API::
 """
 
 from importlib import import_module
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # what IDEs and type checkers see; at run time the names load on first use
-    from netkg.api import KnowledgeGraph, load_graph, queries, validate_files
-    from netkg.errors import NetkgError
 
 __version__ = "0.1.0"
 __all__ = ["KnowledgeGraph", "NetkgError", "load_graph", "queries", "validate_files"]

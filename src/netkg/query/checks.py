@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from netkg.errors import UsageError
-from netkg.iris import ID, PREFIXES, is_municipal_prefix
+from netkg.iris import ID, PREFIXES, expand, is_municipal_prefix
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.rdf.results import short
 from netkg.rdf.store import Backend
@@ -42,7 +42,7 @@ def check_values(backend: Backend, query: CatalogueQuery, given: dict[str, str])
         if exists.boolean:
             continue
         prefix = raw.strip().partition(":")[0]
-        if ":" in raw and is_municipal_prefix(prefix):
+        if expand(raw.strip()) is not None and is_municipal_prefix(prefix):  # not a full IRI
             namespace = f"{ID}{prefix}/"
             if not known_values(backend, namespace):
                 raise UsageError(
