@@ -28,7 +28,7 @@ _TOKENS = re.compile(
 )
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 SERVICE_REFUSED = "SERVICE is refused: netkg does not query other hosts from a local graph"
-# The Turtle loader's limit too (netkg.pipeline.inputs.wellformed); real queries nest a dozen levels.
+# The Turtle loader's limit too (pipeline.inputs.wellformed); real queries nest a dozen levels.
 MAX_NESTING = 64
 _OPEN = frozenset("{([")
 _CLOSE = frozenset("})]")

@@ -17,8 +17,8 @@ every fact (s, p, o) one kind of support:
 
 A quote may leave out text between its segments, marked "[…]"; each segment must occur verbatim
 (whitespace aside) in the archived text, in page order. Nothing here reads files or engines:
-the build (netkg.pipeline.derived.evidence) feeds it from rdflib graphs, and any other engine can feed
-it the same input.
+the build (netkg.pipeline.derived.evidence) feeds it from rdflib graphs, and any other engine
+can feed it the same input.
 """
 
 from __future__ import annotations
