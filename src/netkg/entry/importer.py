@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from netkg.iris import ID, MUN, PREFIXES, TIME
+from netkg.iris import ID, MUN, NKG, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
     from netkg.pipeline.progress import Progress
@@ -142,6 +142,7 @@ class _Converter:
         for key, sheet in self.mapping.items():
             for row in self.rows.get(key, []):
                 self._convert_row(sheet, row)
+        self._years_evidenced()
         cells = {
             (key, row.number, k): v
             for key, rows in self.rows.items()
@@ -191,10 +192,26 @@ class _Converter:
                     seen[value] = row
             self.ids[key] = seen
 
+    def _years_evidenced(self) -> None:
+        """A quote that supports a month or date also supports its year: a `when` cell writes
+        the year too (year_property), so the evidence naming the date names the year as well."""
+        years = {
+            curie(c.prop): curie(c.spec["year_property"])
+            for sheet in self.mapping.values()
+            for c in sheet.columns
+            if c.kind == "when" and c.prop and "year_property" in c.spec
+        }
+        for evidence, _, prop in list(self.graph.triples((None, NKG.evidenceProperty, None))):
+            if prop in years:
+                origin = self.triples[(evidence, NKG.evidenceProperty, prop)]
+                self._add((evidence, NKG.evidenceProperty, years[prop]), origin)
+
     # -- one row
     def _convert_row(self, sheet: Sheet, row: Row) -> None:
         nodes: dict[str, Node] = {}
         for spec in sheet.nodes:
+            if "when" in spec and row.cells.get(spec["when"], "").lower() not in YES:
+                continue  # a node the row makes only when its yes/no column says yes
             iri = self._node_iri(sheet, row, spec)
             if iri is None:  # a naming cell is empty: report what is missing, make nothing
                 for column in sheet.columns:
@@ -210,7 +227,10 @@ class _Converter:
                 self._add((iri, RDF.type, curie(t)), origin)
             if "link" in spec:
                 link = spec["link"]
-                self._add((self.municipality, curie(link["property"]), iri), origin)
+                if link.get("inverse"):  # the node points to the municipality
+                    self._add((iri, curie(link["property"]), self.municipality), origin)
+                else:
+                    self._add((self.municipality, curie(link["property"]), iri), origin)
         if sheet.key == "municipality":
             nodes["municipality"] = self.municipality
         for column in sheet.columns:
@@ -350,9 +370,14 @@ class _Converter:
                 rule = spec["when_true"]
                 self._add((subject, curie(rule["property"]), curie(rule["value"])), origin)
             return
-        prop = self._property(sheet, row, column)
+        prop = self._property(sheet, row, column, value)
         if prop is not None:
             self._add((subject, prop, value), origin)
+            year_property = spec.get("year_property")
+            if column.kind == "when" and year_property and curie(year_property) != prop:
+                # a month or date: its year too, so that queries comparing years see it
+                year = Literal(str(value)[:4], datatype=XSD.gYear)
+                self._add((subject, curie(year_property), year), origin)
         elif column.kind == "choice":  # a choice of what the row is: its class and links
             self._add((subject, RDF.type, value), origin)
             chosen = self._choice(sheet, row, column, report=False)
@@ -363,7 +388,12 @@ class _Converter:
             if extra["node"] in nodes and obj is not None:
                 self._add((nodes[extra["node"]], curie(extra["property"]), obj), origin)
 
-    def _property(self, sheet: Sheet, row: Row, column: Column) -> URIRef | None:
+    def _property(
+        self, sheet: Sheet, row: Row, column: Column, value: Node | None = None
+    ) -> URIRef | None:
+        year_property = column.spec.get("year_property")
+        if year_property and isinstance(value, Literal) and value.datatype == XSD.gYear:
+            return curie(year_property)  # a `when` cell holding a year alone
         if column.prop:
             return curie(column.prop)
         source = column.spec.get("property_from_choice")
@@ -402,6 +432,18 @@ class _Converter:
                     yield Literal(raw, datatype=XSD.gYear)
                 else:
                     yield Literal(datetime.date.fromisoformat(raw), datatype=XSD.date)
+            elif kind == "when":
+                yield when_literal(raw)
+            elif kind == "years":
+                for value in _split(raw.replace(",", ";")):
+                    if not re.fullmatch(r"\d{4}", value):
+                        raise ValueError(
+                            f'"{value}" is not a year|four digits per year, separated by ;'
+                            " (e.g. 2019; 2023)"
+                        )
+                    yield Literal(value, datatype=XSD.gYear)
+            elif kind == "duration":
+                yield duration_literal(raw)
             elif kind == "url":
                 if not re.match(r"^https?://\S+$", raw):
                     raise ValueError("an address starts with http:// or https:// and has no spaces")
@@ -566,6 +608,57 @@ class _Converter:
 
 def _split(raw: str) -> list[str]:
     return [v.strip() for v in raw.split(";") if v.strip()]
+
+
+def when_literal(raw: str) -> Literal:
+    """A `when` cell as precise as it was written: YYYY → xsd:gYear, YYYY-MM → xsd:gYearMonth,
+    YYYY-MM-DD → xsd:date; ValueError (with the fix after '|') for anything else."""
+    text = raw.strip()
+    fix = "|write a year (2018), a month (2018-08) or a day (2018-08-01), as precise as the source"
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"month {text[5:]} does not exist{fix}")
+        return Literal(text, datatype=XSD.gYearMonth)
+    try:
+        return Literal(datetime.date.fromisoformat(text), datatype=XSD.date)
+    except ValueError:
+        raise ValueError(f"not a year, month or date{fix}") from None
+
+
+# Units of a time span as Danish and English sources write them → (xsd:duration letter, factor)
+_DURATION_UNITS = {
+    **dict.fromkeys(("år", "aar", "year", "years", "yr"), ("Y", 1)),
+    **dict.fromkeys(("måned", "måneder", "maaned", "maaneder", "mdr", "md"), ("M", 1)),
+    **dict.fromkeys(("month", "months"), ("M", 1)),
+    **dict.fromkeys(("uge", "uger", "week", "weeks"), ("D", 7)),
+    **dict.fromkeys(("dag", "dage", "day", "days"), ("D", 1)),
+}
+_NUMBER_WORDS = {
+    "en": 1, "et": 1, "én": 1, "ét": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
+    "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7,
+    "otte": 8, "eight": 8, "ni": 9, "nine": 9, "ti": 10, "ten": 10, "elleve": 11,
+    "eleven": 11, "tolv": 12, "twelve": 12,
+}  # fmt: skip
+_ISO_DURATION = re.compile(r"P(?=\d)(\d+Y)?(\d+M)?(\d+D)?")
+
+
+def duration_literal(raw: str) -> Literal:
+    """A time span ("3 måneder", "90 dage", "1 år", "tre måneder", "3 months", "P3M") as an
+    xsd:duration; weeks become days (xsd:duration has no weeks). ValueError otherwise."""
+    text = raw.strip()
+    if _ISO_DURATION.fullmatch(text):
+        return Literal(text, datatype=XSD.duration)
+    m = re.fullmatch(r"(\d+|[^\W\d]+)\s*([^\W\d]+)\.?", text.lower())
+    if m:
+        number = m.group(1)
+        count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
+        unit = _DURATION_UNITS.get(m.group(2))
+        if count is not None and unit is not None:
+            letter, factor = unit
+            return Literal(f"P{count * factor}{letter}", datatype=XSD.duration)
+    raise ValueError("not a time span|a number and a unit, e.g. 3 måneder, 90 dage, 1 år (or P3M)")
 
 
 def convert(
