@@ -142,7 +142,7 @@ class _Converter:
         for key, sheet in self.mapping.items():
             for row in self.rows.get(key, []):
                 self._convert_row(sheet, row)
-        self._years_evidenced()
+        self._implied_evidence()
         cells = {
             (key, row.number, k): v
             for key, rows in self.rows.items()
@@ -192,19 +192,22 @@ class _Converter:
                     seen[value] = row
             self.ids[key] = seen
 
-    def _years_evidenced(self) -> None:
-        """A quote that supports a month or date also supports its year: a `when` cell writes
-        the year too (year_property), so the evidence naming the date names the year as well."""
-        years = {
-            curie(c.prop): curie(c.spec["year_property"])
-            for sheet in self.mapping.values()
-            for c in sheet.columns
-            if c.kind == "when" and c.prop and "year_property" in c.spec
-        }
+    def _implied_evidence(self) -> None:
+        """What a quote for one fact supports too: a month or date says its year (a `when` cell
+        writes the year as well, in `year_property`), and a fact choice may name `also`
+        properties (see entry/mapping.toml)."""
+        implied: dict[Node, set[URIRef]] = {}
+        for sheet in self.mapping.values():
+            for c in sheet.columns:
+                if c.kind == "when" and c.prop and "year_property" in c.spec:
+                    implied.setdefault(curie(c.prop), set()).add(curie(c.spec["year_property"]))
+                for choice in c.spec.get("choices", []):
+                    for also in choice.get("also", []):
+                        implied.setdefault(curie(choice["iri"]), set()).add(curie(also))
         for evidence, _, prop in list(self.graph.triples((None, NKG.evidenceProperty, None))):
-            if prop in years:
+            for extra in sorted(implied.get(prop, set()), key=str):
                 origin = self.triples[(evidence, NKG.evidenceProperty, prop)]
-                self._add((evidence, NKG.evidenceProperty, years[prop]), origin)
+                self._add((evidence, NKG.evidenceProperty, extra), origin)
 
     # -- one row
     def _convert_row(self, sheet: Sheet, row: Row) -> None:
@@ -542,13 +545,26 @@ class _Converter:
                     "use an id from this workbook, or a name such as doc:netkg-domain-brief",
                 )
             return None
-        sheets = [target] if target != "any" else [k for k in self.ids]
+        # "any": every sheet but the evidence (no row is about a quote; "evidence/x" still is)
+        sheets = [target] if target != "any" else [k for k in self.ids if k != "evidence"]
         if target == "any" and "/" in value and value.split("/", 1)[0] in self.ids:
             sheets, value = [value.split("/", 1)[0]], value.split("/", 1)[1]  # sheet/id
-        for key in sheets:
-            if value in self.ids.get(key, {}):
-                found = self.ids[key][value]
-                return self._iri_of(self.mapping[key], found)
+        matches = [key for key in sheets if value in self.ids.get(key, {})]
+        if len(matches) > 1:  # an id of several sheets: another sheet's row, never a guess
+            matches = [key for key in matches if key != sheet.key]
+        if len(matches) > 1:
+            if report:
+                self._problem(
+                    sheet,
+                    row,
+                    column,
+                    value,
+                    f"the id is used in several sheets ({', '.join(matches)})",
+                    f'write the sheet before it, e.g. "{matches[0]}/{value}"',
+                )
+            return None
+        if matches:
+            return self._iri_of(self.mapping[matches[0]], self.ids[matches[0]][value])
         if report:
             known = [i for k in sheets for i in self.ids.get(k, {})] + ["municipality"]
             close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)

@@ -53,7 +53,8 @@ NOT_FACTS = frozenset(
         FOAF.familyName,
     }
 )
-NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding})
+# a search of the codebook's search log is a record of what was looked for, like a gap
+NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
 
 
 class QuoteNotFound(NetkgError):
