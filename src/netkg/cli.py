@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "netkg.report.compare",
     "netkg.report.diagram",
     "netkg.report.diff",
+    "netkg.report.national",
     "netkg.web.serve",
     "netkg.web.site",
     "netkg.publish.graphstore",
