@@ -106,6 +106,7 @@ class Variable:
     notation: str  # its name in the entry sheets, e.g. "section 17(4) committees"
     query: str  # the catalogue query listing its arrangements
     position: int
+    link: str = ""  # the property linking an arrangement to the municipality; "" if none
 
 
 @dataclass
@@ -240,6 +241,7 @@ def national(
             _text(r["notation"]),
             _text(r["query"]),
             int(str(r["position"])),
+            _text(r["link"]),
         )
         for r in kg.query("codebook-variables", lang=lang).records()
     }
