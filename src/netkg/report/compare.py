@@ -542,9 +542,7 @@ def national_html(view: NationalView) -> str:
     coloured by state, with a filter."""
     esc = html.escape
     counts = view.counts()
-    labels = {state: state for state in STATE_COLOURS}
-    for cell in view.cells:
-        labels[cell.state] = cell.state_label
+    labels = {state: view.state_labels.get(state, state) for state in STATE_COLOURS}
     parts = [
         '<section id="national">',
         f"<h2>National view: {len(view.municipalities)} municipalities on the codebook</h2>",

@@ -17,7 +17,7 @@ import argparse
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,6 +150,7 @@ class NationalView:
     cells: list[Cell]
     findings: list[Finding]
     lang: str = "en"
+    state_labels: dict[str, str] = field(default_factory=dict)  # state → its label in `lang`
 
     @property
     def municipalities(self) -> list[tuple[str, str, str, str]]:
@@ -297,7 +298,8 @@ def national(
         for r in kg.query("codebook-findings", lang=lang).records()
     ]
     ordered = sorted(variables.values(), key=lambda v: v.position)
-    return NationalView(ordered, cells, findings, lang)
+    states = {s: kg.label(_CELL_STATE + s, lang) or s for s in STATES}
+    return NationalView(ordered, cells, findings, lang, states)
 
 
 def _by_cell(records: list[dict[str, Node | None]]) -> dict[tuple[str, str], list]:
