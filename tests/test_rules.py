@@ -42,7 +42,8 @@ def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[
 
 def test_shipped_data_gives_the_same_inferences():
     reference, fast = both(default_sources())
-    assert len(reference[0]) == 1740  # 807 before the crosswalk, validity and evidence terms
+    # 807 before the crosswalk, validity and evidence terms; 1740 before the codebook
+    assert len(reference[0]) == 1973
     assert fast == reference
 
 
