@@ -675,7 +675,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "translated into it through the crosswalk and marked (translated)",
     )
     p.add_argument("--lang", choices=("en", "da"), default="en")
-    p.add_argument("--engine", choices=("rdflib", "oxigraph"), default="rdflib")
+    p.add_argument(
+        "--engine",
+        choices=("rdflib", "oxigraph"),
+        default="oxigraph",
+        help="oxigraph (default; the fast path) or rdflib, the reference: the same tables",
+    )
     p.add_argument(
         "--no-formula-guard",
         action="store_true",
