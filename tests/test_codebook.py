@@ -545,3 +545,50 @@ def test_every_value_the_codebook_sheets_offer_is_a_labelled_concept(kg):
                     if isinstance(lit, Literal)
                 }
                 assert labels >= {"da", "en"}, (sheet.key, choice)
+
+
+def test_a_section_17_4_committee_is_not_co_creation_by_class(kg):
+    subclass = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    above = {o for _, _, o, _ in kg.quads(NKG.Section17Committee, subclass)}
+    assert NKG.LocalDemocracyArrangement in above
+    assert NKG.CoCreationInitiative not in above  # asserted or inferred
+    # Kodebogby's committees come from the committees sheet: committees, not co-creation
+    types = {o for _, _, o, _ in kg.quads(KODEBOGBY["committee-klimaudvalget"], RDF.type)}
+    assert NKG.Section17Committee in types and NKG.CoCreationInitiative not in types
+
+
+def test_a_label_is_the_preferred_one_among_the_words_sources_use(kg):
+    # skos:altLabel is an rdfs:label too; the name of a class or concept is its skos:prefLabel
+    danish = dict(rows(kg, "labels", lang="da"))
+    assert danish["nkg:CitizenAssembly"] == "Borgersamling"
+    assert danish["nkg:Section17Committee"] == "§ 17, stk. 4-udvalg"
+    assert danish["schemestatus:rejected"] == "Forkastet"
+    assert kg.label(NKG.CitizenAssembly, "da") == "Borgersamling"
+
+
+def test_a_network_based_organisation_gets_its_network_structure(tmp_path):
+    folder = tmp_path / "9902-kodebogby"
+    shutil.copytree(PROJECT / "data" / "entry" / "9902-kodebogby", folder)
+    path = folder / "municipality.csv"
+    with path.open(encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    keys = [h.split(" / ")[-1] for h in table[0]]
+    table[2][keys.index("Network-based organisation")] = "ja"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(table)
+    target, report, problems = import_workbook(folder, tmp_path / "out.ttl")
+    assert report.conforms and problems == []  # nkgsh:NetworkBasedOrganisation-structure
+    g = Graph().parse(target)
+    structure = KODEBOGBY["network-structure"]
+    assert (MUN["kodebogby"], RDF.type, NKG.NetworkBasedOrganisation) in g
+    assert (MUN["kodebogby"], NKG.hasNetworkStructure, structure) in g
+    assert (
+        structure,
+        RDFS.label,
+        Literal("Network structure of Kodebogby Municipality", lang="en"),
+    ) in g
+    assert (
+        structure,
+        URIRef("http://purl.org/dc/terms/source"),
+        URIRef(PREFIXES["doc"] + "kodebogby-fakta"),
+    ) in g
