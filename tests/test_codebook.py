@@ -592,3 +592,57 @@ def test_a_network_based_organisation_gets_its_network_structure(tmp_path):
         URIRef("http://purl.org/dc/terms/source"),
         URIRef(PREFIXES["doc"] + "kodebogby-fakta"),
     ) in g
+
+
+def test_coverage_per_variable(kg):
+    # the shipped ten (their committees, policies, models, Albertslund's network organisation)
+    # and the fixture's two; every other municipality is not yet searched
+    assert rows(kg, "codebook-coverage") == [
+        ("codebook:citizen-assemblies", "Citizens' assemblies", "0", "0", "1", "99", "100"),
+        ("codebook:citizen-proposals", "Citizen proposals", "1", "1", "0", "98", "100"),
+        ("codebook:cocreation-model", "Co-creation model", "5", "0", "1", "94", "100"),
+        ("codebook:involvement-policy", "Involvement policy", "6", "0", "1", "93", "100"),
+        ("codebook:local-councils", "Local councils", "1", "1", "0", "98", "100"),
+        ("codebook:network-organisation", "Network-based organisation", "1", "0", "1", "98", "100"),
+        ("codebook:participatory-budgets", "Participatory budgets", "0", "0", "2", "98", "100"),
+        (
+            "codebook:section-17-4-committees",
+            "Section 17(4) committees",
+            "7",
+            "0",
+            "1",
+            "92",
+            "100",
+        ),
+    ]
+
+
+def test_every_term_the_entry_sheets_write_is_defined():
+    from netkg.entry.workbook import curie
+    from netkg.pipeline.layout import ontology_sources
+    from netkg.pipeline.load import parse_file
+
+    defined = Graph()
+    for source in ontology_sources():
+        parse_file(source.path, into=defined)
+    used: set[str] = set()
+    for sheet in load_mapping():
+        for node in sheet.nodes:
+            used |= set(node.get("types", []))
+            if "link" in node:
+                used.add(node["link"]["property"])
+        for column in sheet.columns:
+            spec = column.spec
+            used |= {spec[k] for k in ("property", "year_property") if k in spec}
+            used |= {c["iri"] for c in spec.get("choices", []) if "iri" in c}
+            used |= {a for c in spec.get("choices", []) for a in c.get("also", [])}
+    # netkg's own terms and the codebook's vocabularies; nkg:inference (the evidence's inference
+    # column) is defined with the evidence check
+    own = ("nkg", "codebook", "schemestatus", "policykind", "councilkind", "absencekind",
+           "searchsource", "searchresult")  # fmt: skip
+    missing = sorted(
+        t
+        for t in used
+        if t.split(":")[0] in own and t != "nkg:inference" and (curie(t), None, None) not in defined
+    )
+    assert missing == []
