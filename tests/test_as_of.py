@@ -150,6 +150,13 @@ DATED_QUERIES = [
     "adoption-timeline",
     "as-of",
     "cocreation-overview",
+    "codebook-citizen-assemblies",
+    "codebook-citizen-proposals",
+    "codebook-cocreation-model",
+    "codebook-involvement-policy",
+    "codebook-local-councils",
+    "codebook-participatory-budgets",
+    "codebook-section-17-4-committees",
     "comparison-matrix",
     "counts",
     "networks",
@@ -186,7 +193,8 @@ def test_an_unknown_fragment_names_the_file_and_line(tmp_path):
 
     bad = tmp_path / "bad.rq"
     bad.write_text("# Title: x\nSELECT * WHERE {\n  # include: as-off\n}\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.rq.*3.*no fragment 'as-off' \(known: as-of\)"):
+    known = r"\(known: as-of, codebook-cells\)"
+    with pytest.raises(InputError, match=r"bad\.rq.*3.*no fragment 'as-off' " + known):
         parse_query_file(bad)
 
 

@@ -224,3 +224,83 @@ def test_the_search_box_works_on_the_server(page, server):
     assert page.url.startswith(server.url + "/")
     assert all(url.startswith(server.url + "/") for url in page.requests)
     assert page.errors == []
+
+
+# --- the national view (issue 18) ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compare_report(built, tmp_path_factory) -> Path:
+    from netkg.query.graph import KnowledgeGraph
+    from netkg.report.compare import compare, write_report
+
+    out = tmp_path_factory.mktemp("compare")
+    write_report(compare(KnowledgeGraph(built.store)), out)
+    return out / "compare.html"
+
+
+def _visible_rows(page) -> list[str]:
+    return page.locator(
+        "#national-table tbody tr[data-name]:visible td:first-child"
+    ).all_inner_texts()
+
+
+def test_compare_shows_every_municipality_coloured_by_state_with_a_filter(page, compare_report):
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto(compare_report.as_uri())
+    page.evaluate("document.getElementById('national').scrollIntoView()")
+    expect(page.locator("#national-shown")).to_have_text("98 municipalities shown")
+    expect(page.locator("#national-table tr.region")).to_have_count(5)
+    # Albertslund: its § 17, stk. 4 committee and its network-based organisation, in colour
+    albertslund = page.locator('#national-table tr[data-name^="albertslund"]')
+    network = albertslund.locator(
+        'td[data-variable="https://w3id.org/netkg/vocab/codebook/network-organisation"]'
+    )
+    expect(network).to_have_text("yes")
+    assert network.evaluate("c => getComputedStyle(c).backgroundColor") == "rgb(165, 214, 167)"
+    unsearched = albertslund.locator(
+        'td[data-variable="https://w3id.org/netkg/vocab/codebook/citizen-proposals"]'
+    )
+    expect(unsearched).to_have_text("–")
+    assert unsearched.evaluate("c => getComputedStyle(c).backgroundColor") == "rgb(238, 238, 238)"
+    page.screenshot(path=str(ARTIFACTS / "compare-national.png"))
+    # the filter: by name or code, and by a variable's state
+    page.fill("#national-filter", "0165")
+    assert _visible_rows(page) == ["Albertslund Municipality"]
+    expect(page.locator("#national-shown")).to_have_text("1 municipality shown")
+    page.fill("#national-filter", "")
+    page.select_option(
+        "#national-variable", "https://w3id.org/netkg/vocab/codebook/network-organisation"
+    )
+    page.select_option("#national-state", "documented")
+    assert _visible_rows(page) == ["Albertslund Municipality"]
+    expect(page.locator("#national-table tr.region:visible")).to_have_count(1)  # its region only
+    page.select_option("#national-variable", "")
+    page.select_option("#national-state", "not-yet-searched")
+    expect(page.locator("#national-shown")).to_have_text("98 municipalities shown")
+    assert page.requests and all(url.startswith("file://") for url in page.requests)
+    assert page.errors == []
+
+
+def test_the_site_has_a_page_per_variable_with_every_municipality(page, static_site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect = playwright.expect
+    page.goto((static_site / "vocab" / "codebook" / "section-17-4-committees.html").as_uri())
+    expect(page.locator("h1")).to_have_text("Section 17(4) committees")
+    national = page.locator("section#national")
+    expect(national.locator("h2")).to_have_text("National view: 98 municipalities")
+    expect(national.locator("tbody tr:not(.region)")).to_have_count(98)
+    row = national.locator("tbody tr", has_text="Skanderborg Municipality")
+    expect(row.locator("td.state")).to_have_text("Documented")
+    expect(row).to_contain_text("Seks § 17, stk. 4-udvalg")
+    expect(row).to_contain_text("2014–2017")
+    assert row.evaluate("r => getComputedStyle(r.querySelector('td.state')).backgroundColor") == (
+        "rgb(165, 214, 167)"
+    )
+    page.evaluate("document.getElementById('national').scrollIntoView()")
+    page.screenshot(path=str(ARTIFACTS / "site-variable-section-17-4.png"))
+    row.get_by_role("link", name="Skanderborg Municipality").click()
+    expect(page.locator("h1")).to_have_text("Skanderborg Municipality")
+    assert page.requests and all(url.startswith("file://") for url in page.requests)
+    assert page.errors == []

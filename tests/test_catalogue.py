@@ -30,7 +30,7 @@ CONCATENATED = {
     "municipalityLabels",
     "sourceLabels",
 }
-SPACE_SEPARATED = {"sources", "codings"}  # lists of IRIs
+SPACE_SEPARATED = {"sources", "codings", "properties"}  # lists of IRIs
 
 ALB = "mun:albertslund"
 ALBERTSLUND = "Albertslund Municipality"

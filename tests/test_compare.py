@@ -195,6 +195,7 @@ def test_report_files(kg, tmp_path):
         "instruments.csv",
         "codings.csv",
         "undescribed.csv",
+        "national.csv",  # every municipality on the codebook (tests/test_codebook.py)
     }
     page = (tmp_path / "compare.html").read_text(encoding="utf-8")
     for name in NAMES:
@@ -337,8 +338,9 @@ def test_report_tables_read_like_tables(comparison):
     assert "NA&gt;" not in page and "<NA>" not in page
     assert not re.search(r"\bnan\b", page)  # (not the "nan" of "Co-governance")
     tables = re.findall(r"<table.*?</table>", page, re.S)
-    # matrix, codings, models, timeline, counts, instruments, municipalities not yet described
-    assert len(tables) == 7
+    # matrix, codings, models, timeline, counts, instruments, municipalities not yet described,
+    # and the national view's coverage and municipalities (tests/test_codebook.py)
+    assert len(tables) == 9
     for table in tables:
         head = re.search(r"<thead>(.*?)</thead>", table, re.S).group(1)
         assert head.count("<tr") == 1  # one header row, no empty one for the index name

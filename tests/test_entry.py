@@ -149,6 +149,8 @@ def test_xlsx_and_csv_import_alike(tmp_path, context):
     book_path = write_xlsx(tmp_path / "entry.xlsx", context)
     book = openpyxl.load_workbook(book_path)
     for sheet in load_mapping():
+        if not (SYNTHETIC / f"{sheet.key}.csv").is_file():
+            continue  # an absent sheet has no rows (the codebook's sheets: tests/test_codebook.py)
         with (SYNTHETIC / f"{sheet.key}.csv").open(encoding="utf-8") as handle:
             table = list(csv.reader(handle))
         ws = book[sheet.key]

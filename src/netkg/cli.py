@@ -35,6 +35,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "netkg.report.compare",
     "netkg.report.diagram",
     "netkg.report.diff",
+    "netkg.report.national",
+    "netkg.report.codebook",
     "netkg.web.serve",
     "netkg.web.site",
     "netkg.publish.graphstore",

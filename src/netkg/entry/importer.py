@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from netkg.iris import ID, MUN, PREFIXES, TIME
+from netkg.iris import ID, MUN, NKG, PREFIXES, TIME
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
     from netkg.pipeline.flow.progress import Progress
@@ -142,6 +142,7 @@ class _Converter:
         for key, sheet in self.mapping.items():
             for row in self.rows.get(key, []):
                 self._convert_row(sheet, row)
+        self._implied_evidence()
         cells = {
             (key, row.number, k): v
             for key, rows in self.rows.items()
@@ -191,10 +192,29 @@ class _Converter:
                     seen[value] = row
             self.ids[key] = seen
 
+    def _implied_evidence(self) -> None:
+        """What a quote for one fact supports too: a month or date says its year (a `when` cell
+        writes the year as well, in `year_property`), and a fact choice may name `also`
+        properties (see entry/mapping.toml)."""
+        implied: dict[Node, set[URIRef]] = {}
+        for sheet in self.mapping.values():
+            for c in sheet.columns:
+                if c.kind == "when" and c.prop and "year_property" in c.spec:
+                    implied.setdefault(curie(c.prop), set()).add(curie(c.spec["year_property"]))
+                for choice in c.spec.get("choices", []):
+                    for also in choice.get("also", []):
+                        implied.setdefault(curie(choice["iri"]), set()).add(curie(also))
+        for evidence, _, prop in list(self.graph.triples((None, NKG.evidenceProperty, None))):
+            for extra in sorted(implied.get(prop, set()), key=str):
+                origin = self.triples[(evidence, NKG.evidenceProperty, prop)]
+                self._add((evidence, NKG.evidenceProperty, extra), origin)
+
     # -- one row
     def _convert_row(self, sheet: Sheet, row: Row) -> None:
         nodes: dict[str, Node] = {}
         for spec in sheet.nodes:
+            if "when" in spec and row.cells.get(spec["when"], "").lower() not in YES:
+                continue  # a node the row makes only when its yes/no column says yes
             iri = self._node_iri(sheet, row, spec)
             if iri is None:  # a naming cell is empty: report what is missing, make nothing
                 for column in sheet.columns:
@@ -210,7 +230,10 @@ class _Converter:
                 self._add((iri, RDF.type, curie(t)), origin)
             if "link" in spec:
                 link = spec["link"]
-                self._add((self.municipality, curie(link["property"]), iri), origin)
+                if link.get("inverse"):  # the node points to the municipality
+                    self._add((iri, curie(link["property"]), self.municipality), origin)
+                else:
+                    self._add((self.municipality, curie(link["property"]), iri), origin)
         if sheet.key == "municipality":
             nodes["municipality"] = self.municipality
         for column in sheet.columns:
@@ -350,9 +373,14 @@ class _Converter:
                 rule = spec["when_true"]
                 self._add((subject, curie(rule["property"]), curie(rule["value"])), origin)
             return
-        prop = self._property(sheet, row, column)
+        prop = self._property(sheet, row, column, value)
         if prop is not None:
             self._add((subject, prop, value), origin)
+            year_property = spec.get("year_property")
+            if column.kind == "when" and year_property and curie(year_property) != prop:
+                # a month or date: its year too, so that queries comparing years see it
+                year = Literal(str(value)[:4], datatype=XSD.gYear)
+                self._add((subject, curie(year_property), year), origin)
         elif column.kind == "choice":  # a choice of what the row is: its class and links
             self._add((subject, RDF.type, value), origin)
             chosen = self._choice(sheet, row, column, report=False)
@@ -367,7 +395,12 @@ class _Converter:
             if extra["node"] in nodes and obj is not None:
                 self._add((nodes[extra["node"]], curie(extra["property"]), obj), origin)
 
-    def _property(self, sheet: Sheet, row: Row, column: Column) -> URIRef | None:
+    def _property(
+        self, sheet: Sheet, row: Row, column: Column, value: Node | None = None
+    ) -> URIRef | None:
+        year_property = column.spec.get("year_property")
+        if year_property and isinstance(value, Literal) and value.datatype == XSD.gYear:
+            return curie(year_property)  # a `when` cell holding a year alone
         if column.prop:
             return curie(column.prop)
         source = column.spec.get("property_from_choice")
@@ -406,6 +439,18 @@ class _Converter:
                     yield Literal(raw, datatype=XSD.gYear)
                 else:
                     yield Literal(datetime.date.fromisoformat(raw), datatype=XSD.date)
+            elif kind == "when":
+                yield when_literal(raw)
+            elif kind == "years":
+                for value in _split(raw.replace(",", ";")):
+                    if not re.fullmatch(r"\d{4}", value):
+                        raise ValueError(
+                            f'"{value}" is not a year|four digits per year, separated by ;'
+                            " (e.g. 2019; 2023)"
+                        )
+                    yield Literal(value, datatype=XSD.gYear)
+            elif kind == "duration":
+                yield duration_literal(raw)
             elif kind == "url":
                 if not re.match(r"^https?://\S+$", raw):
                     raise ValueError("an address starts with http:// or https:// and has no spaces")
@@ -504,13 +549,26 @@ class _Converter:
                     "use an id from this workbook, or a name such as doc:netkg-domain-brief",
                 )
             return None
-        sheets = [target] if target != "any" else [k for k in self.ids]
+        # "any": every sheet but the evidence (no row is about a quote; "evidence/x" still is)
+        sheets = [target] if target != "any" else [k for k in self.ids if k != "evidence"]
         if target == "any" and "/" in value and value.split("/", 1)[0] in self.ids:
             sheets, value = [value.split("/", 1)[0]], value.split("/", 1)[1]  # sheet/id
-        for key in sheets:
-            if value in self.ids.get(key, {}):
-                found = self.ids[key][value]
-                return self._iri_of(self.mapping[key], found)
+        matches = [key for key in sheets if value in self.ids.get(key, {})]
+        if len(matches) > 1:  # an id of several sheets: another sheet's row, never a guess
+            matches = [key for key in matches if key != sheet.key]
+        if len(matches) > 1:
+            if report:
+                self._problem(
+                    sheet,
+                    row,
+                    column,
+                    value,
+                    f"the id is used in several sheets ({', '.join(matches)})",
+                    f'write the sheet before it, e.g. "{matches[0]}/{value}"',
+                )
+            return None
+        if matches:
+            return self._iri_of(self.mapping[matches[0]], self.ids[matches[0]][value])
         if report:
             known = [i for k in sheets for i in self.ids.get(k, {})] + ["municipality"]
             close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
@@ -570,6 +628,57 @@ class _Converter:
 
 def _split(raw: str) -> list[str]:
     return [v.strip() for v in raw.split(";") if v.strip()]
+
+
+def when_literal(raw: str) -> Literal:
+    """A `when` cell as precise as it was written: YYYY → xsd:gYear, YYYY-MM → xsd:gYearMonth,
+    YYYY-MM-DD → xsd:date; ValueError (with the fix after '|') for anything else."""
+    text = raw.strip()
+    fix = "|write a year (2018), a month (2018-08) or a day (2018-08-01), as precise as the source"
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"month {text[5:]} does not exist{fix}")
+        return Literal(text, datatype=XSD.gYearMonth)
+    try:
+        return Literal(datetime.date.fromisoformat(text), datatype=XSD.date)
+    except ValueError:
+        raise ValueError(f"not a year, month or date{fix}") from None
+
+
+# Units of a time span as Danish and English sources write them → (xsd:duration letter, factor)
+_DURATION_UNITS = {
+    **dict.fromkeys(("år", "aar", "year", "years", "yr"), ("Y", 1)),
+    **dict.fromkeys(("måned", "måneder", "maaned", "maaneder", "mdr", "md"), ("M", 1)),
+    **dict.fromkeys(("month", "months"), ("M", 1)),
+    **dict.fromkeys(("uge", "uger", "week", "weeks"), ("D", 7)),
+    **dict.fromkeys(("dag", "dage", "day", "days"), ("D", 1)),
+}
+_NUMBER_WORDS = {
+    "en": 1, "et": 1, "én": 1, "ét": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
+    "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7,
+    "otte": 8, "eight": 8, "ni": 9, "nine": 9, "ti": 10, "ten": 10, "elleve": 11,
+    "eleven": 11, "tolv": 12, "twelve": 12,
+}  # fmt: skip
+_ISO_DURATION = re.compile(r"P(?=\d)(\d+Y)?(\d+M)?(\d+D)?")
+
+
+def duration_literal(raw: str) -> Literal:
+    """A time span ("3 måneder", "90 dage", "1 år", "tre måneder", "3 months", "P3M") as an
+    xsd:duration; weeks become days (xsd:duration has no weeks). ValueError otherwise."""
+    text = raw.strip()
+    if _ISO_DURATION.fullmatch(text):
+        return Literal(text, datatype=XSD.duration)
+    m = re.fullmatch(r"(\d+|[^\W\d]+)\s*([^\W\d]+)\.?", text.lower())
+    if m:
+        number = m.group(1)
+        count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
+        unit = _DURATION_UNITS.get(m.group(2))
+        if count is not None and unit is not None:
+            letter, factor = unit
+            return Literal(f"P{count * factor}{letter}", datatype=XSD.duration)
+    raise ValueError("not a time span|a number and a unit, e.g. 3 måneder, 90 dage, 1 år (or P3M)")
 
 
 def convert(

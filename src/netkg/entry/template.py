@@ -23,6 +23,9 @@ from netkg.entry.workbook import (
 from netkg.rdf.results import FORMULA_START, neutralise
 
 README_TITLE = "vejledning-guide"
+# Columns typed as text, so a spreadsheet keeps what is typed: 0157 stays 0157, and a month
+# (2018-08) or a time span is not turned into a day or a number
+TEXT_KINDS = ("id", "string", "year", "date", "refs", "ref", "when", "years", "duration")
 LISTS_TITLE = "lists"
 _INTRO = [
     ("netkg – indtastningsark for én kommune", "netkg – data-entry workbook for one municipality"),
@@ -86,9 +89,9 @@ def write_xlsx(path: Path, context: Graph) -> Path:
             note.font = Font(italic=True, color="666666")
             note.alignment = Alignment(wrap_text=True, vertical="top")
             ws.column_dimensions[letter].width = max(14, min(45, len(column.header) + 4))
-            if column.kind in ("id", "string", "year", "date", "refs", "ref"):
+            if column.kind in TEXT_KINDS:
                 for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 500):
-                    ws.cell(r, index).number_format = "@"  # keep 0157 as text
+                    ws.cell(r, index).number_format = "@"  # keep 0157 (and 2018-08) as text
             values = [c.display for c in controlled_values(column, context)]
             if values:
                 list_column += 1

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the API pulls in pyshacl; `netkg --help` should not
     from matplotlib.figure import Figure
 
     from netkg.query.graph import KnowledgeGraph
+    from netkg.report.national import NationalView
 
 TABLES = ("matrix", "codings", "models", "timeline", "counts", "instruments", "undescribed")
 CODING = " (coding)"  # marks a matrix column that is an interpretation, not a sourced fact
@@ -43,11 +44,14 @@ class Comparison:
     translations: object = None  # with a typology: the cells reached through the crosswalk
     codings: pandas.DataFrame | None = None  # municipality, coding ("typology: type"), basis
     undescribed: pandas.DataFrame | None = None  # municipality, code, region: only listed
+    national: NationalView | None = None  # every municipality on the codebook (report.national)
 
     def tables(self) -> dict[str, pandas.DataFrame]:
         found = {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
         if self.translations is not None:
             found["translations"] = self.translations
+        if self.national is not None:
+            found["national"] = self.national.frame()
         return found
 
 
@@ -167,6 +171,8 @@ def compare(
         .rename(columns={"municipalityLabel": "municipality", "regionLabel": "region"})
         .reset_index(drop=True)
     )
+    from netkg.report.national import national
+
     return Comparison(
         matrix,
         models,
@@ -177,6 +183,7 @@ def compare(
         translations,
         codings,
         undescribed,
+        national(kg, lang, wanted),
     )
 
 
@@ -407,6 +414,11 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         "table.data th{background:#eef}svg{max-width:100%;height:auto}"
         "p.note{color:#555;font-size:0.9em}div.scroll{overflow-x:auto}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
+        *(
+            ['<p><a href="#national">National view: every municipality on the codebook ↓</a></p>']
+            if comparison.national is not None
+            else []
+        ),
         f"<p>Municipalities: {html.escape(', '.join(comparison.municipalities))}.</p>",
         "<h2>Co-creation types and legal instruments</h2>",
         heatmap_svg(comparison),
@@ -459,9 +471,157 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
             if comparison.undescribed is not None
             else []
         ),
+        *([national_html(comparison.national)] if comparison.national is not None else []),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+# --- the national view -------------------------------------------------------------------------
+
+# Cell colours by state (vocab/cell-state); the cell's text says the state too, so the table
+# reads without colour.
+STATE_COLOURS = {
+    "documented": "#a5d6a7",
+    "documented-absent": "#ffcc80",
+    "searched-not-found": "#fff59d",
+    "not-yet-searched": "#eeeeee",
+}
+_NATIONAL_CSS = (
+    "table.national td.cell{text-align:center;white-space:nowrap}"
+    "table.national td:first-child{white-space:nowrap}"
+    "table.national thead th{position:sticky;top:0;background:#eef;font-size:0.85em}"
+    "table.national tr.region th{background:#dde;text-align:left}"
+    + "".join(f"td.s-{state}{{background:{colour}}}" for state, colour in STATE_COLOURS.items())
+    + "span.key{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #ccc}"
+    "div.filter{margin:1em 0}div.filter label{margin-right:1em}"
+)
+# Show only the rows that match the filter; hide a region's heading when none of its rows shows.
+_NATIONAL_SCRIPT = """
+(function () {
+  var table = document.getElementById("national-table");
+  var text = document.getElementById("national-filter");
+  var variable = document.getElementById("national-variable");
+  var state = document.getElementById("national-state");
+  var shown = document.getElementById("national-shown");
+  function apply() {
+    var words = text.value.trim().toLowerCase();
+    var count = 0, heading = null, visible = 0;
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (row.className === "region") {
+        if (heading) { heading.style.display = visible ? "" : "none"; }
+        heading = row; visible = 0; return;
+      }
+      var ok = !words || row.getAttribute("data-name").indexOf(words) >= 0;
+      if (ok && state.value) {
+        var cells = row.querySelectorAll("td[data-state]");
+        ok = Array.prototype.some.call(cells, function (cell) {
+          return cell.getAttribute("data-state") === state.value &&
+            (!variable.value || cell.getAttribute("data-variable") === variable.value);
+        });
+      }
+      row.style.display = ok ? "" : "none";
+      if (ok) { count += 1; visible += 1; }
+    });
+    if (heading) { heading.style.display = visible ? "" : "none"; }
+    shown.textContent = count + (count === 1 ? " municipality" : " municipalities") + " shown";
+  }
+  [text, variable, state].forEach(function (el) { el.addEventListener("input", apply); });
+  apply();
+})();
+"""
+_CELL_TEXT = {
+    "documented-absent": "absent",
+    "searched-not-found": "searched",
+    "not-yet-searched": "–",
+}
+
+
+def national_html(view: NationalView) -> str:
+    """The national view: netkg's counts beside the population findings, the coverage of each
+    variable, and one row per municipality (grouped by region) with a cell per variable,
+    coloured by state, with a filter."""
+    esc = html.escape
+    counts = view.counts()
+    labels = {state: view.state_labels.get(state, state) for state in STATE_COLOURS}
+    parts = [
+        '<section id="national">',
+        f"<h2>National view: {len(view.municipalities)} municipalities on the codebook</h2>",
+        '<p class="note">One row per municipality, one column per codebook variable (netkg '
+        "codebook, docs/codebook.md). Every cell has exactly one state: documented (a value with "
+        "a quote), documented absent (a quote says there is none, or it was rejected), searched "
+        "but not found (the search log names the variable), or not yet searched. A cell's "
+        "number counts the documented arrangements; hover a cell for its value and quote. "
+        "<code>netkg export national</code> writes the same cells with quotes and sources.</p>",
+    ]
+    if view.findings:
+        parts.append("<h3>netkg beside the population findings</h3><ul>")
+        parts += [f"<li>{esc(line)}</li>" for line in view.summary()]
+        parts.append(
+            '</ul><p class="note">netkg counts what its sources document, so a lower count is a '
+            "gap in the graph, not a finding about the municipalities.</p>"
+        )
+    parts.append('<h3>Coverage per variable</h3><div class="scroll"><table class="data coverage">')
+    parts.append(
+        "<thead><tr><th>Variable</th>"
+        + "".join(f"<th>{esc(labels[s])}</th>" for s in STATE_COLOURS)
+        + "</tr></thead><tbody>"
+    )
+    for variable in view.variables:
+        parts.append(
+            f"<tr><td>{esc(variable.label)}</td>"
+            + "".join(f'<td class="s-{s}">{counts[variable.iri][s]}</td>' for s in STATE_COLOURS)
+            + "</tr>"
+        )
+    parts.append("</tbody></table></div>")
+    parts.append(
+        "<p>"
+        + "".join(
+            f'<span class="key" style="background:{c}">{esc(labels[s])}</span>'
+            for s, c in STATE_COLOURS.items()
+        )
+        + "</p>"
+    )
+    options = "".join(
+        f'<option value="{esc(v.iri)}">{esc(v.label)}</option>' for v in view.variables
+    )
+    states = "".join(f'<option value="{s}">{esc(labels[s])}</option>' for s in STATE_COLOURS)
+    parts.append(
+        '<div class="filter"><label>Municipality or code <input id="national-filter" '
+        'type="search" placeholder="e.g. Dragør or 0155"></label>'
+        f'<label>Only where <select id="national-variable"><option value="">any variable'
+        f"</option>{options}</select></label>"
+        f'<label>is <select id="national-state"><option value="">in any state</option>'
+        f'{states}</select></label> <span id="national-shown"></span></div>'
+    )
+    parts.append('<div class="scroll"><table class="data national" id="national-table">')
+    parts.append(
+        "<thead><tr><th>Municipality</th><th>Code</th>"
+        + "".join(f"<th>{esc(v.label)}</th>" for v in view.variables)
+        + "</tr></thead><tbody>"
+    )
+    width = len(view.variables) + 2
+    for region, municipalities in view.by_region():
+        parts.append(f'<tr class="region"><th colspan="{width}">{esc(region)}</th></tr>')
+        for _iri, label, code, cells in municipalities:
+            name = esc(f"{label} {code}".lower())
+            parts.append(f'<tr data-name="{name}"><td>{esc(label)}</td><td>{esc(code)}</td>')
+            for cell in cells:
+                text = _CELL_TEXT.get(cell.state, "")
+                if cell.state == "documented":  # how many; "yes" for the municipality itself
+                    text = str(cell.items) if cell.variable.link else "yes"
+                hover = " — ".join(
+                    x for x in (cell.state_label, cell.value, cell.quote, cell.searches) if x
+                )
+                parts.append(
+                    f'<td class="cell s-{cell.state}" data-state="{cell.state}" '
+                    f'data-variable="{esc(cell.variable.iri)}" title="{esc(hover)}">'
+                    f"{esc(text)}</td>"
+                )
+            parts.append("</tr>")
+    parts.append("</tbody></table></div>")
+    parts.append(f"<style>{_NATIONAL_CSS}</style><script>{_NATIONAL_SCRIPT}</script></section>")
+    return "\n".join(parts)
 
 
 MARKER = ".netkg-compare"

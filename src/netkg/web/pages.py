@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -47,6 +48,9 @@ from netkg.rdf.store import Quad, bind_prefixes, serialize_graph
 from netkg.web.kinds import Kind, kind_of, ordered
 from netkg.web.paths import FORM_BY_SUFFIX, RDF_FORMS, local_path
 from netkg.web.published import Published
+
+if TYPE_CHECKING:
+    from netkg.report.national import NationalView
 
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
@@ -183,6 +187,29 @@ class IncomingGroup:
 
 
 @dataclass
+class NationalRow:
+    """One municipality on a codebook variable's page (netkg.report.national)."""
+
+    municipality: Shown
+    code: str
+    state: str
+    state_label: str
+    value: str
+    quote: str
+    source: str
+    searches: str
+
+
+@dataclass
+class National:
+    """A codebook variable across every municipality: counts by state, rows by region."""
+
+    counts: list[tuple[str, str, int]]  # state, its label, municipalities
+    regions: list[tuple[str, list[NationalRow]]]
+    total: int
+
+
+@dataclass
 class IndexEntry:
     """A resource on the home page and in its search index."""
 
@@ -242,9 +269,11 @@ class Renderer:
         forms = [
             (form.label, links.file(f"{path}.{form.suffix}"), form.media_type) for form in RDF_FORMS
         ]
+        national = self._national(iri, links) if self.kind(iri).key == "codebook" else None
         return self._render(
             "resource.html",
             links,
+            national=national,
             iri=iri,
             title=self.label(iri) or short_iri(iri),
             labels=labels,
@@ -256,6 +285,45 @@ class Renderer:
             incoming_total=total,
             supported=supported,
             forms=forms,
+        )
+
+    @cached_property
+    def national_view(self) -> NationalView:
+        """Every municipality on every codebook variable, computed once per renderer."""
+        from netkg.report.national import national
+
+        return national(self.graph)
+
+    def _national(self, iri: str, links: Links) -> National | None:
+        """The variable's page section: each municipality's state, value and quote, by region."""
+        view = self.national_view
+        if not any(v.iri == iri for v in view.variables):
+            return None
+        regions = []
+        for region, municipalities in view.by_region():
+            rows = []
+            for municipality, _label, code, cells in municipalities:
+                for cell in cells:
+                    if cell.variable.iri != iri:
+                        continue
+                    rows.append(
+                        NationalRow(
+                            self._shown(URIRef(municipality), links),
+                            code,
+                            cell.state,
+                            cell.state_label,
+                            cell.value,
+                            cell.quote,
+                            cell.source,
+                            cell.searches,
+                        )
+                    )
+            regions.append((region, rows))
+        counts = view.counts()[iri]
+        return National(
+            [(s, view.state_labels.get(s, s), n) for s, n in counts.items()],
+            regions,
+            len(view.municipalities),
         )
 
     def index_page(self) -> str:

@@ -42,7 +42,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
-from netkg.iris import GRAPH, ID, NKG, ORG, TIME
+from netkg.iris import GRAPH, ID, NKG, ORG, TIME, VOCAB
 
 VALIDITY_GRAPH = GRAPH["validity"]
 HOLDS, UNKNOWN, NOT = "holds", "unknown", "not"
@@ -57,6 +57,7 @@ DATED_KINDS = (
     NKG.Policy,
     NKG.CoCreationModel,
     NKG.CoCreationInitiative,
+    NKG.LocalDemocracyArrangement,  # the codebook's committees, schemes, councils, …
 )
 # Every predicate validity() reads (with rdf:type for DATED_KINDS): it looks at these triples
 # only, so the fast build can hand it just them, taken from its store by predicate.
@@ -76,6 +77,11 @@ READS = (
     NKG.adoptionDate,
     NKG.adoptionYear,
     NKG.endYear,
+    NKG.startDate,
+    NKG.endDate,
+    NKG.countYear,
+    NKG.countDate,
+    NKG.schemeStatus,
     ORG.organization,
     NKG.post,
     ORG.postIn,
@@ -247,7 +253,8 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     def effective(thing: Node, seen: frozenset = frozenset()) -> list[Phase]:
         if thing in memo:
             return memo[thing]
-        phases = own_phases(dates(thing))
+        never = any(s in _NEVER_HELD for s in data.objects(thing, _SCHEME_STATUS))
+        phases = [Phase(None, None, NOT)] if never else own_phases(dates(thing))
         for end in _ends(data, thing):
             if end in dated and end not in seen and end != thing:
                 phases = meet(phases, effective(end, seen | {thing}))
@@ -290,6 +297,15 @@ _DATE = DCTERMS.date
 _ADOPTION_DATE = NKG.adoptionDate
 _ADOPTION_YEAR = NKG.adoptionYear
 _END_YEAR = NKG.endYear
+_START_DATE = NKG.startDate
+_END_DATE = NKG.endDate
+_COUNT_DATES = (NKG.countYear, NKG.countDate)
+_SCHEME_STATUS = NKG.schemeStatus
+# A citizen-proposal scheme that was rejected or only proposed never held: its decision date is
+# when it was voted down or put forward, not a start.
+_NEVER_HELD = frozenset(
+    URIRef(VOCAB + f"scheme-status/{status}") for status in ("rejected", "proposed")
+)
 _HAS_NETWORK = NKG.hasNetwork
 _POST = NKG.post
 _START_PERIOD = NKG.startPeriod
@@ -333,6 +349,10 @@ def _dates(graph: Index, thing: Node) -> Dates:
     starts += [s for s in seasons if s is not None]
     if not any(s is not None for s in seasons):
         starts += _literal_periods(graph.objects(thing, _START_YEAR))
+    starts += _literal_periods(graph.objects(thing, _START_DATE))  # a month or day: more precise
+    ends += _literal_periods(graph.objects(thing, _END_DATE))
+    for counted in _COUNT_DATES:  # a source giving a number attests the thing then
+        attested += _literal_periods(graph.objects(thing, counted))
     starts += _literal_periods(graph.objects(thing, _ADOPTION_DATE))
     if not list(graph.objects(thing, _ADOPTION_DATE)):
         starts += _literal_periods(graph.objects(thing, _ADOPTION_YEAR))
