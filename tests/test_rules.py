@@ -42,7 +42,8 @@ def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[
 
 def test_shipped_data_gives_the_same_inferences():
     reference, fast = both(default_sources())
-    assert len(reference[0]) == 2376  # 807 before the crosswalk, validity, evidence and support; 2143 before the codebook
+    # 807 before the crosswalk, validity, evidence and support; 2,143 before the codebook
+    assert len(reference[0]) == 2376
     assert fast == reference
 
 
