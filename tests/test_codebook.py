@@ -29,7 +29,7 @@ from netkg.entry.workbook import ImportFailed, load_mapping
 from netkg.iris import ID, MUN, NKG, PREFIXES
 from netkg.pipeline.flow.build import BuildResult, build
 from netkg.pipeline.inputs.layout import shipped_root
-from netkg.pipeline.validate import load_shapes
+from netkg.pipeline.validate.shapes import load_shapes
 from netkg.query.catalogue import load_catalogue
 from netkg.report.codebook import stale
 from netkg.report.national import STATES, national
