@@ -1,14 +1,36 @@
-"""Shared fixtures: the shipped graph is built once per test session (load + reason + validate)."""
+"""Shared fixtures: each expensive thing is made once per test run.
+
+- `built`: the shipped data built by the reference engine (rdflib, owlrl, pyshacl): the oracle.
+- `built_oxigraph`: the same by the fast engine, not validated.
+- `shipped_folder`: a working folder outside any project whose `dist/` is the shipped data as
+  `netkg build` writes it (fast engine, the default); made once and shared by all xdist workers.
+  Commands run there (`netkg_cli(..., cwd=shipped_folder)`) read that build, as a user's do.
+  `workdir` is a fresh folder of a test's own with the same `dist/`, for commands that write
+  into their working folder.
+- `graph_file`: that build's `dist/netkg.trig`, which servers and sites read.
+- `oracle`: the reference results (owlrl's closure, pyshacl's report) per fixture file, parsed
+  once, shared by the differential tests (test_rules, test_shacl_fast).
+- `reference_answers`: the catalogue's answers on `built`, each query run once per worker.
+
+Lanes: `external` marks tests that need Java, Virtuoso, Chromium, a pip-installed wheel or a
+notebook kernel; `slow` marks tests that take more than a few seconds. `scripts/test.sh --quick`
+runs all but `external`. Tests that need one process to themselves (a fixed port, a global)
+carry `xdist_group` marks; the reference oracle's tests share one worker and its cache.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from netkg.pipeline.flow.build import BuildResult, build
-from netkg.pipeline.flow.write import write
 from netkg.query.graph import KnowledgeGraph
+from support.answers import rows
+from support.cli import netkg_cli
+from support.oracle import Oracle
+from support.shared import made_once
 
 
 @pytest.fixture(scope="session")
@@ -23,12 +45,39 @@ def built_oxigraph() -> BuildResult:
     return build(engine="fast", validate=False)
 
 
+def _build_shipped(folder: Path) -> None:
+    done = netkg_cli("build", cwd=folder, env={"NETKG_ROOT": None})
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert (folder / "dist" / "store" / "CURRENT").is_file()
+
+
 @pytest.fixture(scope="session")
-def graph_file(built, tmp_path_factory) -> Path:
-    """The build written as `netkg build` writes dist/: the TriG file servers and sites read."""
-    out = tmp_path_factory.mktemp("dist")
-    write(built, out)
-    return out / "netkg.trig"
+def shipped_folder(tmp_path_factory) -> Path:
+    """A folder outside any project with the shipped data built in its `dist/` by `netkg
+    build` (fast engine): made once per run, shared by every worker; never write into it."""
+    return made_once(tmp_path_factory, "shipped", _build_shipped)
+
+
+@pytest.fixture(scope="session")
+def shipped_dist(shipped_folder) -> Path:
+    """The shipped build's `dist/` (netkg.trig, netkg.nq, store/, the reports)."""
+    return shipped_folder / "dist"
+
+
+@pytest.fixture
+def workdir(tmp_path, shipped_dist) -> Path:
+    """A working folder of this test's own whose `dist/` is the shipped build (a link)."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "dist").symlink_to(shipped_dist, target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def graph_file(shipped_dist) -> Path:
+    """The build as `netkg build` writes it: the TriG file servers and sites read (the fast
+    engine's dump, byte for byte the reference's: tests/test_fast_build.py)."""
+    return shipped_dist / "netkg.trig"
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +90,24 @@ def kg(built) -> KnowledgeGraph:
 def kg_oxigraph(built_oxigraph) -> KnowledgeGraph:
     """The same, built by the fast engine (Oxigraph)."""
     return KnowledgeGraph(built_oxigraph.store)
+
+
+@pytest.fixture(scope="session")
+def oracle() -> Oracle:
+    """The reference results per fixture file, computed on first use (see support.oracle)."""
+    return Oracle()
+
+
+@pytest.fixture(scope="session")
+def reference_answers(kg) -> Callable[..., list[tuple[str, ...]]]:
+    """`answer(name, **params)`: catalogue query `name` on the reference build as
+    support.answers.rows gives it, sorted; run once per worker and kept."""
+    cache: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[str, ...]]] = {}
+
+    def answer(name: str, **params: str) -> list[tuple[str, ...]]:
+        key = (name, tuple(sorted(params.items())))
+        if key not in cache:
+            cache[key] = sorted(rows(kg, name, **params))
+        return list(cache[key])
+
+    return answer

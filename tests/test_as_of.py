@@ -299,7 +299,7 @@ def test_served_query_page_and_endpoint_answer_as_of(graph_file, tmp_path):
 
     from netkg.query.catalogue import find_query
     from netkg.rdf.binding import bind_values
-    from test_serve import fetch, serving
+    from support.web import fetch, serving
 
     day = '"2013-03-01"^^<http://www.w3.org/2001/XMLSchema#date>'
     with serving(graph_file, tmp_path / "serve", "--as-of", "2013-03") as server:

@@ -17,7 +17,7 @@ import pytest
 playwright = pytest.importorskip("playwright.sync_api")
 
 from netkg.pipeline.flow.write import write  # noqa: E402
-from test_serve import Running, serving  # noqa: E402 - after the skip for a missing Playwright
+from support.web import Running, serving  # noqa: E402 - after the skip for a missing Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

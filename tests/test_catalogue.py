@@ -9,29 +9,14 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 
-from netkg.api import KnowledgeGraph
 from netkg.errors import UsageError
 from netkg.query.catalogue import CatalogueQuery, load_catalogue
 from netkg.query.run import run
-from netkg.rdf.results import short
+from support.answers import HOSTILE, rows
 
 CATALOGUE = load_catalogue()
 QUESTIONS = [q for q in CATALOGUE.values() if q.kind == "question"]
 QUALITY = [q for q in CATALOGUE.values() if q.kind == "quality"]
-# GROUP_CONCAT has no order in SPARQL 1.1: these columns are compared as sets of parts.
-CONCATENATED = {
-    "resulting",
-    "authorPost",
-    "authors",
-    "broader",
-    "about",
-    "via",
-    "pillarLabels",
-    "municipalityLabels",
-    "sourceLabels",
-}
-SPACE_SEPARATED = {"sources", "codings", "properties"}  # lists of IRIs
-
 ALB = "mun:albertslund"
 ALBERTSLUND = "Albertslund Municipality"
 SNS = "Sekretariat for Netværksstrukturen (Secretariat for the Network Structure)"
@@ -41,22 +26,6 @@ SEED_LABEL = (
     "En netværksbaseret organisation (A network-based organisation; Albertslund Kommune staff site)"
 )
 BO = "Bo i Albertslund (Living in Albertslund)"
-
-
-def rows(kg: KnowledgeGraph, name: str, **params: object) -> list[tuple[str, ...]]:
-    table = kg.query(name, **params)
-    return [
-        tuple(_norm(col, short(term)) for col, term in zip(table.columns, row, strict=True))
-        for row in table.rows
-    ]
-
-
-def _norm(column: str, value: str) -> str:
-    if column in CONCATENATED:
-        return " | ".join(sorted(part for part in value.split(" | ") if part))
-    if column in SPACE_SEPARATED:
-        return " ".join(sorted(value.split()))
-    return value
 
 
 # --- headers ------------------------------------------------------------------------------------
@@ -814,8 +783,6 @@ def test_oxigraph_engine_gives_the_same_answers(query: CatalogueQuery, kg, kg_ox
 
 
 # --- parameters are bound as RDF terms ----------------------------------------------------------
-
-HOSTILE = 'en" } UNION { ?s ?p ?o } #'
 
 
 @pytest.mark.parametrize("which", ["kg", "kg_oxigraph"])

@@ -33,7 +33,7 @@ from netkg.pipeline.validate.shapes import load_shapes
 from netkg.query.catalogue import load_catalogue
 from netkg.report.codebook import stale
 from netkg.report.national import STATES, national
-from test_catalogue import rows
+from support.answers import rows
 
 PROJECT = Path(__file__).parent / "codebook" / "project"
 KODEBOGBY = Namespace(ID + "kodebogby/")

@@ -14,7 +14,7 @@ import pytest
 from netkg.api import KnowledgeGraph
 from netkg.report.compare import compare, write_report
 from netkg.report.diagram import dot_source, render
-from test_catalogue import rows
+from support.answers import rows
 
 S17 = "Section 17(4) of the Danish Local Government Act (Styrelsesloven)"
 PLACATION = "Arnstein's ladder of citizen participation (1969): Placation"

@@ -21,7 +21,7 @@ from netkg.entry.workbook import ImportFailed, load_mapping
 from netkg.pipeline.flow.build import build
 from netkg.pipeline.flow.context import context_graph
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph, root
-from test_catalogue import rows
+from support.answers import rows
 
 HERE = Path(__file__).parent / "entry"
 SYNTHETIC = HERE / "synthetic"

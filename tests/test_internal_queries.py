@@ -13,7 +13,7 @@ from netkg.errors import UsageError
 from netkg.iris import GRAPH, MUN, NKG
 from netkg.query.catalogue import CatalogueQuery, find_query, load_catalogue
 from netkg.rdf.binding import query_form
-from test_catalogue import rows
+from support.answers import rows
 
 INTERNAL = {n: q for n, q in load_catalogue(internal=True).items() if q.kind == "internal"}
 PARAMS = {

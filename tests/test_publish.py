@@ -34,6 +34,7 @@ from netkg.publish import graphstore as publish_module
 from netkg.publish.graphstore import GraphOutcome, Target, publish
 from netkg.query.catalogue import load_catalogue
 from netkg.rdf.http import RemoteEndpoint
+from support.answers import rows
 from support.triplestores import (
     OxigraphServer,
     VirtuosoServer,
@@ -43,7 +44,6 @@ from support.triplestores import (
     virtuoso_binary,
     virtuoso_server,
 )
-from test_catalogue import rows
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
 requires_virtuoso = pytest.mark.skipif(

@@ -15,7 +15,7 @@ from netkg.api import KnowledgeGraph
 from netkg.pipeline.flow.build import build
 from netkg.pipeline.inputs.layout import Source, default_sources, municipality_graph
 from netkg.query.catalogue import load_catalogue
-from test_catalogue import rows
+from support.answers import rows
 
 FIXTURES = sorted((Path(__file__).parent / "quality").glob("*.ttl"))
 QUALITY = [q for q in load_catalogue().values() if q.kind == "quality"]

@@ -20,8 +20,8 @@ from netkg.errors import EndpointError
 from netkg.pipeline.flow.write import write
 from netkg.query.catalogue import load_catalogue
 from netkg.rdf.http import RemoteEndpoint
+from support.answers import HOSTILE, rows
 from support.triplestores import oxigraph_binary, oxigraph_server
-from test_catalogue import HOSTILE, rows
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
 CATALOGUE = load_catalogue()

@@ -16,10 +16,11 @@ from rdflib import URIRef
 from netkg.pipeline.inputs.layout import Source, default_sources, ontology_sources
 from netkg.pipeline.inputs.load import load_dataset, load_sources
 from netkg.pipeline.reason.compiled import Unsupported, infer_store
-from netkg.pipeline.reason.reference import infer
+from netkg.pipeline.reason.reference import Inference, infer
 from netkg.rdf.store import OxigraphStore
 from netkg.rdf.terms import to_ox
 from support import synthetic
+from support.oracle import oracle_params
 
 TESTS = Path(__file__).parent
 FIXTURES = sorted((TESTS / "shapes").rglob("*.ttl")) + sorted((TESTS / "quality").glob("*.ttl"))
@@ -31,13 +32,27 @@ def both(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[
     """(reference, fast): each the inferred triples as N-Triples terms, and inconsistencies."""
     names = sorted({s.graph for s in sources})
     dataset = load_dataset(sources)
-    reference = infer([dataset.graph(n) for n in names])
+    return as_terms(infer([dataset.graph(n) for n in names])), fast(sources)
+
+
+def as_terms(reference: Inference) -> tuple[set, list[str]]:
+    """owlrl's inferred triples as N-Triples terms, and its inconsistencies."""
+    return {tuple(str(to_ox(x)) for x in t) for t in reference.graph}, reference.inconsistencies
+
+
+def fast(sources: list[Source]) -> tuple[set, list[str]]:
+    """The compiled rules' inferred triples as N-Triples terms, and inconsistencies."""
     store = OxigraphStore()
     load_sources(sources, store)  # as the fast build loads them (an SSSOM table included)
-    fast = infer_store(store, names)
-    ref = {tuple(str(to_ox(x)) for x in t) for t in reference.graph}
-    got = {tuple(str(x) for x in t) for t in fast.triples}
-    return (ref, reference.inconsistencies), (got, fast.inconsistencies)
+    found = infer_store(store, sorted({s.graph for s in sources}))
+    return {tuple(str(x) for x in t) for t in found.triples}, found.inconsistencies
+
+
+def fixture_both(fixture: Path, oracle) -> tuple[tuple[set, list[str]], tuple[set, list[str]]]:
+    """(reference, fast) for a fixture file with the ontology's axioms; the reference's closure
+    is the session's (support.oracle), shared with test_shacl_fast."""
+    sources = [*AXIOMS, Source(fixture, URIRef("urn:x-test:input"), "input")]
+    return as_terms(oracle.closure(fixture)), fast(sources)
 
 
 def test_shipped_data_gives_the_same_inferences():
@@ -47,15 +62,15 @@ def test_shipped_data_gives_the_same_inferences():
     assert fast == reference
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
-def test_fixture_gives_the_same_inferences(fixture: Path):
-    reference, fast = both([*AXIOMS, Source(fixture, URIRef("urn:x-test:input"), "input")])
+@pytest.mark.parametrize("fixture", oracle_params(FIXTURES))
+def test_fixture_gives_the_same_inferences(fixture: Path, oracle):
+    reference, fast = fixture_both(fixture, oracle)
     assert fast == reference
 
 
-def test_two_kinds_of_unit_is_the_same_inconsistency():
+def test_two_kinds_of_unit_is_the_same_inconsistency(oracle):
     fixture = TESTS / "shapes" / "invalid" / "Unit-kind--two-kinds.ttl"
-    reference, fast = both([*AXIOMS, Source(fixture, URIRef("urn:x-test:input"), "input")])
+    reference, fast = fixture_both(fixture, oracle)
     assert reference[1], "the fixture should be inconsistent"
     assert fast[1] == reference[1]
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,8 +18,6 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,122 +31,21 @@ from netkg.query.run import run
 from netkg.rdf.binding import bind_values
 from netkg.web.endpoint import uses_service
 from netkg.web.paths import negotiate, negotiate_form
+from support.web import (
+    EXPENSIVE,
+    Running,
+    bindings,
+    fetch,
+    serving,
+    sparql_get,
+    sparql_post_form,
+)
 
 HAERVAERK = BASE + "id/albertslund/network-haervaerk"
 LABEL_DA = Literal("Hærværk", lang="da")
 LABEL_EN = Literal("Hærværk (Vandalism)", lang="en")
 TIMEOUT = 2
 LIMIT = 50
-EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-@dataclass
-class Running:
-    """A `netkg serve` process and where it listens."""
-
-    process: subprocess.Popen
-    url: str
-    tmp: Path
-
-    @property
-    def port(self) -> int:
-        return int(self.url.rsplit(":", 1)[1].rstrip("/"))
-
-
-@contextmanager
-def serving(graph: Path, tmp: Path, *options: str) -> Iterator[Running]:
-    """Start `netkg serve --port 0` (any free port) and stop it afterwards; TMPDIR is `tmp`."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "TMPDIR": str(tmp)}
-    command = [sys.executable, "-m", "netkg.cli", "serve", "--port", "0", "--graph", str(graph)]
-    process = subprocess.Popen(
-        [*command, "--quiet", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        line = _first_line(process, 60)
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, f"no address in {line!r}; stderr: {process.stderr.read()}"
-        yield Running(process, match.group(0).rstrip("/"), tmp)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _first_line(process: subprocess.Popen, seconds: float) -> str:
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(seconds)
-    assert lines and lines[0], f"server did not start: {process.stderr.read()}"
-    return lines[0]
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip()
-
-
-def fetch(
-    url: str,
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    method: str | None = None,
-    timeout: float = 30,
-) -> Response:
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(request, timeout=timeout) as reply:
-            return Response(reply.status, _lower(reply.headers), reply.read())
-    except urllib.error.HTTPError as exc:
-        return Response(exc.code, _lower(exc.headers), exc.read())
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _lower(headers) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers.items()}
-
-
-def sparql_get(base: str, query: str, accept: str = "application/sparql-results+json") -> Response:
-    return fetch(
-        f"{base}/sparql?{urllib.parse.urlencode({'query': query})}", headers={"Accept": accept}
-    )
-
-
-def sparql_post_form(base: str, fields: dict[str, str], accept: str) -> Response:
-    return fetch(
-        f"{base}/sparql",
-        data=urllib.parse.urlencode(fields).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-    )
-
-
-def bindings(response: Response) -> list[dict[str, str]]:
-    assert response.status == 200, response.text
-    rows = json.loads(response.body)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from netkg.iris import GRAPH
-from test_serve import EXPENSIVE, bindings, fetch, serving, sparql_get
+from support.web import EXPENSIVE, bindings, fetch, serving, sparql_get
 
 ONTOLOGY = str(GRAPH["ontology"])
 ALBERTSLUND = str(GRAPH["municipality/0165-albertslund"])

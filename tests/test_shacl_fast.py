@@ -17,8 +17,6 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from netkg.pipeline.flow.context import AXIOM_ROLES, context_graph
-from netkg.pipeline.inputs.layout import input_graph, ontology_sources
 from netkg.pipeline.inputs.load import parse_file
 from netkg.pipeline.reason.reference import infer
 from netkg.pipeline.validate.compiled import Unsupported, validate_store
@@ -27,22 +25,10 @@ from netkg.pipeline.validate.report import Report
 from netkg.pipeline.validate.shapes import load_shapes
 from netkg.rdf.store import OxigraphStore
 from support import synthetic
+from support.oracle import oracle_params, with_context
 
 FIXTURES = sorted((Path(__file__).parent / "shapes").rglob("*.ttl"))
 SHAPES = load_shapes()
-AXIOMS = Graph()  # what `netkg validate FILE` reasons the file with (flow.context)
-for _source in ontology_sources():
-    if _source.role in AXIOM_ROLES:
-        parse_file(_source.path, into=AXIOMS)
-
-
-def in_context(graph: Graph) -> Graph:
-    """The graph with the context and the inferences, as `netkg validate` checks it."""
-    data = Graph()
-    for g in (context_graph(), graph, infer([AXIOMS, graph]).graph):
-        for triple in g:
-            data.add(triple)
-    return data
 
 
 def _term(t: object) -> object:
@@ -82,10 +68,10 @@ def both(data: Graph, focus: set | None = None) -> tuple[list[tuple], list[tuple
     return findings(reference), findings(fast)
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{f.parent.name}/{f.stem}" for f in FIXTURES])
-def test_fixture_gives_the_same_findings(fixture: Path):
-    graph = parse_file(fixture, into=Graph(identifier=input_graph(fixture)))
-    data = in_context(graph)
+@pytest.mark.parametrize("fixture", oracle_params(FIXTURES))
+def test_fixture_gives_the_same_findings(fixture: Path, oracle):
+    graph = oracle.graph(fixture)  # parsed once, reasoned once for test_rules too
+    data = oracle.in_context(fixture)
     mentioned = {n for s, _, o in graph for n in (s, o)}
     reference, fast = both(data, mentioned)
     assert fast == reference
@@ -102,11 +88,11 @@ def test_shipped_data_gives_the_same_findings(built):
     assert fast == reference
 
 
-def test_seeded_violations_give_the_same_findings(tmp_path: Path):
+def test_seeded_violations_give_the_same_findings(tmp_path: Path, oracle):
     data = Graph()
     for path in synthetic.write(tmp_path, 14, seeded=True):
         parse_file(path, into=data)
-    reference, fast = both(in_context(data))
+    reference, fast = both(with_context(data, infer([oracle.axioms(), data]).graph))
     components = {f[3].rsplit("#", 1)[1] for f in reference}
     # the seeded mistakes: a document without a title, a malformed code, a network without type
     assert {"OrConstraintComponent", "PatternConstraintComponent"} <= components
