@@ -644,7 +644,7 @@ def _shown_key(shown: Shown | None) -> str:
 def _value_order(value: Value) -> tuple:
     term = value.term
     rank = _LANG_RANK.get(term.lang or "", len(_LANG_RANK))
-    return (value.inferred, rank, term.text.casefold(), _content(term))
+    return (value.inferred, rank, term.text.casefold(), term.text, _content(term))
 
 
 def _term_order(term: Node) -> tuple[int, str]:
