@@ -68,10 +68,19 @@ NOT_FACTS = frozenset(
         SCHEMA.url,
         FOAF.givenName,
         FOAF.familyName,
+        # a person's name is how netkg names the node, as rdfs:label does; what is said of the
+        # person (a post held, a document written) is the fact, and needs its quote
+        FOAF.name,
+        # a topic summarises what an arrangement works on in netkg's words (da and en), like
+        # dct:description; its evidence is shown beside it but it is not a value a quote says
+        NKG.topic,
     }
 )
 # a search of the codebook's search log is a record of what was looked for, like a gap
 NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
+# records whose class only says what kind of record they are: a documented absence's class is
+# not a claim about the world, its other statements (what is absent, how, when) are
+RECORD_CLASSES = frozenset({NKG.DocumentedAbsence})
 
 
 class EvidenceError(NetkgError):
@@ -132,7 +141,9 @@ def is_fact(graph: Graph, s: Node, p: Node, o: Node) -> bool:
     if any((s, RDF.type, t) in graph for t in NOT_FACT_SUBJECTS):
         return False
     if p == RDF.type:  # a classification with a class of the netkg ontology, unless it is coded
-        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)) or o in NOT_FACT_SUBJECTS:
+        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)):
+            return False
+        if o in NOT_FACT_SUBJECTS or o in RECORD_CLASSES:
             return False
         return not any((c, NKG.codedClass, o) in graph for c in graph.subjects(NKG.codedItem, s))
     return True
