@@ -20,7 +20,8 @@ from netkg.pipeline.flow.parts import parts
 from netkg.pipeline.inputs.layout import input_graph, ontology_sources
 from netkg.pipeline.inputs.load import parse_file
 from netkg.pipeline.reason.reference import infer
-from netkg.pipeline.validate.compiled import Unsupported, validate_store
+from netkg.pipeline.validate.compiled import validate_store
+from netkg.pipeline.validate.compiler import Unsupported
 from netkg.pipeline.validate.reference import validate_graph
 from netkg.pipeline.validate.shapes import load_shapes
 from netkg.rdf.store import OxigraphStore

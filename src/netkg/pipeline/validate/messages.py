@@ -5,7 +5,9 @@ constraint component. The compiled shapes give the same text, so a report reads 
 whichever validator made it: each template below is pyshacl's (its `make_generic_messages`),
 and terms are written by pyshacl's own `stringify_node`, shape terms against the shapes graph
 and data terms against `data` (a graph with rdflib's default prefixes, as pyshacl's copy of
-netkg's data graph has, holding the description of any blank node a message names).
+netkg's data graph has, holding the description of any blank node a message names). Where a
+parameter has several values, pyshacl lists them in whatever order its graph yields them; here
+they are sorted, so the same input gives the same report.
 tests/test_w3c_shacl.py compares these messages with pyshacl's on every test of the W3C suite.
 """
 
@@ -41,8 +43,9 @@ class _Context:
         self.focus, self.value = focus, value
 
     def objects(self, parameter: URIRef) -> list[Node]:
-        """The shape's values of a parameter, in the shapes graph's order (as pyshacl lists)."""
-        return list(self.shapes.objects(self.shape, parameter))
+        """The shape's values of a parameter, sorted (pyshacl lists several in the order its
+        graph yields them, which changes from run to run; a report here does not)."""
+        return sorted(self.shapes.objects(self.shape, parameter), key=str)
 
     def shape_term(self, node: Node) -> str:
         return stringify_node(self.shapes, node)
@@ -94,9 +97,9 @@ def _length(operator: str, parameter: URIRef) -> Callable[[_Context], str]:
 
 def _pair(operator: str, parameter: URIRef) -> Callable[[_Context], str]:
     def template(c: _Context) -> str:
-        compared = set(c.objects(parameter))  # pyshacl keeps them in a set
+        compared = c.objects(parameter)
         if len(compared) < 2:
-            names = c.shape_term(next(iter(compared)))
+            names = c.shape_term(compared[0])
         else:
             names = ", ".join(c.shape_term(p) for p in compared)
         return f"Value of {c.data_term(c.focus)}->{names} {operator} {c.data_term(c.value)}"
@@ -129,15 +132,13 @@ def _pattern(c: _Context) -> str:
 
 
 def _in(c: _Context) -> str:
-    allowed = set()  # pyshacl keeps the list in a set, and prints it as a Python list
-    for item in c.shapes.items(c.objects(SH["in"])[0]):
-        allowed.add(item)
-    written = [c.shape_term(x) for x in allowed]
+    allowed = sorted(set(c.shapes.items(c.objects(SH["in"])[0])), key=str)
+    written = [c.shape_term(x) for x in allowed]  # printed as a Python list, as pyshacl does
     return f"Value {c.data_term(c.value)} not in list {written}"
 
 
 def _has_value(c: _Context) -> str:
-    wanted = [c.shape_term(x) for x in set(c.objects(SH.hasValue))]
+    wanted = [c.shape_term(x) for x in c.objects(SH.hasValue)]
     path = c.path()
     if path:
         return f"Node {c.data_term(c.focus)}->{path} does not contain a value in the set: {wanted}"
@@ -164,7 +165,7 @@ def _node(c: _Context) -> str:
 
 
 def _qualified(c: _Context) -> str:
-    shapes = set(c.objects(SH.qualifiedValueShape))
+    shapes = c.objects(SH.qualifiedValueShape)
     written = ",".join(c.shape_term(s) for s in shapes)
     counts = ""
     for word, parameter in (("MinCount", SH.qualifiedMinCount), ("MaxCount", SH.qualifiedMaxCount)):
