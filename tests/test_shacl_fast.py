@@ -184,3 +184,24 @@ def test_a_shape_without_a_message_gets_pyshacl_s_message():
         (("en", "Less than 1 values on <urn:x-test:ann>->ex:name"),),  # the shapes are prefixed
         (("en", "Value is not Literal with datatype xsd:string"),),
     ]
+
+
+def test_a_property_shape_in_a_property_shape_checks_the_values():
+    """The nested property shape runs on each value (ex:m), not on the focus node (ex:n)."""
+    shapes = Graph().parse(
+        data=PREFIXES
+        + """ex:s a sh:NodeShape ; sh:targetNode ex:n ; sh:message "m" ;
+            sh:property [ sh:path ex:member ; sh:message "m" ;
+                sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "no name" ] ] .""",
+        format="turtle",
+    )
+    data = Graph()
+    for triple in Graph().parse(
+        data=PREFIXES + 'ex:n ex:name "N" ; ex:member ex:m .', format="turtle"
+    ):
+        data.add(triple)
+    reference, fast = both(data, shapes=shapes)
+    assert fast == reference
+    assert [(f[1], f[2], f[6]) for f in fast] == [
+        ("urn:x-test:m", "urn:x-test:name", (("en", "no name"),))
+    ]
