@@ -12,7 +12,16 @@ The reports are compared as the suite prescribes (its index.html, "Validate RDF 
 validation report reduced to sh:conforms and, per result, sh:focusNode, sh:resultPath (its
 blank-node structure copied per result), sh:resultSeverity, sh:sourceConstraintComponent,
 sh:sourceShape and sh:value (and sh:resultMessage where the expected report names it), must be
-isomorphic to the expected one. Each file is parsed once and shared by both validators.
+isomorphic to the expected one. Where both answer, their findings and messages must be the
+same too (most of the suite's shapes have no sh:message, so this checks the compiled shapes'
+default messages against pyshacl's).
+
+Each validator gets the case as its engine reads files: pyshacl the triples parsed by rdflib
+(each file once, shared), the compiled shapes the data loaded by Oxigraph and the shapes read
+by validate.shapes.load_shapes_fast.
+
+On this suite (98 tests): pyshacl passes 97 (one known failure); the compiled shapes pass 96 and
+refuse 2.
 """
 
 from __future__ import annotations
