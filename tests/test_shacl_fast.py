@@ -205,3 +205,19 @@ def test_a_property_shape_in_a_property_shape_checks_the_values():
     assert [(f[1], f[2], f[6]) for f in fast] == [
         ("urn:x-test:m", "urn:x-test:name", (("en", "no name"),))
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Oxigraph's store keeps '3'^^xsd:byte as '3'^^xsd:integer, so the compiled shapes "
+    "cannot see that the value is not an xsd:integer term (pyshacl, on rdflib's graph, can)",
+)
+def test_a_value_of_a_derived_integer_type_is_no_integer():
+    shapes = Graph().parse(
+        data=PREFIXES + "ex:s a sh:PropertyShape ; sh:targetNode ex:n ; sh:path ex:p ; "
+        'sh:datatype xsd:integer ; sh:message "m" .',
+        format="turtle",
+    )
+    data = Graph().parse(data=PREFIXES + 'ex:n ex:p "3"^^xsd:byte .', format="turtle")
+    reference, fast = both(data, shapes=shapes)
+    assert fast == reference
