@@ -43,6 +43,7 @@ ENGINE_MODULES = {
     "netkg.pipeline.reason.compiled",
     "netkg.pipeline.reason.reference",
     "netkg.pipeline.validate.compiled",
+    "netkg.pipeline.validate.compiler",
     "netkg.pipeline.validate.reference",
     "netkg.pipeline.validate.shapes",
 }
