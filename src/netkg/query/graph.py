@@ -25,6 +25,7 @@ from netkg.pipeline.inputs.load import expand_paths, parse_named_graphs
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import run
 from netkg.rdf.http import RemoteEndpoint
+from netkg.rdf.persist import resolved
 from netkg.rdf.results import ResultTable, short
 from netkg.rdf.store import OxigraphStore, Quad, QueryAnswer, RdflibStore, Store
 
@@ -214,11 +215,14 @@ def open_graph(
 
 def open_read_only(location: Path) -> KnowledgeGraph:
     """A built on-disk Oxigraph store (dist/store, or one named with --store), read-only: it
-    opens in milliseconds whatever its size, and several processes may read it at once."""
-    if not (Path(location) / "CURRENT").is_file():
+    opens in milliseconds whatever its size, and several processes may read it at once. Its
+    links are resolved first (dist/store leads through dist/current), so every file of the
+    store is read from one build even while another is switched in."""
+    real = resolved(Path(location))
+    if not (real / "CURRENT").is_file():
         raise UsageError(f"{location}: no Oxigraph store there (`netkg build` writes dist/store)")
     try:
-        return KnowledgeGraph(OxigraphStore(location, read_only=True), str(location))
+        return KnowledgeGraph(OxigraphStore(real, read_only=True), str(location))
     except OSError as exc:
         raise UsageError(f"{location}: the store cannot be opened ({exc})") from None
 

@@ -93,7 +93,7 @@ def load_published(
 ) -> KnowledgeGraph:
     """The published dataset in a new on-disk Oxigraph store at `location` (see the module
     docstring); UsageError if there is no fresh build and none was named."""
-    from netkg.rdf.persist import copy_store
+    from netkg.rdf.persist import copy_store, resolved
     from netkg.rdf.terms import checked_iri
 
     if graph_file is not None:
@@ -109,10 +109,10 @@ def load_published(
                     "--store DIR or --graph FILE"
                 )
             store = found.store
-        if not (store / "CURRENT").is_file():
+        if not (resolved(store) / "CURRENT").is_file():
             raise UsageError(f"{store}: no Oxigraph store there (`netkg build` writes dist/store)")
         try:
-            copy_store(store, location)
+            copy_store(store, location)  # from one build: its links are resolved once
         except OSError as exc:
             raise UsageError(str(exc)) from None
         target = OxigraphStore(location)
