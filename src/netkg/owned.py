@@ -115,4 +115,3 @@ def _start_time(pid: int) -> float | None:
     except (IndexError, ValueError):
         return None
     return boot + ticks / os.sysconf("SC_CLK_TCK")
-

@@ -17,7 +17,7 @@ whenever a reader looks it sees one whole build: resolving a path (`current_buil
 that build's folder. The previous build is kept until the next switch, so a reader that
 resolved the link just before a switch can still read what it resolved; older builds, builds
 that were never switched in and staging left by processes that are gone are removed. Switches
-hold a lock on `.lock`, so concurrent builds never remove each other's work.
+hold a lock on the `builds` folder, so concurrent builds never remove each other's work.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ class Dump:
 BUILDS = "builds"  # the output folder's builds, one folder per generation
 CURRENT = "current"  # the link to the current build: builds/<generation>
 STAGING = ".build."  # a build being staged: .build.<pid>.<random>.tmp
-_LOCK = ".lock"  # held while a build is switched in
 
 
 class Staging:
@@ -173,9 +172,9 @@ def publish(staged: Path, out_dir: Path, known: Iterable[str]) -> Path:
     if this one holds it, and loses it if not. The build's folder, builds/<generation>."""
     known = list(known)
     names = [name for name in known if (staged / name).exists()]
-    with _locked(out_dir):
-        builds = out_dir / BUILDS
-        builds.mkdir(exist_ok=True)
+    builds = out_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    with _locked(builds):
         previous = _generation(current_build(out_dir))
         generation = 1 + max([*_generations(builds), previous or 0])
         target = builds / str(generation)
@@ -276,9 +275,8 @@ def remove_debris(out_dir: Path) -> list[Path]:
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold `folder`'s switch lock (released when the process ends, however it ends)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    """Hold a lock on `folder` (released when the process ends, however it ends)."""
+    handle = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield

@@ -183,6 +183,7 @@ def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
             server = create_server(app, args.host, args.port, args.threads, args.quiet)
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+        signal.signal(signal.SIGTERM, _raise_stop)  # from now on SIGTERM stops serving: exit 0
         host, port = server.effective_host, server.effective_port
         shown = f"[{host}]" if ":" in str(host) else host
         url = f"http://{shown}:{port}/"
@@ -195,7 +196,6 @@ def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
             _report_when_indexed(published)
         if host not in ("127.0.0.1", "::1", "localhost"):
             print(f"netkg serve: listening on {host}: reachable from other machines", flush=True)
-        signal.signal(signal.SIGTERM, _raise_stop)
         try:
             server.run()
         except (KeyboardInterrupt, _Stop):
