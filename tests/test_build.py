@@ -232,6 +232,36 @@ def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tm
     assert not (dist / "failed").exists()  # the failure it reported is over
 
 
+EMPTY_WARNING = "no triples (the file is empty, or holds only prefixes and comments)"
+
+
+def test_an_empty_data_file_is_built_with_a_warning_naming_it(data_root, tmp_path):
+    (data_root / "data" / "municipalities" / "9903-empty.ttl").write_text("", encoding="utf-8")
+    done = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stderr
+        == f"netkg: warning: data/municipalities/9903-empty.ttl: {EMPTY_WARNING}; is it the file you meant?\n"
+    )
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_validate_warns_about_files_without_triples(tmp_path, engine):
+    (tmp_path / "empty.ttl").write_text("", encoding="utf-8")
+    (tmp_path / "prefixes.ttl").write_text(
+        "@prefix nkg: <https://w3id.org/netkg/ontology#> .\n# nothing yet\n", encoding="utf-8"
+    )
+    done = _netkg(
+        "validate", "--engine", engine, "empty.ttl", "prefixes.ttl", root_dir=root(), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("conforms")
+    assert done.stderr.splitlines() == [
+        f"netkg: warning: {name}: {EMPTY_WARNING}; is it the file you meant?"
+        for name in ("empty.ttl", "prefixes.ttl")
+    ]
+
+
 def test_missing_input_file_is_exit_2(data_root, tmp_path):
     (data_root / "ontology" / "netkg.ttl").unlink()
     done = _netkg("build", root_dir=data_root, cwd=tmp_path)
