@@ -150,6 +150,22 @@ def test_staging_of_a_running_build_is_kept_and_of_a_dead_one_removed(project):
         shutil.rmtree(dist / f".build.{sleeper.pid}.0123abcd.tmp", ignore_errors=True)
 
 
+def test_a_dist_of_an_earlier_netkg_becomes_links_and_loses_its_debris(project, tmp_path):
+    """An earlier netkg wrote dist/ files in place and left hidden debris when killed."""
+    out = tmp_path / "dist"
+    (out / "store").mkdir(parents=True)
+    (out / "store" / "CURRENT").write_text("MANIFEST-000001\n")
+    (out / "netkg.trig").write_text("# an earlier build\n")
+    for leftover in (".build.a1b2c3d4.tmp", ".store.old.x9y8z7w6"):
+        (out / leftover / "store").mkdir(parents=True)
+    (out / ".build-report.json.k3j4h5g6.tmp").write_text("{")
+    done = netkg("build", "--out", str(out), project=project)
+    assert done.returncode == 0, done.stderr
+    assert all((out / name).is_symlink() for name in ("netkg.trig", "store", "current"))
+    assert debris(out) == []
+    whole_build(out)
+
+
 @pytest.mark.parametrize("point", ["reports-written", "linked"])
 def test_sigterm_cleans_up_as_ctrl_c_does(project, point):
     dist = project / "dist"

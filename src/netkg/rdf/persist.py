@@ -23,8 +23,8 @@ hold a lock on the `builds` folder, so concurrent builds never remove each other
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -91,7 +91,7 @@ class Staging:
 
     def _run(self, asserted: bytes) -> None:
         try:
-            remove_debris(self.out_dir)  # what killed builds left, before this one adds
+            remove_build_debris(self.out_dir)  # what killed builds left, before this one adds
             staging = make_owned_dir(self.out_dir, STAGING, ".tmp")
             self._staging = staging
             disk = ox.Store(str(staging / self.store_dir))
@@ -253,21 +253,23 @@ def _replace_link(path: Path, target: str) -> None:
         raise
 
 
-def remove_debris(out_dir: Path) -> list[Path]:
+def remove_build_debris(out_dir: Path, known: Iterable[str] = ()) -> list[Path]:
     """Remove what builds that are gone left in `out_dir`: staging and temporary links named
-    for a process that no longer runs, and the hidden temporary files and folders of netkg
-    versions before builds had folders of their own (which carry no process id)."""
+    for a process that no longer runs, and what netkg versions before builds had folders of
+    their own left when killed (`.build.<random>.tmp`, `.store.old.<random>` and the temporary
+    files of the `known` names, which carry no process id). The removed paths."""
+    legacy = re.compile(
+        r"\.build\.[a-z0-9_]{8}\.tmp|\.store\.old\.[a-z0-9_]{8}"
+        + "".join(f"|\\.{re.escape(name)}\\.[a-z0-9_]{{8}}\\.tmp" for name in known)
+    )
     removed: list[Path] = []
     try:
         entries = [p for p in out_dir.iterdir() if p.name.startswith(".")]
     except OSError:
         return removed
     for path in entries:
-        name = path.name
-        if not (name.endswith(".tmp") or name.startswith(".store.old.")):
-            continue
-        pid = owner(name)
-        if pid is None or is_debris(path, pid):
+        pid = owner(path.name)
+        if is_debris(path, pid) if pid is not None else bool(legacy.fullmatch(path.name)):
             remove(path)
             removed.append(path)
     return removed
@@ -276,6 +278,11 @@ def remove_debris(out_dir: Path) -> list[Path]:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold a lock on `folder` (released when the process ends, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): builds into one folder must not overlap
+        yield
+        return
     handle = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -23,7 +23,7 @@ from netkg.owned import make_owned_dir, remove
 from netkg.pipeline.flow.build import DIST_DUMPS, BuildResult
 from netkg.pipeline.flow.progress import Progress
 from netkg.pipeline.inputs.layout import FAILED_DIR, STORE_DIR, display_path
-from netkg.rdf.persist import STAGING, Staging, publish, remove_debris, replace_folder
+from netkg.rdf.persist import STAGING, Staging, publish, remove_build_debris, replace_folder
 
 REPORTS = ("validation-report.txt", "validation-report.ttl", "build-report.json")
 # what a build's folder may hold, each linked as dist/<name> while that build is current
@@ -47,7 +47,7 @@ def _write(result: BuildResult, out_dir: Path) -> list[Path]:
         staging = None
     staged: Path | None = None
     try:
-        remove_debris(out_dir)
+        remove_build_debris(out_dir, BUILT_NAMES)
         if result.ok:
             if staging is None:
                 store = result.store.to_oxigraph()

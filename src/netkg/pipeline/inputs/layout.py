@@ -240,9 +240,13 @@ def built(folder: Path | None = None) -> Built:
     )
 
 
-def _newest_file(folder: Path) -> float:
-    """When the newest file of a folder was written (a store's files, for one)."""
-    return max((f.stat().st_mtime for f in folder.iterdir() if f.is_file()), default=0.0)
+def _newest_file(folder: Path) -> float | None:
+    """When the newest file of a folder was written (a store's files, for one); None if the
+    folder went meanwhile (a build two switches later removes it)."""
+    try:
+        return max((f.stat().st_mtime for f in folder.iterdir() if f.is_file()), default=0.0)
+    except FileNotFoundError:
+        return None
 
 
 def query_dir(base: Path | None = None) -> Path:
