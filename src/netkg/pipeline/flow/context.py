@@ -108,11 +108,14 @@ def _validate(
             for s, _, o, _ in store.quads(graph=name):
                 mentioned.update((s, o))
     inconsistencies: list[str] = []
+    shapes = shapes if shapes is not None else chosen.validator.shapes()
     if reason:
         axioms = sorted({s.graph for s in ontology_sources() if s.role in AXIOM_ROLES})
-        inferred = chosen.reasoner.infer(store, axioms + given, INFERRED_GRAPH)
+        # only what the shapes read is inferred: the same findings, and a large import does not
+        # close properties no shape reads (reason.compiled.infer_store's `only`)
+        only = chosen.validator.reads(shapes)
+        inferred = chosen.reasoner.infer(store, axioms + given, INFERRED_GRAPH, only)
         inconsistencies = inferred.inconsistencies
-    shapes = shapes if shapes is not None else chosen.validator.shapes()
     report = chosen.validator.validate(store, store.graph_names(), shapes, focus=mentioned)
     report.add_inconsistencies(inconsistencies)
     return report
