@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from netkg.pipeline.flow.context import AXIOM_ROLES, context_graph
+from netkg.pipeline.flow.context import AXIOM_ROLES, context_graph, validate_files
 from netkg.pipeline.flow.parts import parts
 from netkg.pipeline.inputs.layout import input_graph, ontology_sources
 from netkg.pipeline.inputs.load import parse_file
@@ -89,6 +89,16 @@ def test_seeded_violations_give_the_same_findings(tmp_path: Path):
     # the seeded mistakes: a document without a title, a malformed code, a network without type
     assert {"OrConstraintComponent", "PatternConstraintComponent"} <= components
     assert fast == reference
+
+
+def test_validating_files_reasons_only_for_the_shapes_and_finds_the_same(tmp_path: Path):
+    """`netkg validate` on the fast engine infers only what the shapes read; the reference
+    infers everything. The findings and inconsistencies are the same."""
+    files = synthetic.write(tmp_path, 2, seeded=True, first=3)  # municipality 3 is seeded
+    fast = validate_files(files, engine="fast")
+    reference = validate_files(files, engine="reference")
+    assert findings(fast) == findings(reference) != []
+    assert fast.inconsistencies == reference.inconsistencies != []
 
 
 PREFIXES = """

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import FOAF, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from netkg.pipeline.validate.compiler import (
@@ -98,24 +98,42 @@ def _predicates(path: PathExpr | None, found: set[ox.NamedNode], inverse: set[Te
         _predicates(path.path, found, inverse)
 
 
+def _read(shapes: list[Shape]) -> tuple[set[ox.NamedNode], set[Term]]:
+    """The predicates the shapes' paths, pair constraints and targets read, forwards and
+    backwards."""
+    found: set[ox.NamedNode] = set()
+    inverse: set[Term] = set()
+    for s in shapes:
+        _predicates(s.path, found, inverse)
+        for c in s.constraints:
+            if isinstance(c, Equals | Disjoint | LessThan):
+                found.add(c.predicate)
+    for target in (t for s in shapes for t in s.targets):
+        if target.kind == "subjects" and isinstance(target.term, ox.NamedNode):
+            found.add(target.term)
+        elif target.kind == "objects":
+            inverse.add(target.term)
+    return found, inverse
+
+
+def read_predicates(shapes: Graph) -> set[URIRef]:
+    """Every predicate a validation with these shapes reads: their paths, pair constraints and
+    targets, rdf:type and rdfs:subClassOf (for classes), and rdfs:label and foaf:name (the
+    report's names of focus nodes). A reasoner need infer no other triple for the same
+    findings. Unsupported if these shapes are not all compiled here (pyshacl, which then
+    validates, may read more)."""
+    found, inverse = _read(reachable(compile_shapes(shapes)))
+    named = {p.value for p in found | inverse if isinstance(p, ox.NamedNode)}
+    return {URIRef(p) for p in named} | {RDF.type, RDFS.subClassOf, RDFS.label, FOAF.name}
+
+
 class _Data:
     """What the shapes read from the store, as dictionaries of Oxigraph terms."""
 
     def __init__(
         self, store: ox.Store, graphs: Iterable[ox.NamedNode] | None, shapes: list[Shape]
     ) -> None:
-        found: set[ox.NamedNode] = set()
-        inverse: set[Term] = set()
-        for s in shapes:
-            _predicates(s.path, found, inverse)
-            for c in s.constraints:
-                if isinstance(c, Equals | Disjoint | LessThan):
-                    found.add(c.predicate)
-        for target in (t for s in shapes for t in s.targets):
-            if target.kind == "subjects" and isinstance(target.term, ox.NamedNode):
-                found.add(target.term)
-            elif target.kind == "objects":
-                inverse.add(target.term)
+        found, inverse = _read(shapes)
         self.store = store
         self.wanted: set[ox.NamedNode] | None = None if graphs is None else set(graphs)
         wanted: set[ox.NamedNode] = self.wanted or set()
