@@ -71,7 +71,9 @@ def compare(
     dated: dict[str, Any] = {
         "asOf": as_of or ""
     }  # as of a day: only models and initiatives that may hold then
-    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params, **dated)
+    matrix_rows = kg.dataframe(
+        "comparison-matrix", full_iris=True, typology=typology or "", **params, **dated
+    )
     translations = None
     if typology:
         import pandas as pd
@@ -80,10 +82,10 @@ def compare(
 
         cells, translations = translated(kg, typology, lang, as_of)
         matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
-    timeline = kg.dataframe("adoption-timeline", **params, **dated)
-    counts_rows = kg.dataframe("counts", **dated)
+    timeline = kg.dataframe("adoption-timeline", full_iris=True, **params, **dated)
+    counts_rows = kg.dataframe("counts", full_iris=True, **dated)
     labels = _labels(kg, lang)
-    listed = kg.dataframe("municipalities", **params)
+    listed = kg.dataframe("municipalities", full_iris=True, **params)
     described = {
         m
         for m, d in zip(listed.municipality, listed.described, strict=True)
@@ -150,7 +152,9 @@ def compare(
         columns={"municipalityLabel": "municipality", "itemLabel": "item"}
     )
     timeline = _dated(timeline.astype({"year": "Int64", "endYear": "Int64"}), as_of)
-    instruments = _dated(kg.dataframe("shared-instruments", **params, **dated), as_of)
+    instruments = _dated(
+        kg.dataframe("shared-instruments", full_iris=True, **params, **dated), as_of
+    )
     instruments["municipalityLabels"] = [
         " | ".join(sorted(n for n in str(v).split(" | ") if not wanted or n in names))
         for v in instruments.municipalityLabels

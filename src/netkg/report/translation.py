@@ -25,10 +25,15 @@ def translated(
     import pandas as pd
 
     rows = kg.dataframe(
-        "typology-translation", typology=typology, municipality="", lang=lang, asOf=as_of or ""
+        "typology-translation",
+        full_iris=True,
+        typology=typology,
+        municipality="",
+        lang=lang,
+        asOf=as_of or "",
     )
     rows = rows[rows.hops.astype(int) > 0]
-    names = kg.dataframe("typologies", typology=typology, lang=lang).typologyLabel
+    names = kg.dataframe("typologies", full_iris=True, typology=typology, lang=lang).typologyLabel
     scheme = str(names.iloc[0]) if len(names) else typology
     table = rows[
         [
