@@ -27,7 +27,7 @@ SOURCES = Literal(
 def _wide() -> ResultTable:
     """Twelve columns, like cocreation-coding: too many for 120 characters as a table."""
     columns = [f"column{i}" for i in range(10)] + ["item", "basis"]
-    row = tuple(Literal(f"value number {i}") for i in range(10)) + (ITEM, Literal(BASIS))
+    row = (*(Literal(f"value number {i}") for i in range(10)), ITEM, Literal(BASIS))
     return ResultTable(columns, [row, row])
 
 
@@ -50,9 +50,10 @@ def test_a_wide_answer_is_shown_as_records_with_whole_words():
 
 
 def test_a_table_that_fits_wraps_at_spaces_and_hyphens_never_inside_a_word():
-    table = ResultTable(
-        ["item", "basis"], [(URIRef("https://w3id.org/netkg/id/albertslund/strategy-netvaerksbaseret-organisation"), Literal(BASIS))]  # fmt: skip
+    strategy = URIRef(
+        "https://w3id.org/netkg/id/albertslund/strategy-netvaerksbaseret-organisation"
     )
+    table = ResultTable(["item", "basis"], [(strategy, Literal(BASIS))])
     text = render_table(table, width=60)
     assert text.splitlines()[2:5] == [
         "alb:strategy-                  The source: a task committee",
