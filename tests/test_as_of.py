@@ -268,8 +268,9 @@ def test_cli_as_of_and_diff(graph_file):
     graph = ["--graph", str(graph_file)]
     out = netkg_cli("query", "networks", "--as-of", "2013-03", "-f", "csv", *graph).stdout
     assert out.splitlines()[1:] == [
-        "mun:albertslund,alb:network-urban-farming,Hvordan bliver Albertslund et laboratorium for Urban Farming? (How "
-        "does Albertslund become a laboratory for urban farming?),Innovation network,,,,,,unknown"
+        "mun:albertslund,alb:network-urban-farming,Hvordan bliver Albertslund et laboratorium "
+        "for Urban Farming? (How does Albertslund become a laboratory for urban farming?),"
+        "Innovation network,,,,,,unknown"
     ]
     refused = netkg_cli("query", "typologies", "--as-of", "2013", *graph, check=False)
     assert refused.returncode == 2
