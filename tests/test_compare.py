@@ -236,7 +236,7 @@ def test_compare_command(tmp_path):
 
 
 def test_albertslund_diagram(kg, tmp_path):
-    source = dot_source(kg, "albertslund")
+    source = dot_source(kg, "albertslund", lang="da")
     for label in (
         "Albertslund Kommune",
         "Søjle: By, miljø &",
@@ -248,7 +248,7 @@ def test_albertslund_diagram(kg, tmp_path):
         "medlemsenheder ikke oplyst",
     ):
         assert label in source, label
-    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund", lang="da")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     text = svg.read_text(encoding="utf-8")
     assert "Elever med højt" in text and "Strategisk chefforum" in text
@@ -408,7 +408,7 @@ def _bezier_points(pos: str, steps: int = 20) -> list[tuple[float, float]]:
 
 
 def test_diagram_lines_keep_off_the_pillar_titles(kg):
-    layout = _layout(dot_source(kg, "albertslund"))
+    layout = _layout(dot_source(kg, "albertslund", lang="da"))
     titles = []
     for box in layout["objects"]:
         if box.get("name", "").startswith("cluster") and "lp" in box:
@@ -425,7 +425,7 @@ def test_diagram_lines_keep_off_the_pillar_titles(kg):
 
 
 def test_diagram_fits_a4_landscape_with_readable_text_and_a_legend(kg, tmp_path):
-    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund", lang="da")
     text = svg.read_text(encoding="utf-8")
     width, height = (
         float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups()
