@@ -114,13 +114,13 @@ def compare(
             for v, d in zip(cells.value, cells.dimension, strict=True)
         ]
     )
-    matrix = (
-        cells.pivot_table(
-            index="municipalityLabel", columns="value", values="items", aggfunc="sum", fill_value=0
-        )
-        .reindex(names, fill_value=0)
-        .astype(int)
-    )
+    from netkg.report.translation import MARK
+
+    matrix = cells.pivot_table(
+        index="municipalityLabel", columns="value", values="items", aggfunc="sum", fill_value=0
+    ).reindex(names, fill_value=0)
+    # counts are whole numbers; a translated column counts its items by their confidence
+    matrix = matrix.astype({c: float if str(c).endswith(MARK) else int for c in matrix.columns})
     matrix.index.name = "municipality"
     matrix.columns.name = None
     models = (
@@ -246,17 +246,21 @@ def heatmap_figure(comparison: Comparison):
                     ax.text(
                         c,
                         r,
-                        str(value),
+                        f"{value:g}",
                         ha="center",
                         va="center",
                         color="white" if value > top / 2 else "black",
                     )
-        from netkg.report.translation import MARK
+        from netkg.report.translation import MARK, UNTRANSLATED
 
         for c, column in enumerate(matrix.columns):
-            if str(column).endswith(MARK):  # translated through the crosswalk: hatched
+            # translated through the crosswalk: hatched; without a translation: cross-hatched
+            hatch = {MARK: "//", UNTRANSLATED: "xx"}.get(
+                next((m for m in (MARK, UNTRANSLATED) if str(column).endswith(m)), ""), ""
+            )
+            if hatch:
                 ax.add_patch(
-                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch="//", alpha=0.4)
+                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch=hatch, alpha=0.4)
                 )
         ax.set_xticks(
             range(cols), [_wrap(c) for c in matrix.columns], rotation=30, ha="right", fontsize=8
@@ -370,6 +374,12 @@ _HEADINGS = {
     "code": "Code",
     "region": "Region",
     "status": "On the day",
+    "codedLabel": "Coded as",
+    "targetLabel": "In this typology",
+    "hops": "Mappings",
+    "path": "Path",
+    "confidence": "Confidence",
+    "translation": "Translation",
 }
 UNKNOWN = " [unknown]"  # a count's column for what no interval places on the day
 _MEASURES = {
@@ -435,10 +445,13 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         *(
             [
                 "<h3>Translated cells</h3>",
-                '<p class="note">Columns marked (translated), hatched in the chart, count items '
+                '<p class="note">Columns marked (translated), hatched in the chart, hold items '
                 "coded in another typology and reached through the crosswalk "
                 "(ontology/mappings/): netkg's interpretation, with the path and the weakest "
-                "confidence along it.</p>",
+                "confidence along it. Each item counts by that confidence (a direct coding "
+                "counts 1), so 0.3 means one item translated with confidence 0.3. Columns "
+                "marked (untranslated), cross-hatched, hold items whose coding no chain of at "
+                "most two mappings carries into this typology: they are shown, not dropped.</p>",
                 table(comparison.translations),
             ]
             if comparison.translations is not None
