@@ -669,7 +669,12 @@ def test_fact_evidence(kg):
     ]
 
 
-FILED = ("doc:albertslund-netvaerk-foraar-2015", SPRING_2015_FILE)
+SPRING_2015_PAGE = (
+    "https://medarbejdersiden.albertslund.dk/arbejdsplads/netvaerkssektretariatet/"
+    "netvaerkstemaer/netvaerk-igangsat-i-foraaret-2015"
+)
+# the source, its address, the day its text was read, and where the quote can be checked
+FILED = ("doc:albertslund-netvaerk-foraar-2015", SPRING_2015_PAGE, "2026-11-29", SPRING_2015_FILE)
 
 
 def test_fact_evidence_corrected_facts(kg):

@@ -66,6 +66,8 @@ def compare(
     netkg describes if none), optionally in the types of one typology: then codings in other
     typologies are translated into it through the crosswalk, in cells marked "(translated)"."""
 
+    import pandas as pd
+
     wanted = _resolve(municipalities)
     params: dict[str, Any] = {"lang": lang}
     dated: dict[str, Any] = {
@@ -76,8 +78,6 @@ def compare(
     )
     translations = None
     if typology:
-        import pandas as pd
-
         from netkg.report.translation import translated
 
         cells, translations = translated(kg, typology, lang, as_of)
@@ -123,10 +123,20 @@ def compare(
     matrix = matrix.astype({c: float if str(c).endswith(MARK) else int for c in matrix.columns})
     matrix.index.name = "municipality"
     matrix.columns.name = None
-    models = (
-        matrix_rows[matrix_rows.dimension == "model"][["municipalityLabel", "value"]]
-        .rename(columns={"municipalityLabel": "municipality", "value": "model"})
-        .reset_index(drop=True)
+    evidence = Quotes(kg, lang)
+    modelled = matrix_rows[matrix_rows.dimension == "model"]
+    overview = kg.dataframe("cocreation-overview", full_iris=True, **params, **dated)
+    overview = overview[overview.municipality.isin(set(modelled.municipality))]
+    model_items = overview[overview.kind == "model"].drop_duplicates("item")
+    models = evidence.beside(
+        pd.DataFrame(
+            {
+                "municipality": model_items.municipalityLabel,
+                "model": model_items.itemLabel,
+                "item": model_items.item,
+            }
+        ),
+        ("adoptedBy",),
     )
     counts_rows = counts_rows.assign(
         municipality=counts_rows.municipality.map(labels),
@@ -148,8 +158,12 @@ def compare(
         .astype(int)
     )
     counts.columns.name = None
-    timeline = timeline.drop(columns=["municipality", "item"]).rename(
-        columns={"municipalityLabel": "municipality", "itemLabel": "item"}
+    timeline = evidence.beside(
+        timeline.drop(columns=["municipality"]).rename(
+            columns={"item": "iri", "municipalityLabel": "municipality", "itemLabel": "item"}
+        ),
+        ("adoptionYear", "adoptionDate", "startYear", "startDate"),
+        item="iri",
     )
     timeline = _dated(timeline.astype({"year": "Int64", "endYear": "Int64"}), as_of)
     instruments = _dated(
@@ -163,13 +177,7 @@ def compare(
         len([n for n in v.split(" | ") if n]) for v in instruments.municipalityLabels
     ]
     instruments = instruments[instruments.municipalities > 0].drop(columns=["instrument"])
-    coded = matrix_rows[matrix_rows.dimension == "coding"]
-    codings = (
-        coded.assign(basis=[str(v).split() for v in coded.codings])  # type: ignore[misc]
-        .explode("basis")[["municipalityLabel", "value", "basis"]]
-        .rename(columns={"municipalityLabel": "municipality", "value": "coding"})
-        .reset_index(drop=True)
-    )
+    codings = _codings(kg, lang, set(overview.item) if wanted or as_of else None, labels)
     undescribed = (
         listed[~listed.municipality.isin(described)][["municipalityLabel", "code", "regionLabel"]]
         .rename(columns={"municipalityLabel": "municipality", "regionLabel": "region"})
@@ -189,6 +197,65 @@ def compare(
         undescribed,
         national(kg, lang, wanted),
     )
+
+
+class Quotes:
+    """The quote behind each compared fact (queries/internal/fact-quotes.rq), so that the report
+    shows it beside the fact: the words, and the source's name, address and the day read."""
+
+    def __init__(self, kg: KnowledgeGraph, lang: str) -> None:
+        self.found: dict[tuple[str, str], tuple[str, str]] = {}
+        for r in kg.query("fact-quotes", lang=lang).records():
+            key = (str(r["resource"]), str(r["property"]).rsplit("#", 1)[-1])
+            if key in self.found:
+                continue  # the first quote (in the query's order) stands for the fact
+            where = ", ".join(str(v) for v in (r["sourceLabel"], r["address"]) if v is not None)
+            if r["accessed"] is not None:
+                where += f", read {r['accessed']}"
+            self.found[key] = (str(r["quote"]), where)
+
+    def beside(
+        self, frame: pandas.DataFrame, properties: tuple[str, ...], item: str = "item"
+    ) -> pandas.DataFrame:
+        """The frame with a `quote` and a `source` column for each row's fact: the first of
+        `properties` (local names in nkg:) that the row's `item` (an IRI column, dropped) has a
+        quote for."""
+
+        def first(iri: object) -> tuple[str, str]:
+            for prop in properties:
+                if (str(iri), prop) in self.found:
+                    return self.found[(str(iri), prop)]
+            return ("", "")
+
+        found = [first(iri) for iri in frame[item]]
+        return (
+            frame.drop(columns=[item])
+            .assign(quote=[q for q, _ in found], source=[w for _, w in found])
+            .reset_index(drop=True)
+        )
+
+
+def _codings(
+    kg: KnowledgeGraph, lang: str, items: set[str] | None, labels: dict[str, str]
+) -> pandas.DataFrame:
+    """Each coding with its basis written out (netkg's argument from the source's words) and the
+    sources it cites by name: the report shows the basis, not an address to look it up at."""
+    import pandas as pd
+
+    rows = kg.dataframe("cocreation-coding", full_iris=True, lang=lang)
+    if items is not None:
+        rows = rows[rows.item.isin(items)]
+    return pd.DataFrame(
+        {
+            "municipality": [labels.get(m, m) for m in rows.municipality],
+            "item": rows.itemLabel,
+            "coding": [
+                f"{t}: {c}" for t, c in zip(rows.typology, rows.cocreationType, strict=True)
+            ],
+            "basis": rows.basis,
+            "sources": rows.sourceLabels,
+        }
+    ).reset_index(drop=True)
 
 
 def _dated(frame: pandas.DataFrame, as_of: str | None) -> pandas.DataFrame:
@@ -370,7 +437,10 @@ _HEADINGS = {
     "municipalities": "Municipalities",
     "municipalityLabels": "Which",
     "coding": "Coding",
-    "basis": "Basis (the coding's record)",
+    "basis": "Basis (the source's words and netkg's argument)",
+    "sources": "Sources",
+    "quote": "Quote",
+    "source": "Source (read)",
     "code": "Code",
     "region": "Region",
     "status": "On the day",
@@ -411,7 +481,7 @@ def table_html(frame) -> str:
         frame = frame.reset_index()
     shown = frame.astype(object).where(frame.notna(), MISSING)
     shown = shown.rename(columns={c: heading(str(c)) for c in shown.columns})
-    table = shown.to_html(index=False, border=0, classes="data", na_rep=MISSING)
+    table = shown.to_html(index=False, border=0, classes="data", na_rep=MISSING, render_links=True)
     return f'<div class="scroll">{table}</div>'
 
 
@@ -439,8 +509,8 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         '<p class="note">Cells count the models and initiatives behind each type or instrument. '
         "Columns marked “(coding)” are codings: interpretations by netkg or a researcher, not "
         "facts from the sources; each coding's basis (the source's words and the argument from "
-        "the typology's definition) is at the address in the table below "
-        "(netkg query cocreation-overview).</p>",
+        "the typology's definition) is written out under “Codings and their basis” below "
+        "(netkg query cocreation-coding).</p>",
         table(comparison.matrix),
         *(
             [
@@ -460,17 +530,22 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         *(
             [
                 "<h2>Codings and their basis</h2>",
-                comparison.codings.rename(columns=heading).to_html(
-                    index=False, border=0, classes="data", render_links=True
-                ),
+                '<p class="note">A coding is an interpretation, not a fact from the sources: '
+                "its basis quotes what the source says and argues from the typology's definition."
+                "</p>",
+                table(comparison.codings),
             ]
             if comparison.codings is not None
             else []
         ),
         "<h2>Co-creation models</h2>",
+        '<p class="note">Each with the quote that says who adopted it, its source and the day '
+        "the source was read.</p>",
         table(comparison.models),
         "<h2>Timeline</h2>",
         timeline_svg(comparison),
+        '<p class="note">Each year with the quote that gives it, its source and the day the '
+        "source was read.</p>",
         table(comparison.timeline),
         "<h2>Counts side by side</h2>",
         '<p class="note">What the graph records, not the whole reality.</p>',

@@ -128,14 +128,32 @@ class Shown:
 
 
 @dataclass
+class Quoted:
+    """A quote behind a fact, shown beside the value: the words, the document they are quoted
+    from, the day its text was read, and the evidence node (its own page). `anchor` is set on
+    the quote's first showing on a page; a later fact it supports refers back to it (`again`)."""
+
+    quote: str
+    lang: str | None
+    source: Shown
+    accessed: str
+    evidence: Shown
+    inference: str = ""  # for a derived fact: how the value follows from the quote
+    anchor: str = ""
+    again: bool = False
+
+
+@dataclass
 class Value:
     """A property's value; `inferred` when only OWL 2 RL reasoning (graph/inferred) states it;
     `support` how the fact is supported, as the build recorded it in graph/support (quoted,
-    derived, only in netkg's brief), empty for what is no fact (labels, notes, sources)."""
+    derived, only in netkg's brief), empty for what is no fact (labels, notes, sources);
+    `quotes` the quotes behind it, shown beside it."""
 
     term: Shown
     inferred: bool = False
     support: Shown | None = None
+    quotes: list[Quoted] = field(default_factory=list)
 
 
 @dataclass
@@ -260,6 +278,7 @@ class Renderer:
             )
             for h in self.published.fragments.get(iri, [])
         ]
+        _place_quotes([*rows, *(row for part in parts for row in part.rows)])
         incoming, total = self._incoming(iri, links)
         groups = _grouped(incoming)
         supported = self._supported(iri, links)
@@ -494,14 +513,12 @@ class Renderer:
         support = self._support(subject, links) if isinstance(subject, URIRef) else {}
         rows = []
         for predicate in sorted(by_property, key=self._property_order):
-            shown = [
-                Value(
-                    self._shown(term, links, depth),
-                    inferred,
-                    support.get((predicate, None if isinstance(term, BNode) else term)),
+            shown = []
+            for term, inferred in by_property[predicate].items():
+                kind, quotes = support.get(
+                    (predicate, None if isinstance(term, BNode) else term), (None, [])
                 )
-                for term, inferred in by_property[predicate].items()
-            ]
+                shown.append(Value(self._shown(term, links, depth), inferred, kind, quotes))
             shown.sort(key=_value_order)
             texts = [v.term.text for v in shown]
             for v in shown:
@@ -509,17 +526,51 @@ class Renderer:
             rows.append(Row(self._property(predicate, links), shown))
         return rows
 
-    def _support(self, subject: URIRef, links: Links) -> dict[tuple[str, Node | None], Shown]:
-        """(property, value) → the kind of support the build recorded for that fact (a blank
-        node value is recorded without its value, so it is keyed by None)."""
-        found: dict[tuple[str, Node | None], Shown] = {}
+    def _support(
+        self, subject: URIRef, links: Links
+    ) -> dict[tuple[str, Node | None], tuple[Shown, list[Quoted]]]:
+        """(property, value) → the kind of support the build recorded for that fact and the
+        quotes it rests on (a blank node value is recorded without its value, so it is keyed
+        by None)."""
+        found: dict[tuple[str, Node | None], tuple[Shown, list[Quoted]]] = {}
         for record, _, _, _ in self.graph.quads(None, NKG.factSubject, subject, SUPPORT_GRAPH):
             prop = next((o for _, _, o, _ in self.graph.quads(record, NKG.factProperty)), None)
             kind = next((o for _, _, o, _ in self.graph.quads(record, NKG.supportKind)), None)
             value = next((o for _, _, o, _ in self.graph.quads(record, NKG.factValue)), None)
             if prop is not None and isinstance(kind, URIRef):
-                found[(str(prop), value)] = self._kind(kind, links)
+                evidence = sorted(
+                    {o for _, _, o, _ in self.graph.quads(record, NKG.supportedBy)}, key=str
+                )
+                quotes = [q for e in evidence for q in self._quotes(e, links)]
+                found[(str(prop), value)] = (self._kind(kind, links), quotes)
         return found
+
+    def _quotes(self, evidence: Node, links: Links) -> list[Quoted]:
+        """The quotes of an evidence node, each with its document and the day it was read."""
+        source = next((o for _, _, o, _ in self.graph.quads(evidence, PROV_QUOTED_FROM)), None)
+        accessed = (
+            next((o for _, _, o, _ in self.graph.quads(source, NKG.accessed)), None)
+            if source is not None
+            else None
+        )
+        inference = " ".join(
+            sorted(str(o) for _, _, o, _ in self.graph.quads(evidence, NKG.inference))
+        )
+        found = []
+        for _, _, words, _ in self.graph.quads(evidence, NKG.quote):
+            if not isinstance(words, Literal):
+                continue
+            found.append(
+                Quoted(
+                    str(words),
+                    words.language,
+                    self._shown(source, links) if source is not None else Shown("literal", ""),
+                    "" if accessed is None else str(accessed),
+                    self._shown(evidence, links),
+                    inference,
+                )
+            )
+        return sorted(found, key=lambda q: (q.quote, q.source.text))
 
     def _supported(self, iri: str, links: Links) -> list[Supported]:
         """The facts an evidence node supports, as the build recorded them (graph/support)."""
@@ -635,6 +686,23 @@ class Renderer:
 _DESCRIPTION_PREFIXES = {"void": str(VOID), "dcat": str(DCAT)}
 _PLAIN_TYPES = {XSD_STRING, RDF_LANGSTRING}
 _LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+PROV_QUOTED_FROM = URIRef(PREFIXES["prov"] + "wasQuotedFrom")
+
+
+def _place_quotes(rows: list[Row]) -> None:
+    """Give each quote an anchor where the page first shows it, and mark its later showings
+    (another fact it supports) to refer back there instead of repeating the words."""
+    seen: dict[tuple[str, str], str] = {}
+    for row in rows:
+        for value in row.values:
+            for quoted in value.quotes:
+                key = (quoted.evidence.title or quoted.evidence.text, quoted.quote)
+                if key in seen:
+                    quoted.anchor, quoted.again = seen[key], True
+                else:
+                    quoted.anchor = seen[key] = f"quote-{len(seen) + 1}"
 
 
 def _shown_key(shown: Shown | None) -> str:
