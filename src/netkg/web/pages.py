@@ -33,6 +33,8 @@ from netkg.iris import (
     BASE,
     DCAT,
     GRAPH,
+    ID,
+    ID_KINDS,
     INFERRED_GRAPH,
     NKG,
     ONTOLOGY,
@@ -229,23 +231,36 @@ class National:
 
 @dataclass
 class IndexEntry:
-    """A resource on the home page and in its search index."""
+    """A resource on the home page and in its search index: `municipality` names the
+    municipality it belongs to (its own namespace, or the one a document describes);
+    `described` says of a municipality whether netkg describes it or only lists it."""
 
     label: str
     href: str
     path: str
     other_labels: list[str]
     kind: Kind
+    municipality: str = ""
+    described: bool | None = None
 
 
 class Renderer:
     """Renders the published dataset's pages (HTML) and resources' RDF forms."""
 
-    def __init__(self, published: Published, static_site: bool, endpoint: str | None) -> None:
+    def __init__(
+        self,
+        published: Published,
+        static_site: bool,
+        endpoint: str | None,
+        endpoint_given: bool = False,
+        local_endpoint: str | None = None,
+    ) -> None:
         self.published = published
         self.graph = published.graph
         self.static_site = static_site
         self.endpoint = endpoint
+        self.endpoint_given = endpoint_given  # `netkg site --endpoint`: the page asks no other
+        self.local_endpoint = local_endpoint or LOCAL_ENDPOINT
         self.links = Links(published, static_site)
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
@@ -352,10 +367,13 @@ class Renderer:
         for entry in entries:
             by_kind.setdefault(entry.kind, []).append(entry)
         groups = [(kind, by_kind[kind]) for kind in ordered(by_kind)]
+        towns = [e for e in entries if e.described is not None]
         return self._render(
             "index.html",
             links,
             title="netkg",
+            described=[e for e in towns if e.described],
+            listed=[e for e in towns if not e.described],
             dataset_titles=self._labels_by_language(str(DATASET), (DCTERMS.title,)),
             groups=groups,
             resources=len(self.published.resources),
@@ -370,19 +388,56 @@ class Renderer:
     def index_entries(self, links: Links) -> list[IndexEntry]:
         """Every published resource with its label, link and kind, in label order."""
         entries = []
+        described = self.described_municipalities
         for iri in self.published.resources:
             label = self.label(iri) or short_iri(iri)
             others = [v for v in dict.fromkeys(self._label_map(iri).values()) if v != label]
+            kind = self.kind(iri)
             entries.append(
                 IndexEntry(
                     label=label,
                     href=links.iri(iri) or "",
                     path=local_path(iri) or "",
                     other_labels=others,
-                    kind=self.kind(iri),
+                    kind=kind,
+                    municipality=self.municipality_of(iri),
+                    described=(iri in described) if kind.key == "municipalities" else None,
                 )
             )
         return sorted(entries, key=lambda e: (e.label.casefold(), e.path))
+
+    @cached_property
+    def described_municipalities(self) -> frozenset[str]:
+        """The municipalities with a graph of their own (the build's description names them,
+        dct:subject); the others are only listed (code, name, region)."""
+        from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
+
+        town = str(GRAPH["municipality/"])
+        return frozenset(
+            str(m)
+            for g, _, m, _ in self.graph.quads(None, DCTERMS.subject, None, DESCRIPTION_GRAPH)
+            if str(g).startswith(town)
+        )
+
+    def municipality_of(self, iri: str) -> str:
+        """The name of the municipality a resource belongs to: the one whose namespace it is in
+        (id/gentofte/…), or the one a document describes; '' for none (or a municipality)."""
+        own = self._town(iri)
+        if own:
+            return self.label(own)
+        towns = {
+            str(o) if str(o).startswith(MUN_NS) else self._town(str(o))
+            for _, _, o, _ in self.graph.quads(URIRef(iri), NKG.describes)
+        }  # a document: the municipalities it describes, or whose things it describes
+        return " · ".join(sorted(self.label(m) for m in towns if m and m != iri))
+
+    def _town(self, iri: str) -> str:
+        """The described municipality whose own namespace (id/<name>/) holds the IRI, or ''."""
+        if not iri.startswith(str(ID)):
+            return ""
+        name = iri[len(str(ID)) :].partition("/")[0]
+        town = f"{MUN_NS}{name}"
+        return town if name not in ID_KINDS and town in self.described_municipalities else ""
 
     def kind(self, iri: str) -> Kind:
         """What the resource is (netkg.web.kinds), from its asserted and inferred types."""
@@ -395,13 +450,27 @@ class Renderer:
     def sparql_page(self, as_of: str | None = None) -> str:
         links = self.links.at("sparql.html")
         endpoint = self.endpoint if self.static_site else "/sparql"
-        entries = catalogue_entries(as_of)
+        entries = catalogue_entries(as_of, self.known_values)
         config = {
             "endpoint": endpoint,
+            # a static site names the endpoint it was written for; without --endpoint the page
+            # tries a local `netkg serve` first when opened from disk or localhost
+            "endpointGiven": self.endpoint_given,
+            "localEndpoint": self.local_endpoint if self.static_site else None,
             "catalogue": entries,
+            "asOf": as_of,
             "localBase": None if self.static_site else BASE,
             # longest namespace first: the results table abbreviates with the first that fits
             "prefixes": dict(sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))),
+            # the results also print each municipality's own names as netkg does (gentofte:x)
+            "resultPrefixes": self.result_prefixes,
+            # how a printed name reads back (netkg.iris.expand): a municipality's own prefix
+            "idBase": str(ID),
+            "idKinds": sorted(ID_KINDS | {"id"}),
+            "municipalities": [slug for slug, _ in self.known_values.get("mun", [])],
+            # completed in the editor locally: netkg's classes and properties, in full and as
+            # prefixed names (a query that declares the prefix gets the short form)
+            "terms": self.editor_terms,
         }
         return self._render(
             "sparql.html",
@@ -413,6 +482,47 @@ class Renderer:
             # JSON inside <script>: '<' escaped so no text can close the element
             config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
         )
+
+    @cached_property
+    def result_prefixes(self) -> dict[str, str]:
+        """netkg's prefixes and each municipality's own (`gentofte:` for id/gentofte/), longest
+        namespace first: the results table shortens IRIs as netkg.iris.compact does."""
+        own = {
+            slug: f"{ID}{slug}/"
+            for slug, _ in self.known_values.get("mun", [])
+            if slug not in PREFIXES and slug not in ID_KINDS
+        }
+        both = {**own, **PREFIXES}
+        return dict(sorted(both.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    @cached_property
+    def editor_terms(self) -> dict[str, list[str]]:
+        """The classes and properties the query editor completes (queries/internal/
+        editor-terms.rq), each in full and, where netkg knows its prefix, as a prefixed name."""
+        found: dict[str, list[str]] = {"class": [], "property": []}
+        table = self.graph.answer("editor-terms").table
+        for term, kind in table.rows if table is not None else []:
+            names = [str(term)]
+            short_name = short(term)
+            if short_name != str(term):
+                names.append(short_name)
+            found.setdefault(str(kind), []).extend(names)
+        return {kind: sorted(set(names)) for kind, names in found.items()}
+
+    @cached_property
+    def known_values(self) -> dict[str, list[tuple[str, str]]]:
+        """For each namespace a catalogue parameter names (ns=mun, …), the values offered in
+        the query page's boxes: the instances of PARAM_CLASSES[ns], by local name and name."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for prefix, cls in PARAM_CLASSES.items():
+            namespace = PREFIXES[prefix]
+            table = self.graph.answer("param-values", **{"class": str(cls)}).table
+            found[prefix] = [
+                (str(value)[len(namespace) :], str(label or ""))
+                for value, label in (table.rows if table is not None else [])
+                if str(value).startswith(namespace)
+            ]
+        return found
 
     def not_found_page(self, path: str) -> str:
         return self._render("notfound.html", self.links, title="Not found", path=path)
@@ -682,6 +792,7 @@ class Renderer:
         )
 
 
+MUN_NS = PREFIXES["mun"]
 # Vocabularies of the dataset description (describe.py) that netkg.iris has no prefix for.
 _DESCRIPTION_PREFIXES = {"void": str(VOID), "dcat": str(DCAT)}
 _PLAIN_TYPES = {XSD_STRING, RDF_LANGSTRING}
@@ -755,12 +866,15 @@ def _grouped(incoming: list[Incoming]) -> list[IncomingGroup]:
 
 
 def search_index(entries: list[IndexEntry]) -> list[dict[str, str]]:
-    """The home page's search index: label, other labels, kind, link and path per resource."""
+    """The home page's search index: label, other labels, kind (a municipality's says whether
+    netkg describes it or only lists it), the municipality it belongs to, link and path."""
     return [
         {
             "label": e.label,
             "also": " · ".join(e.other_labels),
-            "kind": e.kind.title,
+            "kind": e.kind.title
+            + ("" if e.described is None else " (described)" if e.described else " (listed only)"),
+            "municipality": e.municipality,
             "href": e.href,
             "path": e.path,
         }
@@ -778,14 +892,19 @@ def short_iri(iri: str) -> str:
     return short(URIRef(iri))
 
 
-def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
+def catalogue_entries(
+    as_of: str | None = None, known: dict[str, list[tuple[str, str]]] | None = None
+) -> list[dict[str, object]]:
     """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
-    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue). With `as_of`,
+    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue), and its
+    parameters for the page's boxes (name, type, default, namespace, the values `known` offers
+    for that namespace), so that the page rewrites that line from what is typed. With `as_of`,
     a query that takes asOf gets its parameters bound as a VALUES block, that day included."""
     from netkg.query.catalogue import load_catalogue
     from netkg.rdf.binding import bind_values
 
-    entries = []
+    known = known or {}
+    entries: list[dict[str, object]] = []
     for query in load_catalogue().values():
         text = query.source
         if as_of and any(p.name == "asOf" for p in query.params):
@@ -797,6 +916,41 @@ def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
                 "question": query.question,
                 "kind": query.kind,
                 "query": text,
+                "source": query.source,
+                "defaultsLine": query.defaults_line,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default or "",
+                        "ns": p.namespace or "",
+                        "required": p.required,
+                        "description": p.description,
+                        "values": [
+                            {"value": v, "label": label}
+                            for v, label in (
+                                known.get(p.namespace or "", [])
+                                if p.type == "iri"
+                                else LANGUAGES_OFFERED
+                                if p.name == "lang"
+                                else []
+                            )
+                        ],
+                    }
+                    for p in query.params
+                ],
             }
         )
     return entries
+
+
+# the class whose instances a parameter of a namespace is asked about (the boxes' values)
+PARAM_CLASSES = {
+    "mun": NKG.Municipality,
+    "vocab": NKG.CoCreationTypology,
+    "codebook": NKG.CodebookVariable,
+    "nkg": NKG.LegalInstrument,
+}
+LANGUAGES_OFFERED = [("en", "English"), ("da", "Dansk")]
+# where `netkg serve` answers by default: a static site's query page tries it first
+LOCAL_ENDPOINT = "http://127.0.0.1:8000/sparql"

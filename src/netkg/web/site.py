@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--endpoint",
         help="the SPARQL endpoint the description and the query page name (default "
-        "https://w3id.org/netkg/sparql: `netkg serve` behind the w3id redirect)",
+        "https://w3id.org/netkg/sparql: `netkg serve` behind the w3id redirect; the query page, "
+        "opened from disk or localhost, then tries a local `netkg serve` at "
+        "http://127.0.0.1:8000/sparql first)",
     )
     p.add_argument(
         "--force", action="store_true", help="replace OUTDIR even if it is not a netkg site"
@@ -81,8 +83,11 @@ def write_site(
     endpoint: str | None = None,
     force: bool = False,
     store: Path | None = None,
+    local_endpoint: str | None = None,
 ) -> SiteSummary:
-    """Write the site into `outdir` atomically (see the module docstring)."""
+    """Write the site into `outdir` atomically (see the module docstring). Without `endpoint`,
+    the query page, opened from disk or localhost, first tries `local_endpoint` (default: a
+    `netkg serve` at http://127.0.0.1:8000/sparql)."""
     from netkg.pipeline.derived.describe import ENDPOINT
 
     outdir = Path(outdir)
@@ -91,7 +96,14 @@ def write_site(
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=parent))
     try:
-        resources = _generate(staging, graph_file, store, endpoint or str(ENDPOINT))
+        resources = _generate(
+            staging,
+            graph_file,
+            store,
+            endpoint or str(ENDPOINT),
+            given=endpoint is not None,
+            local=local_endpoint,
+        )
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         files = [p for p in staging.rglob("*") if p.is_file()]
         summary = SiteSummary(outdir, resources, len(files), sum(p.stat().st_size for p in files))
@@ -118,19 +130,29 @@ def check_target(outdir: Path, force: bool) -> None:
     )
 
 
-def _generate(folder: Path, graph_file: Path | None, store: Path | None, endpoint: str) -> int:
-    """Every file of the site, into `folder`; returns the number of resource pages."""
+def _generate(
+    folder: Path,
+    graph_file: Path | None,
+    store: Path | None,
+    endpoint: str,
+    given: bool = False,
+    local: str | None = None,
+) -> int:
+    """Every file of the site, into `folder`; returns the number of resource pages. `given`:
+    the endpoint was named (--endpoint), so the query page asks no other."""
     from netkg.web.published import index, load_published
 
     copy = Path(tempfile.mkdtemp(prefix="netkg-site-"))  # the published copy of the store
     try:
         published = index(load_published(copy / "store", graph_file, store, endpoint))
-        return _pages(folder, published, endpoint)
+        return _pages(folder, published, endpoint, given, local)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def _pages(folder: Path, published: Published, endpoint: str) -> int:
+def _pages(
+    folder: Path, published: Published, endpoint: str, given: bool = False, local: str | None = None
+) -> int:
     """The site's files from the published graph; the number of resource pages."""
     from netkg.errors import UsageError
     from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
@@ -141,7 +163,9 @@ def _pages(folder: Path, published: Published, endpoint: str) -> int:
     clashes = sorted(iri for iri in published.resources if _reserved(local_path(iri) or ""))
     if clashes:
         raise UsageError(f"resource IRIs clash with the site's own files: {', '.join(clashes)}")
-    renderer = Renderer(published, static_site=True, endpoint=endpoint)
+    renderer = Renderer(
+        published, static_site=True, endpoint=endpoint, endpoint_given=given, local_endpoint=local
+    )
 
     def write(path: str, content: str | bytes) -> None:
         target = folder / path
