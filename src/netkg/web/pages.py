@@ -437,7 +437,7 @@ class Renderer:
             return ""
         name = iri[len(str(ID)) :].partition("/")[0]
         town = f"{MUN_NS}{name}"
-        return town if name not in ID_KINDS and town in self.described_municipalities else ""
+        return town if town in self.described_municipalities else ""  # (alb: is Albertslund's)
 
     def kind(self, iri: str) -> Kind:
         """What the resource is (netkg.web.kinds), from its asserted and inferred types."""
@@ -490,7 +490,7 @@ class Renderer:
         own = {
             slug: f"{ID}{slug}/"
             for slug, _ in self.known_values.get("mun", [])
-            if slug not in PREFIXES and slug not in ID_KINDS
+            if slug not in PREFIXES and f"{ID}{slug}/" not in PREFIXES.values()
         }
         both = {**own, **PREFIXES}
         return dict(sorted(both.items(), key=lambda kv: (-len(kv[1]), kv[0])))

@@ -278,6 +278,14 @@
     var entry = byName[name];
     if (!entry) { return; }
     var tab = reuse;
+    var existing = Object.keys(tabEntry).filter(function (id) {
+      return tabEntry[id] === name && yasgui.getTab(id);
+    })[0];
+    if (!tab && existing && values === undefined) {  // the question's own tab, as it was left
+      yasgui.selectTabId(existing);
+      showForm();
+      return yasgui.getTab(existing);
+    }
     if (!tab) {
       tab = yasgui.addTab(true, {
         name: entry.title,
