@@ -272,3 +272,26 @@ def test_a_resource_page_shows_each_facts_quote_beside_it(page, server):
     leader.locator(".evidence .source a").first.click()
     expect(page.locator("h1")).to_contain_text("Netværk igangsat i foråret 2015")
     assert page.errors == []
+
+
+# --- item 11: the data-model page -----------------------------------------------------------------
+
+
+def test_the_data_model_page_draws_and_lists_the_links(page, server):
+    from netkg.web.datamodel import EDGES
+
+    page.goto(server.url + "/sparql")
+    page.get_by_role("link", name="Data model").first.click()
+    expect(page).to_have_url(server.url + "/data-model")
+    expect(page.locator("h1")).to_have_text("The data model")
+    drawn = page.locator("figure.diagram img")
+    expect(drawn).to_be_visible()
+    assert drawn.evaluate("img => img.naturalWidth") > 500  # the SVG loaded
+    expect(page.locator("table.data-model tbody tr")).to_have_count(len(EDGES))
+    first = page.locator("table.data-model tbody tr").first
+    expect(first).to_contain_text("nkg:hasNetworkStructure")
+    page.screenshot(path=str(ARTIFACTS / "data-model-page.png"), full_page=True)
+    first.get_by_role("link", name="has network structure").click()
+    expect(page).to_have_url(server.url + "/ontology#hasNetworkStructure")
+    assert all(url.startswith(server.url + "/") for url in page.requests)
+    assert page.errors == []

@@ -78,6 +78,8 @@ class WebApp:
             return text_reply(405, f"{method} is not allowed here.", Allow="GET, HEAD")
         if path == "/":
             return self._html(self.renderer.index_page())
+        if path == "/data-model":
+            return self._html(self.renderer.data_model_page())
         if path.startswith("/static/"):
             return self._static(path[len("/static/") :])
         if path.startswith("/dumps/"):

@@ -524,6 +524,31 @@ class Renderer:
             ]
         return found
 
+    def data_model_page(self) -> str:
+        """How the main classes connect (netkg.web.datamodel): the diagram and the links."""
+        from netkg.iris import expand
+        from netkg.web.datamodel import EDGES, GROUPS
+
+        links = self.links.at("data-model.html")
+
+        def shown(name: str) -> Shown:
+            found = self._shown(URIRef(expand(name) or name), links)
+            found.show_pname = True
+            return found
+
+        groups = [
+            (
+                title,
+                [
+                    (shown(e.subject), shown(e.property), shown(e.object), e.note)
+                    for e in EDGES
+                    if e.group == key
+                ],
+            )
+            for key, title in GROUPS.items()
+        ]
+        return self._render("data-model.html", links, title="Data model", groups=groups)
+
     def not_found_page(self, path: str) -> str:
         return self._render("notfound.html", self.links, title="Not found", path=path)
 

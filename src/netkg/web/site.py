@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 MARKER = ".netkg-site.json"
 # Names the site itself uses; a resource at one of these paths could not get its page.
-RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps", "search-index")
+RESERVED = (
+    "index", "sparql", "ontology", "void", "static", "dumps", "search-index", "data-model"
+)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -190,6 +192,7 @@ def _pages(
     index_entries = renderer.index_entries(renderer.links.at("index.html"))
     write("search-index.json", json.dumps(search_index(index_entries), ensure_ascii=False) + "\n")
     write("sparql.html", renderer.sparql_page())
+    write("data-model.html", renderer.data_model_page())
     description = renderer.named_graph(str(DESCRIPTION_GRAPH))
     write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))
     shutil.copytree(STATIC, folder / "static")
