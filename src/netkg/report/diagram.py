@@ -293,6 +293,20 @@ def _legend(lang: str, network_colours: dict[str, str]) -> str:
     )
 
 
+def svg(kg: KnowledgeGraph, municipality: str, lang: str = "en", as_of: str | None = None) -> str:
+    """The drawing as SVG text, e.g. to show in a notebook: `IPython.display.SVG(svg(kg, m))`."""
+    import graphviz
+
+    try:
+        return graphviz.Source(dot_source(kg, municipality, lang, as_of)).pipe(
+            format="svg", encoding="utf-8"
+        )
+    except graphviz.ExecutableNotFound:
+        raise UsageError(
+            "graphviz's `dot` is not installed (Debian: apt install graphviz)"
+        ) from None
+
+
 def render(
     kg: KnowledgeGraph,
     municipality: str,

@@ -62,6 +62,22 @@ def diff(kg: KnowledgeGraph, municipality: str, before: str, after: str, lang: s
     return sorted(rows, key=lambda r: (r[0], r[1], r[3], r[2]))
 
 
+def changes(kg: KnowledgeGraph, municipality: str, before: str, after: str, lang: str = "en"):
+    """diff() as a ResultTable (COLUMNS): what `netkg diff` prints, and what a notebook shows
+    as a table (IRIs as netkg prints them; `.to_dataframe()` for pandas)."""
+    from rdflib import Literal, URIRef
+
+    from netkg.rdf.results import ResultTable
+
+    cells = []
+    for change, kind, thing, label, old, new, start, end in diff(
+        kg, municipality, before, after, lang
+    ):
+        words = [Literal(v) for v in (change, kind, label, old, new)]
+        cells.append((words[0], words[1], URIRef(thing), *words[2:], start, end))
+    return ResultTable(list(COLUMNS), cells)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="what started, ended or changed between two days")
     p.add_argument("municipality", help="short name, e.g. albertslund")
@@ -74,12 +90,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-
-    from rdflib import Literal, URIRef
-
     from netkg.errors import UsageError
     from netkg.query.graph import open_graph
-    from netkg.rdf.results import ResultTable
 
     for day in (args.before, args.after):
         try:
@@ -87,11 +99,6 @@ def _run(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError(f"{day!r} is not a day YYYY[-MM[-DD]]") from None
     kg = open_graph(args.graph, engine=args.engine, store=args.store)
-    rows = diff(kg, args.municipality, args.before, args.after, args.lang)
-    cells = []
-    for change, kind, thing, label, old, new, start, end in rows:
-        words = [Literal(v) for v in (change, kind, label, old, new)]
-        cells.append((words[0], words[1], URIRef(thing), *words[2:], start, end))
-    table = ResultTable(list(COLUMNS), cells)
+    table = changes(kg, args.municipality, args.before, args.after, args.lang)
     sys.stdout.write(table.serialize(args.format))
     return 0
