@@ -231,7 +231,14 @@ def test_compare_command(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "compared 2 municipalities" in done.stdout
+    # the count it gives is the files it wrote (issue 22: the README said 6 where it wrote 8)
+    files = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert done.stdout == (
+        f"compared 2 municipalities: wrote {len(files)} files in {tmp_path}/: compare.html, "
+        "matrix.csv, codings.csv, models.csv, timeline.csv, counts.csv, instruments.csv, "
+        "undescribed.csv, national.csv\n"
+    )
+    assert len(files) == 9
     assert "Gentofte Municipality" in (tmp_path / "compare.html").read_text(encoding="utf-8")
 
 

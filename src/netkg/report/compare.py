@@ -792,7 +792,7 @@ def _run(args: argparse.Namespace) -> int:
         comparison, args.out, args.force, formula_guard=not args.no_formula_guard
     )
     print(
-        f"compared {len(comparison.municipalities)} municipalities: "
-        + ", ".join(str(p) for p in written)
+        f"compared {len(comparison.municipalities)} municipalities: wrote {len(written)} files "
+        f"in {args.out}/: " + ", ".join(p.name for p in written)
     )
     return 0
