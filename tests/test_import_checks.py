@@ -275,3 +275,19 @@ def test_a_code_that_is_not_the_municipalitys_is_refused_with_the_right_one(proj
         "0159 is the code of gladsaxe, not of nyby (data/shared/municipalities-denmark.ttl "
         "and the described municipalities)"
     )
+
+
+def test_outside_a_project_the_archive_is_the_working_folders(tmp_path, monkeypatch):
+    """A folder that is not yet a project (the import makes it one): its own
+    data/sources/excerpts/ is where an excerpt is looked for and named, never netkg's package."""
+    monkeypatch.delenv("NETKG_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(GENTOFTE, tmp_path / "workbook")
+    page = "data/sources/excerpts/my-page.txt"
+    set_cell(tmp_path, "documents", 4, "excerpt_file", page)
+    [problem] = run(tmp_path)
+    assert problem.value == page
+    assert f"in the project ({tmp_path}/data/sources/excerpts/)" in problem.what
+    (tmp_path / "data" / "sources" / "excerpts").mkdir(parents=True)
+    shutil.copy(REPO / "data" / "sources" / "excerpts" / "gentofte-opgaveudvalg.txt", page)
+    assert run(tmp_path) == []

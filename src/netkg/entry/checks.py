@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from rdflib import Graph, Literal, URIRef
@@ -34,7 +35,12 @@ from netkg.entry.workbook import Problem, Sheet, load_mapping
 from netkg.iris import MUN, NKG, PREFIXES, PROV
 from netkg.pipeline.derived import support
 from netkg.pipeline.derived.evidence import EvidenceError, archive_files, assess
-from netkg.pipeline.inputs.layout import data_sources, display_path, root, shipped_root
+from netkg.pipeline.inputs.layout import (
+    data_sources,
+    display_path,
+    shipped_root,
+    writable_data_dir,
+)
 from netkg.rdf.results import short
 
 
@@ -76,9 +82,16 @@ def import_checks(conversion: Conversion, context: Graph, quotes: bool = True) -
 # --- archived texts ------------------------------------------------------------------------------
 
 
+def project_folder() -> Path:
+    """The folder the import writes into and the build will read: the project folder, or the
+    working directory the import makes one (netkg.pipeline.inputs.layout.writable_data_dir);
+    its data/sources/excerpts/ holds the archive, beside netkg's own."""
+    return writable_data_dir().parent
+
+
 def archive_problems(conversion: Conversion, context: Graph) -> list[Problem]:
     """Excerpt files that are not there, and quotes whose source has no archived text."""
-    base = root()
+    base = project_folder()
     mapping = _sheets()
     documents = mapping["documents"]
     column = documents.column("excerpt_file")
@@ -206,7 +219,7 @@ def evidence_problems(conversion: Conversion, context: Graph) -> list[Problem]:
     # list of Denmark's municipalities), and the shipped sources' archives, go with it
     graph = conversion.graph + _archives([context]) + _evidence(context)
     try:
-        decision, data = assess([graph], [context], root())
+        decision, data = assess([graph], [context], project_folder())
     except EvidenceError as exc:  # an archive that cannot be read: said as it is
         return [Problem("evidence", None, "", "", str(exc), "see the documents sheet")]
     mapping = _sheets()
@@ -214,7 +227,7 @@ def evidence_problems(conversion: Conversion, context: Graph) -> list[Problem]:
     problems = []
     for miss in decision.misquotes:
         files = ", ".join(
-            display_path(p) for p, _ in archive_files(data, miss.source, root())
+            display_path(p) for p, _ in archive_files(data, miss.source, project_folder())
         ) if miss.source is not None else "its source"  # fmt: skip
         problems.append(
             Problem(
