@@ -166,6 +166,28 @@ def _parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="table: show every value in full, never wrapped"
     )
     p.add_argument(
+        "--records",
+        action="store_true",
+        help="table: one block per row, a line per column (the default for answers too wide "
+        "for the terminal)",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="A,B,…",
+        help="show only these columns, in this order (every format)",
+    )
+    p.add_argument(
+        "--full-iris",
+        action="store_true",
+        help="write IRIs in full (table, csv, xlsx); by default they are prefixed names such as "
+        "mun:gentofte, in every format people read (tsv and json always have them in full)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "da"),
+        help="language of the labels: the query's lang parameter, and --labels (default en)",
+    )
+    p.add_argument(
         "--labels",
         action="store_true",
         help="add a <column>Label column after each column of IRIs (in --param lang, or en)",
@@ -253,6 +275,14 @@ def _query(args: argparse.Namespace) -> int:
 
     query = find_query(sys.stdin.read() if args.query == "-" else args.query)
     params = dict(_split_param(raw) for raw in args.param)
+    if args.lang:
+        if not any(p.name == "lang" for p in query.params) and not args.labels:
+            raise UsageError(
+                f"query {query.name!r} has no labels to choose a language for (no lang "
+                "parameter); use --labels to add them"
+            )
+        if any(p.name == "lang" for p in query.params):
+            params.setdefault("lang", args.lang)
     if args.as_of:
         if not any(p.name == "asOf" for p in query.params):
             raise UsageError(
@@ -291,7 +321,12 @@ def _query(args: argparse.Namespace) -> int:
         if args.labels:
             from netkg.query.labels import with_labels
 
-            table = with_labels(backend, table, params.get("lang") or "en")
+            table = with_labels(backend, table, params.get("lang") or args.lang or "en")
+        if args.columns:
+            try:
+                table = table.select([c.strip() for c in args.columns.split(",") if c.strip()])
+            except ValueError as exc:
+                raise UsageError(f"--columns: {exc}") from None
         if not table.rows:
             from netkg.query.checks import gap_notes
 
@@ -301,11 +336,18 @@ def _query(args: argparse.Namespace) -> int:
             from netkg.atomic import write_atomic
 
             guard = not args.no_formula_guard
-            write_atomic(args.output, table.encode(fmt, full=True, formula_guard=guard))
+            content = table.encode(fmt, full=True, formula_guard=guard, full_iris=args.full_iris)
+            write_atomic(args.output, content)
             print(f"wrote {args.output} ({len(table)} rows, {fmt})", file=sys.stderr)
         else:
             sys.stdout.write(
-                table.serialize(fmt, full=args.full, formula_guard=not args.no_formula_guard)
+                table.serialize(
+                    fmt,
+                    full=args.full,
+                    formula_guard=not args.no_formula_guard,
+                    full_iris=args.full_iris,
+                    records=args.records,
+                )
             )
         return 0
     if args.output is not None:

@@ -490,6 +490,10 @@ class _Converter:
             elif kind in ("ref", "refs"):
                 values = _split(raw) if kind == "refs" else [raw]
                 for value in values:
+                    made = self._row_nodes(sheet, row, column, value)
+                    if made is not None:  # sheet/row number: what that row made
+                        yield from made
+                        continue
                     target = self._ref(sheet, row, column, value)
                     if target is not None:
                         yield target
@@ -555,7 +559,8 @@ class _Converter:
             prefix, local = value.split(":", 1)
             if prefix in PREFIXES:
                 iri = URIRef(PREFIXES[prefix] + local)
-                if (iri, None, None) in self.context:
+                # shipped, or made by this workbook (a person named in another sheet)
+                if (iri, None, None) in self.context or (iri, None, None) in self.graph:
                     return iri
             if report:
                 self._problem(
@@ -598,6 +603,31 @@ class _Converter:
             )
             self._problem(sheet, row, column, value, f"no row with this id in {where}", hint)
         return None
+
+    def _row_nodes(self, sheet: Sheet, row: Row, column: Column, value: str) -> list[URIRef] | None:
+        """`people_posts/4`: the things row 4 of a sheet without ids made (a person, the post,
+        the tenure), for a column that may name anything (`target = "any"`); None for any
+        other value."""
+        m = re.fullmatch(r"([a-z_]+)/(\d+)", value)
+        target = self.mapping.get(m.group(1)) if m else None
+        if m is None or target is None or column.spec.get("target") != "any":
+            return None
+        if any(c.kind == "id" for c in target.columns):
+            return None  # a sheet with ids is named by id (sheet/id)
+        number = int(m.group(2))
+        found = next((r for r in self.rows.get(target.key, []) if r.number == number), None)
+        if found is None:
+            self._problem(
+                sheet,
+                row,
+                column,
+                value,
+                f"the {target.key} sheet has no row {number} with data",
+                f"write the number of the {target.key} row the quote is about",
+            )
+            return []
+        made = [self._node_iri(target, found, spec) for spec in target.nodes]
+        return [iri for iri in made if iri is not None]
 
     def _iri_of(self, sheet: Sheet, row: Row) -> URIRef | None:
         main = next(n for n in sheet.nodes if not n.get("once"))
@@ -716,26 +746,40 @@ def convert(
 # --- SHACL findings back to cells ---------------------------------------------------------------
 
 
-def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Problem:
-    """A SHACL finding as a Problem at the sheet, row and column it came from."""
+def locate(
+    finding: Finding, conversion: Conversion, lang: str = "en", context: Graph | None = None
+) -> Problem:
+    """A SHACL finding as a Problem at the sheet, row and column it came from, in the
+    workbook's words (netkg.entry.words): columns and sheets, not properties and classes; with
+    the column's own fix for the rule where the mapping gives one (`fixes`)."""
+    from netkg.entry.words import in_workbook_words
+
+    mapping = load_mapping()
     severity = "error" if finding.severity_name == "Violation" else "warning"
     message = finding.message(lang)
     path = finding.path
     predicate = curie(path) if path and re.fullmatch(r"[a-z]+:[A-Za-z0-9_-]+", path) else None
     value = "" if finding.value in (None, finding.focus) else _shown(finding.value)
+
+    def said(sheet_key: str) -> str:
+        return in_workbook_words(message, sheet_key, mapping, context or Graph())
+
     if predicate is not None and finding.value is not None:
         origin = conversion.triples.get((finding.focus, predicate, finding.value))
         if origin is not None:
-            return Problem(origin.sheet, origin.row, origin.column, value, message, "", severity)
+            return Problem(
+                origin.sheet, origin.row, origin.column, value, said(origin.sheet), "", severity
+            )
     node = conversion.nodes.get(finding.focus)
     if node is None:
         return Problem("(shipped data)", None, "", _shown(finding.focus), message, "", severity)
     sheet_key, row, node_name = node
-    sheet = next(s for s in load_mapping() if s.key == sheet_key)
+    sheet = next(s for s in mapping if s.key == sheet_key)
     rule = str(finding.shape).rsplit("#", 1)[-1]
     for column in sheet.columns:
         if rule in column.spec.get("rules", []):
-            return Problem(sheet_key, row, column.header, value, message, column.guide, severity)
+            fix = _rule_fix(column, rule)
+            return Problem(sheet_key, row, column.header, value, said(sheet_key), fix, severity)
     header = ""
     if predicate is not None:
         candidates = [
@@ -748,8 +792,31 @@ def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Proble
         empty = [c for c in candidates if not conversion.cells.get((sheet_key, row, c.key))]
         chosen = next(iter(empty or candidates), None)
         if chosen is not None:
-            return Problem(sheet_key, row, chosen.header, value, message, chosen.guide, severity)
-    return Problem(sheet_key, row, header, value, message, "", severity)
+            return Problem(
+                sheet_key, row, chosen.header, value, said(sheet_key), chosen.guide, severity
+            )
+    return Problem(sheet_key, row, header, value, said(sheet_key), "", severity)
+
+
+def _rule_fix(column: Column, rule: str) -> str:
+    """The column's fix for a shape's rule (`fixes` in the mapping), else its guide."""
+    fix = column.spec.get("fixes", {}).get(rule)
+    if not fix:
+        return column.guide
+    return f"{fix['da']} / {fix['en']}" if fix.get("da") else fix["en"]
+
+
+def once_each(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: two findings about the same cell that say the same thing (two nodes
+    one row makes, say) are one thing to fix."""
+    seen: set[tuple] = set()
+    kept = []
+    for p in problems:
+        key = (p.severity, p.sheet, p.row, p.column, p.value, p.what)
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    return kept
 
 
 def _shown(term: Node) -> str:
@@ -797,7 +864,7 @@ def import_workbook(
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
     located = [
         p
-        for p in (locate(f, conversion, lang) for f in report.findings)
+        for p in (locate(f, conversion, lang, context) for f in report.findings)
         if (p.sheet, p.row, p.column) not in flagged  # already reported for the cell itself
     ]
     order = {sheet.key: i for i, sheet in enumerate(load_mapping())}
@@ -806,7 +873,11 @@ def import_workbook(
         Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
         for m in report.inconsistencies
     ]
-    problems = list(dict.fromkeys(conversion.problems + located))  # each problem once
+    from netkg.entry.checks import import_checks
+
+    clean = not any(p.severity == "error" for p in conversion.problems + located)
+    located += import_checks(conversion, context, quotes=clean)  # what the build checks too
+    problems = once_each(conversion.problems + located)
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(problems)
     if target.is_file() and not force and not _imported(target):

@@ -66,10 +66,17 @@ class KnowledgeGraph:
         return answer.table
 
     def dataframe(
-        self, name_or_path: str, /, *, labels: bool = False, **params: object
+        self,
+        name_or_path: str,
+        /,
+        *,
+        labels: bool = False,
+        full_iris: bool = False,
+        **params: object,
     ) -> pandas.DataFrame:
-        """The query's rows as a pandas DataFrame (SPARQL text works too)."""
-        return self.query(name_or_path, labels=labels, **params).to_dataframe()
+        """The query's rows as a pandas DataFrame (SPARQL text works too): IRIs as the prefixed
+        names netkg prints (mun:gentofte), in full with `full_iris`."""
+        return self.query(name_or_path, labels=labels, **params).to_dataframe(full_iris)
 
     def answer(self, query: str | CatalogueQuery, /, **params: object) -> QueryAnswer:
         """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT).

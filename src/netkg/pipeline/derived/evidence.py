@@ -264,7 +264,7 @@ def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
         source = data.value(evidence, PROV.wasQuotedFrom)
         if source is None or source in texts:
             continue
-        files = _archive_files(data, source, base)
+        files = archive_files(data, source, base)
         if not files:
             raise QuoteNotFound(
                 f"{_short(evidence)}: its source {_short(source)} has no archived text "
@@ -273,7 +273,10 @@ def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
         for path, excerpt in files:
             if path not in cache:
                 if not path.is_file():
-                    raise QuoteNotFound(f"{_short(source)}: archived file {path} does not exist")
+                    raise QuoteNotFound(
+                        f"{_short(source)}: archived file {path} does not exist; archive the "
+                        f"excerpt there, or correct the document's nkg:excerptFile"
+                    )
                 cache[path] = archived_text(path, excerpt)
         texts[source] = [cache[path] for path, _ in files]
     return texts
@@ -387,8 +390,10 @@ def _locate(
     return ""
 
 
-def _archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, bool]]:
-    """(path, is an excerpt file) for each archived text of the source."""
+def archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, bool]]:
+    """(path, is an excerpt file) for each archived text of the source: under `base` (the
+    project folder), else in the shipped data; a file in neither is named under `base`, where
+    the project would keep it."""
     excerpts = sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
     copies = sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))
     return [(_located(base, p), True) for p in excerpts] + [
@@ -402,7 +407,8 @@ def _located(base: Path, relative: Literal) -> Path:
     from netkg.pipeline.inputs.layout import shipped_root
 
     here = base / str(relative)
-    return here if here.exists() else shipped_root() / str(relative)
+    shipped = shipped_root() / str(relative)
+    return shipped if not here.exists() and shipped.exists() else here
 
 
 def _short(node: Node | None) -> str:
