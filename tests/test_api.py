@@ -17,7 +17,9 @@ def test_load_query_and_dataframe(built):
     assert list(frame.columns) == table.columns
     welfare = frame[(frame.measure == "declared networks") & (frame.type == "Welfare network")]
     assert welfare["count"].tolist() == [15]  # numbers come back as numbers
-    assert frame["municipality"].iloc[0] == "https://w3id.org/netkg/id/municipality/albertslund"
+    assert frame["municipality"].iloc[0] == "mun:albertslund"  # as netkg prints it
+    full = kg.dataframe("counts", municipality="albertslund", full_iris=True)
+    assert full["municipality"].iloc[0] == "https://w3id.org/netkg/id/municipality/albertslund"
 
 
 def test_module_level_api_builds_in_memory(monkeypatch, tmp_path):

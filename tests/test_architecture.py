@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "netkg"
 # stages of the pipeline are layers of their own (inputs, then reasoning, validation and the
 # derived graphs side by side, then the flow that is given them).
 LAYERS: dict[str, int] = {
-    "netkg": 0,  # foundation: __init__, iris, errors, atomic, negotiation, options
+    "netkg": 0,  # foundation: __init__, iris, errors, atomic, owned, faults, negotiation, options
     "netkg.rdf": 1,
     "netkg.pipeline": 2,  # the package itself (its docstring)
     "netkg.pipeline.inputs": 2,
@@ -43,6 +43,7 @@ ENGINE_MODULES = {
     "netkg.pipeline.reason.compiled",
     "netkg.pipeline.reason.reference",
     "netkg.pipeline.validate.compiled",
+    "netkg.pipeline.validate.compiler",
     "netkg.pipeline.validate.reference",
     "netkg.pipeline.validate.shapes",
 }

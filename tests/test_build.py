@@ -14,6 +14,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from netkg.errors import OutputError
 from netkg.iris import GRAPH, INFERRED_GRAPH, MUN, NKG, ORG, PERSON, PREFIXES
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
 from netkg.pipeline.flow.build import build
@@ -132,26 +133,19 @@ def test_dist_files(built, tmp_path):
 
 
 def test_dist_is_written_all_or_nothing(built, tmp_path, monkeypatch):
+    """A write that fails (here a full disk, at the last moment before the switch) leaves the
+    previous build current and nothing of its own (tests/test_dist_integrity.py: real faults)."""
     write(built, tmp_path)
-    before = {p.name: p.read_bytes() if p.is_file() else b"(folder)" for p in tmp_path.iterdir()}
-    calls = {"n": 0}
-    real_replace = os.replace
-
-    def failing_replace(src, dst):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    current = os.readlink(tmp_path / "current")
+    monkeypatch.setenv("NETKG_FAULT", "linked:enospc")
+    with pytest.raises(OutputError, match="No space left on device") as failed:
         write(built, tmp_path)
-    monkeypatch.undo()
-    after = {p.name: p.read_bytes() if p.is_file() else b"(folder)" for p in tmp_path.iterdir()}
-    assert set(after) == set(before), "temporary files left behind"
-    # the two files renamed before the failure hold identical content; none is half-written
-    for name, content in after.items():
-        assert content == before[name] or name == "build-report.json", name
+    assert failed.value.exit_code == 2
+    assert "the previous build is kept" in str(failed.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert os.readlink(tmp_path / "current") == current
+    assert sorted(p.name for p in (tmp_path / "builds").iterdir()) == [current.split("/")[-1]]
 
 
 def test_nothing_is_fetched_from_the_network(monkeypatch, tmp_path):
@@ -216,18 +210,54 @@ def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, t
 
 def test_data_that_violates_the_shapes_never_replaces_a_good_build(data_root, tmp_path):
     assert _netkg("build", root_dir=data_root, cwd=tmp_path).returncode == 0
-    graph_before = (data_root / "dist" / "netkg.trig").read_bytes()
+    dist = data_root / "dist"
+    before = {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()}
     target = data_root / "data" / "municipalities" / "0165-albertslund.ttl"
-    text = target.read_text(encoding="utf-8").replace(
-        'nkg:municipalityCode "0165"', 'nkg:municipalityCode "165"'
+    original = target.read_text(encoding="utf-8")
+    target.write_text(
+        original.replace('nkg:municipalityCode "0165"', 'nkg:municipalityCode "165"'),
+        encoding="utf-8",
     )
-    target.write_text(text, encoding="utf-8")
     done = _netkg("build", root_dir=data_root, cwd=tmp_path)
     assert done.returncode == 1
     assert "conforms: NO" in done.stdout
     assert "Municipality code" in done.stdout and 'value: "165"' in done.stdout
-    assert (data_root / "dist" / "netkg.trig").read_bytes() == graph_before
-    assert "does NOT conform" in (data_root / "dist" / "validation-report.txt").read_text()
+    assert f"see {dist / 'failed' / 'validation-report.txt'}" in done.stdout
+    # what a reader reads is the previous build, reports included; the failure is apart
+    assert {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()} == before
+    assert "does NOT conform" in (dist / "failed" / "validation-report.txt").read_text()
+    assert json.loads((dist / "failed" / "build-report.json").read_text())["ok"] is False
+    target.write_text(original, encoding="utf-8")
+    assert _netkg("build", root_dir=data_root, cwd=tmp_path).returncode == 0
+    assert not (dist / "failed").exists()  # the failure it reported is over
+
+
+EMPTY_WARNING = "no triples (the file is empty, or holds only prefixes and comments)"
+
+
+def test_an_empty_data_file_is_built_with_a_warning_naming_it(data_root, tmp_path):
+    (data_root / "data" / "municipalities" / "9903-empty.ttl").write_text("", encoding="utf-8")
+    done = _netkg("build", root_dir=data_root, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warning = f"data/municipalities/9903-empty.ttl: {EMPTY_WARNING}; is it the file you meant?"
+    assert done.stderr == f"netkg: warning: {warning}\n"
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_validate_warns_about_files_without_triples(tmp_path, engine):
+    (tmp_path / "empty.ttl").write_text("", encoding="utf-8")
+    (tmp_path / "prefixes.ttl").write_text(
+        "@prefix nkg: <https://w3id.org/netkg/ontology#> .\n# nothing yet\n", encoding="utf-8"
+    )
+    done = _netkg(
+        "validate", "--engine", engine, "empty.ttl", "prefixes.ttl", root_dir=root(), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("conforms")
+    assert done.stderr.splitlines() == [
+        f"netkg: warning: {name}: {EMPTY_WARNING}; is it the file you meant?"
+        for name in ("empty.ttl", "prefixes.ttl")
+    ]
 
 
 def test_missing_input_file_is_exit_2(data_root, tmp_path):

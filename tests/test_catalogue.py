@@ -638,7 +638,12 @@ def test_fact_evidence(kg):
     ]
 
 
-FILED = ("doc:albertslund-netvaerk-foraar-2015", SPRING_2015_FILE)
+SPRING_2015_PAGE = (
+    "https://medarbejdersiden.albertslund.dk/arbejdsplads/netvaerkssektretariatet/"
+    "netvaerkstemaer/netvaerk-igangsat-i-foraaret-2015"
+)
+# the source, its address, the day its text was read, and where the quote can be checked
+FILED = ("doc:albertslund-netvaerk-foraar-2015", SPRING_2015_PAGE, "2026-11-29", SPRING_2015_FILE)
 
 
 def test_fact_evidence_corrected_facts(kg):
@@ -995,18 +1000,19 @@ def test_cocreation_coding_names_coder_basis_and_confidence(kg):
 
 def test_since_when_each_municipality_uses_section_17_4(kg):
     # Aarhus is absent: no source names section 17(4) for its citizenship committee (issue 9).
+    none = "no year: the sources give no adoption or start year"
     assert rows(kg, "legal-basis-since") == [
         (ALB, ALBERTSLUND, S17, "",
          "§ 17, stk. 4-udvalg om Politik for borgerinddragelse "
-         "(section 17(4) committee on the policy for citizen involvement)", "1"),
+         "(section 17(4) committee on the policy for citizen involvement)", "1", none),
         ("mun:furesoe", "Furesø Municipality", S17, "",
-         "Udviklingsudvalg (development committees)", "1"),
+         "Udviklingsudvalg (development committees)", "1", none),
         ("mun:skanderborg", "Skanderborg Municipality", S17, "2014",
-         "Seks § 17, stk. 4-udvalg (six section 17(4) committees, 2014–2017)", "1"),
+         "Seks § 17, stk. 4-udvalg (six section 17(4) committees, 2014–2017)", "1", ""),
         ("mun:gentofte", "Gentofte Municipality", S17, "2015", "Opgaveudvalg (task committees)",
-         "2"),
+         "2", ""),
         ("mun:roskilde", "Roskilde Municipality", S17, "2016",
-         "Musikbyudvalget (music city committee)", "1"),
+         "Musikbyudvalget (music city committee)", "1", ""),
         ("mun:helsingoer", "Helsingør Municipality", S17, "2018",
-         "Borgerinddragelse (citizen involvement committee)", "1"),
+         "Borgerinddragelse (citizen involvement committee)", "1", ""),
     ]  # fmt: skip

@@ -146,13 +146,12 @@ def test_comparison_tables_as_dataframes(kg):
     assert comparison.matrix.loc["Furesø Municipality", S17] == 1
     assert comparison.matrix.loc["Gentofte Municipality", PLACATION + " (coding)"] == 1
     assert PLACATION not in comparison.matrix.columns  # a coding is never a bare type
-    assert comparison.codings.basis.tolist() == [
-        "https://w3id.org/netkg/id/aarhus/coding-medborgerskabsudvalg-arnstein",
-        "https://w3id.org/netkg/id/albertslund/coding-udvalg-borgerinddragelse-arnstein",
-        "https://w3id.org/netkg/id/gentofte/coding-opgaveudvalg-arnstein",
-        "https://w3id.org/netkg/id/roskilde/coding-musikby-samstyring",
-        "https://w3id.org/netkg/id/skanderborg/coding-kommune-3-0-torfing",
-    ]
+    # each coding's basis written out, not an address to look it up at (issue 22, item 2)
+    assert [b.split(":")[0] for b in comparison.codings.basis] == [
+        "The sources", "The source", "The source", "The sources", "The source",
+    ]  # fmt: skip
+    assert comparison.codings.coding.tolist()[2] == PLACATION
+    assert not any("w3id.org" in b for b in comparison.codings.basis)
     assert len(comparison.undescribed) == 88
     assert comparison.undescribed.iloc[0].tolist() == [
         "Frederiksberg Municipality",
@@ -204,8 +203,9 @@ def test_report_files(kg, tmp_path):
     assert not re.search(r'src="https?://', page)  # nothing loaded from the network
     assert not re.search(r'<link[^>]+href="https?://', page)
     assert "(coding)" in page  # codings are marked as codings …
-    basis = "https://w3id.org/netkg/id/gentofte/coding-opgaveudvalg-arnstein"
-    assert f'<a href="{basis}"' in page  # … and link to their basis
+    # … and show their basis, never a link out of the report to look it up (issue 22, item 2)
+    assert "The source: a task committee typically has ten citizens" in page
+    assert "w3id.org/netkg/id/" not in page
     assert "Municipalities not yet described" in page and "Frederiksberg Municipality" in page
     assert "Co-creation types and legal instruments per municipality" in page
     matrix = (tmp_path / "matrix.csv").read_text(encoding="utf-8").splitlines()
@@ -231,12 +231,19 @@ def test_compare_command(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "compared 2 municipalities" in done.stdout
+    # the count it gives is the files it wrote (issue 22: the README said 6 where it wrote 8)
+    files = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert done.stdout == (
+        f"compared 2 municipalities: wrote {len(files)} files in {tmp_path}/: compare.html, "
+        "matrix.csv, codings.csv, models.csv, timeline.csv, counts.csv, instruments.csv, "
+        "undescribed.csv, national.csv\n"
+    )
+    assert len(files) == 9
     assert "Gentofte Municipality" in (tmp_path / "compare.html").read_text(encoding="utf-8")
 
 
 def test_albertslund_diagram(kg, tmp_path):
-    source = dot_source(kg, "albertslund")
+    source = dot_source(kg, "albertslund", lang="da")
     for label in (
         "Albertslund Kommune",
         "Søjle: By, miljø &",
@@ -248,7 +255,7 @@ def test_albertslund_diagram(kg, tmp_path):
         "medlemsenheder ikke oplyst",
     ):
         assert label in source, label
-    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund", lang="da")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     text = svg.read_text(encoding="utf-8")
     assert "Elever med højt" in text and "Strategisk chefforum" in text
@@ -360,13 +367,17 @@ def test_report_tables_read_like_tables(comparison):
         "Until",
         "Kind",
         "Item",
+        "Quote",
+        "Source (read)",
     ]
     # an empty cell shows a dash: Skanderborg's 2012 model has no end year
     assert re.search(r"<td>Skanderborg Municipality</td>\s*<td>2012</td>\s*<td>–</td>", timeline)
     assert re.findall(r"<th>(.*?)</th>", tables[1]) == [
         "Municipality",
+        "Item",
         "Coding",
-        "Basis (the coding's record)",
+        "Basis (the source's words and netkg's argument)",
+        "Sources",
     ]
     assert re.findall(r"<th>(.*?)</th>", tables[6]) == ["Municipality", "Code", "Region"]
 
@@ -408,7 +419,7 @@ def _bezier_points(pos: str, steps: int = 20) -> list[tuple[float, float]]:
 
 
 def test_diagram_lines_keep_off_the_pillar_titles(kg):
-    layout = _layout(dot_source(kg, "albertslund"))
+    layout = _layout(dot_source(kg, "albertslund", lang="da"))
     titles = []
     for box in layout["objects"]:
         if box.get("name", "").startswith("cluster") and "lp" in box:
@@ -425,7 +436,7 @@ def test_diagram_lines_keep_off_the_pillar_titles(kg):
 
 
 def test_diagram_fits_a4_landscape_with_readable_text_and_a_legend(kg, tmp_path):
-    svg, png = render(kg, "albertslund", tmp_path / "albertslund")
+    svg, png = render(kg, "albertslund", tmp_path / "albertslund", lang="da")
     text = svg.read_text(encoding="utf-8")
     width, height = (
         float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups()

@@ -225,6 +225,7 @@ def test_arnstein_only_case_appears_under_the_mapped_nabatchi_cell(synthetic):
             "1",
             "Delegated power relatedMatch Co-commissioning",
             "0.4",
+            "translated",
         )
     ]
 
@@ -233,7 +234,7 @@ def test_compare_in_nabatchi_marks_the_translated_cell(synthetic):
     comparison = compare(synthetic, typology="nabatchi-2017")
     column = f"{NABATCHI}: Co-commissioning (translated)"
     assert list(comparison.matrix.columns) == [column]
-    assert comparison.matrix.loc["Test Municipality", column] == 1
+    assert comparison.matrix.loc["Test Municipality", column] == 0.4  # weighed by confidence
     assert comparison.translations.to_dict("records") == [
         {
             "municipality": "Test Municipality",
@@ -243,5 +244,6 @@ def test_compare_in_nabatchi_marks_the_translated_cell(synthetic):
             "hops": 1,
             "path": "Delegated power relatedMatch Co-commissioning",
             "confidence": Decimal("0.4"),
+            "translation": "translated",
         }
     ]

@@ -45,7 +45,10 @@ def digests(folder: Path) -> dict[str, str]:
 
         quads = serialize_canonical(ox.Store.read_only(str(store)), "nq")  # blank nodes labelled
         found["store (its quads)"] = hashlib.sha256(quads).hexdigest()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and store not in p.parents):
+    files = [
+        p for p in folder.rglob("*") if p.is_file() and "store" not in p.relative_to(folder).parts
+    ]
+    for path in sorted(files):
         data = path.read_bytes()
         if path.name == "build-report.json":
             report = json.loads(data)

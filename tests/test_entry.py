@@ -118,7 +118,9 @@ def _kg_with(path: Path) -> KnowledgeGraph:
 def imported(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("import") / "9901-proevekommune.ttl"
     target, report, problems = import_workbook(SYNTHETIC, out)
-    assert report.conforms and problems == []
+    assert report.conforms and not [p for p in problems if p.severity == "error"]
+    # synthetic: its code is no municipality's, and no source says its facts (warned, issue 22)
+    assert {p.what.split(" ")[0] for p in problems} == {"neither", "no"}
     return target
 
 

@@ -69,8 +69,8 @@ def test_import_then_build_query_and_compare_see_the_new_municipality(installed,
     # named with the project's file and line (the shipped data's quotes are all found)
     assert built.returncode == 2, built.stdout + built.stderr
     assert (
-        "data/municipalities/9901-proevekommune.ttl:214: mun:proevekommune "
-        'nkg:municipalityCode "9901" is not supported'
+        "data/municipalities/9901-proevekommune.ttl:204: doc:proevekommune-artikel "
+        "dct:creator person:anna-forfatter is not supported"
     ) in built.stderr
     assert "not found verbatim" not in built.stderr
     assert not (notes / "dist").exists()  # dist/ is the project folder's, found like git's root

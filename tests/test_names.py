@@ -95,3 +95,13 @@ def test_sparql_from_standard_input(capsys, monkeypatch, kg_store_dir):
     code = main(["query", "-", "--format", "csv", "--store", str(kg_store_dir)])
     assert code == 0
     assert capsys.readouterr().out == "two\r\n2\r\n"
+
+
+def test_the_python_api_reads_printed_names_back(kg):
+    """kg.query(...) takes the names netkg prints, as the command line does (issue 22, item 1)."""
+    from netkg.errors import UsageError
+
+    table = kg.query("fact-evidence", resource="gentofte:model-opgaveudvalg")
+    assert len(table) == 4
+    with pytest.raises(UsageError, match="unknown prefix 'foo' in resource 'foo:bar'"):
+        kg.query("fact-evidence", resource="foo:bar")

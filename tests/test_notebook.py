@@ -1,5 +1,6 @@
 """The notebook tour (notebooks/tour.ipynb) runs top to bottom on the shipped data, and shows
-results as HTML tables with inline SPARQL, labels and compact IRIs (issue 11)."""
+results as HTML tables with inline SPARQL, labels and compact IRIs (issue 11); it says how to
+install Jupyter, and covers as-of, diff, compare and the diagram (issue 22)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _outputs(cell) -> dict[str, str]:
 
 def test_every_code_cell_runs_and_shows_a_result(executed):
     code = [c for c in executed.cells if c.cell_type == "code"]
-    assert len(code) == 7
+    assert len(code) == 11
     for cell in code[1:]:
         assert cell.outputs, cell.source
         assert not [o for o in cell.outputs if o.output_type == "error"]
@@ -66,3 +67,22 @@ def test_the_committed_notebook_has_its_outputs():
 
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     assert all(c["outputs"] for c in cells if c["cell_type"] == "code" and c is not cells[1])
+
+
+def test_it_says_how_to_install_jupyter():
+    import json
+
+    first = "".join(json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"][0]["source"])
+    assert "pip install 'netkg[notebook]'" in first and "jupyter lab tour.ipynb" in first
+
+
+def test_as_of_diff_compare_and_the_diagram(executed):
+    as_of = _outputs(executed.cells[15])["text/html"]
+    assert ">spring 2015</td>" in as_of and ">2013</td>" in as_of  # as precise as the source
+    assert "2013-01-01" not in as_of
+    changes = _outputs(executed.cells[17])["text/html"]
+    assert ">started</td>" in changes and ">alb:network-haervaerk</td>" in changes
+    matrix = _outputs(executed.cells[19])["text/html"]
+    assert "Gentofte Municipality" in matrix and "(coding)" in matrix
+    drawing = _outputs(executed.cells[21])["image/svg+xml"]
+    assert drawing.startswith("<svg") and "Pillar: " in drawing

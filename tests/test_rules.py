@@ -17,6 +17,8 @@ from netkg.pipeline.inputs.layout import Source, default_sources, ontology_sourc
 from netkg.pipeline.inputs.load import load_dataset, load_sources
 from netkg.pipeline.reason.compiled import Unsupported, infer_store
 from netkg.pipeline.reason.reference import Inference, infer
+from netkg.pipeline.validate.compiled import read_predicates
+from netkg.pipeline.validate.shapes import load_shapes_fast
 from netkg.rdf.store import OxigraphStore
 from netkg.rdf.terms import to_ox
 from support import synthetic
@@ -97,3 +99,57 @@ def test_an_unsupported_axiom_is_refused(tmp_path: Path):
     store.store.load(path=str(data), to_graph=ox.NamedNode("urn:x-test:g"))
     with pytest.raises(Unsupported, match="sameAs"):
         infer_store(store, [URIRef("urn:x-test:g")])
+
+
+# --- only what a validation reads ------------------------------------------------------------
+
+READS = read_predicates(load_shapes_fast())
+TRANSITIVE_SUB = "<http://www.w3.org/ns/org#transitiveSubOrganizationOf>"
+
+
+def restricted(sources: list[Source]) -> tuple[tuple[set, list[str]], tuple[set, list[str]]]:
+    """(everything, only what the shapes read): inferred triples and inconsistencies."""
+    names = sorted({s.graph for s in sources})
+    out = []
+    for only in (None, READS):
+        store = OxigraphStore()
+        load_sources(sources, store)
+        found = infer_store(store, names, only=only)
+        out.append(({tuple(str(x) for x in t) for t in found.triples}, found.inconsistencies))
+    return out[0], out[1]
+
+
+def _read(triples: set) -> set:
+    kept = {str(to_ox(p)) for p in READS}
+    return {t for t in triples if t[1] in kept}
+
+
+def test_reasoning_only_for_what_the_shapes_read_keeps_every_triple_they_read(tmp_path: Path):
+    files = synthetic.write(tmp_path, 6, seeded=True)
+    sources = default_sources() + [
+        Source(p, URIRef(f"urn:x-test:{p.stem}"), "municipality") for p in files
+    ]
+    (everything, problems), (only, found) = restricted(sources)
+    assert only <= everything
+    assert _read(only) == _read(everything)  # rdf:type among them: every class whole
+    assert found == problems and any("Disjoint classes" in m for m in found)
+    assert any(t[1] == TRANSITIVE_SUB for t in everything - only)  # what no shape reads
+
+
+def test_a_deep_hierarchy_is_not_closed_for_a_validation(tmp_path: Path):
+    """A chain of 300 units: its transitive closure has 300²/2 triples no shape reads."""
+    lines = ["@prefix org: <http://www.w3.org/ns/org#> ."]
+    for i in range(300):
+        lines.append(
+            f"<https://w3id.org/netkg/synthetic/u{i}> a org:OrganizationalUnit ; "
+            f"org:subOrganizationOf <https://w3id.org/netkg/synthetic/u{i + 1}> ."
+        )
+    chain = tmp_path / "chain.ttl"
+    chain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (everything, _), (only, _) = restricted(
+        [*AXIOMS, Source(chain, URIRef("urn:x-test:c"), "input")]
+    )
+    assert sum(1 for t in everything if t[1] == TRANSITIVE_SUB) == 300 * 301 // 2
+    assert not any(t[1] == TRANSITIVE_SUB for t in only)
+    assert _read(only) == _read(everything)
+    assert len(only) < 5 * 300

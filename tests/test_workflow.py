@@ -162,12 +162,12 @@ def test_root_option_names_the_project(tmp_path, capsys):
     assert main(["--root", str(project), "query", "counts", "-p", "municipality=proevekommune",
                  "-f", "csv"]) == 0  # fmt: skip
     out = capsys.readouterr().out
-    assert "https://w3id.org/netkg/id/municipality/proevekommune,networks," in out
+    assert "mun:proevekommune,networks," in out  # CSV shows the names netkg prints
     assert "NETKG_ROOT" not in os.environ or os.environ["NETKG_ROOT"] != str(project)
     # built in memory, the synthetic municipality's facts (no quotes) are listed, not refused
     assert main(["--root", str(project), "query", "evidence-coverage", "-f", "csv"]) == 0
     listed = capsys.readouterr().out.splitlines()
-    kind = "https://w3id.org/netkg/ontology#supportUnsupported,"
+    kind = "nkg:supportUnsupported,"
     assert sum(line.startswith(kind) for line in listed) == 74
     assert main(["--root", str(tmp_path / "missing"), "queries"]) == 2
     assert "--root" in capsys.readouterr().err
@@ -273,7 +273,7 @@ def test_output_file_as_json_and_xlsx_and_never_overwritten(tmp_path):
     assert cells[0] == (
         "municipality", "municipalityLabel", "instrumentLabel", "since", "firstItems", "items"
     )  # fmt: skip
-    assert cells[4][0] == "https://w3id.org/netkg/id/municipality/gentofte"
+    assert cells[4][0] == "mun:gentofte"  # the name netkg prints; --full-iris keeps the IRI
     assert (cells[4][3], cells[4][5]) == (2015, 2)
     again = netkg("query", "networks", "-o", str(target), cwd=REPO)
     assert again.returncode == 2 and "answer.xlsx exists (file); use --force" in again.stderr

@@ -9,7 +9,7 @@ The notebook-facing API::
     netkg.queries()                                     # the named queries
 """
 
-from importlib import import_module
+from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
 __all__ = ["KnowledgeGraph", "NetkgError", "load_graph", "queries", "validate_files"]
@@ -26,7 +26,7 @@ _LAZY = {
 def __getattr__(name: str) -> object:
     """Import the API on first use, so `netkg --help` stays fast."""
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        return getattr(_import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'netkg' has no attribute {name!r}")
 
 

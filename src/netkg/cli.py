@@ -10,20 +10,23 @@
     netkg publish                   upload to a SPARQL store (netkg.publish)
 
 `netkg COMMAND --help` shows each command's options. Errors are one line on stderr and an exit
-code (see netkg.errors); no tracebacks.
+code (see netkg.errors); no tracebacks. SIGTERM stops a command as Ctrl-C does (exit 143 instead
+of 130): what it was writing is removed, the old output kept.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from netkg import __version__
-from netkg.errors import NetkgError, UsageError
+from netkg.errors import NetkgError, Terminated, UsageError, os_error_text
 from netkg.options import add_engine_option, add_source_options
 
 # Modules that add their own subcommands: each has `register(subparsers)` and keeps its
@@ -50,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     saved = os.environ.get("NETKG_ROOT")
+    previous = _on_sigterm(_terminate)
     try:
         if args.root is not None:
             if not args.root.is_dir():
@@ -59,16 +63,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetkgError as exc:
         print(f"netkg: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("netkg: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("netkg: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an output that cannot be written, where no command said so
+        print(f"netkg: {os_error_text(exc)}", file=sys.stderr)
+        return 2
     finally:
+        if previous is not None:
+            _on_sigterm(previous)
         if saved is None:
             os.environ.pop("NETKG_ROOT", None)
         else:
             os.environ["NETKG_ROOT"] = saved
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler; the one it replaces (None off the main thread, where a
+    handler cannot be installed)."""
+    try:
+        return signal.signal(signal.SIGTERM, handler) or signal.SIG_DFL
+    except ValueError:  # not the main thread (e.g. a test calling main() from a thread)
+        return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,6 +166,28 @@ def _parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="table: show every value in full, never wrapped"
     )
     p.add_argument(
+        "--records",
+        action="store_true",
+        help="table: one block per row, a line per column (the default for answers too wide "
+        "for the terminal)",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="A,B,…",
+        help="show only these columns, in this order (every format)",
+    )
+    p.add_argument(
+        "--full-iris",
+        action="store_true",
+        help="write IRIs in full (table, csv, xlsx); by default they are prefixed names such as "
+        "mun:gentofte, in every format people read (tsv and json always have them in full)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "da"),
+        help="language of the labels: the query's lang parameter, and --labels (default en)",
+    )
+    p.add_argument(
         "--labels",
         action="store_true",
         help="add a <column>Label column after each column of IRIs (in --param lang, or en)",
@@ -169,7 +216,7 @@ def _build(args: argparse.Namespace) -> int:
     from netkg.pipeline.flow.build import build
     from netkg.pipeline.flow.progress import Progress
     from netkg.pipeline.flow.write import write
-    from netkg.pipeline.inputs.layout import dist_dir
+    from netkg.pipeline.inputs.layout import FAILED_DIR, dist_dir
 
     out = args.out if args.out is not None else dist_dir()
     steps = ["load", "reason", *([] if args.no_validate else ["validate"]), "write"]
@@ -180,7 +227,8 @@ def _build(args: argparse.Namespace) -> int:
         write(result, out)
     print(result.summary())
     if result.report is not None and not result.report.conforms:
-        print(f"\nThe data does not conform; see {out / 'validation-report.txt'}.")
+        report = out / FAILED_DIR / "validation-report.txt"
+        print(f"\nThe data does not conform; see {report} (the previous build stays current).")
         print(result.report.text())
         return 1
     return 0 if result.ok else 1
@@ -227,6 +275,14 @@ def _query(args: argparse.Namespace) -> int:
 
     query = find_query(sys.stdin.read() if args.query == "-" else args.query)
     params = dict(_split_param(raw) for raw in args.param)
+    if args.lang:
+        if not any(p.name == "lang" for p in query.params) and not args.labels:
+            raise UsageError(
+                f"query {query.name!r} has no labels to choose a language for (no lang "
+                "parameter); use --labels to add them"
+            )
+        if any(p.name == "lang" for p in query.params):
+            params.setdefault("lang", args.lang)
     if args.as_of:
         if not any(p.name == "asOf" for p in query.params):
             raise UsageError(
@@ -265,7 +321,12 @@ def _query(args: argparse.Namespace) -> int:
         if args.labels:
             from netkg.query.labels import with_labels
 
-            table = with_labels(backend, table, params.get("lang") or "en")
+            table = with_labels(backend, table, params.get("lang") or args.lang or "en")
+        if args.columns:
+            try:
+                table = table.select([c.strip() for c in args.columns.split(",") if c.strip()])
+            except ValueError as exc:
+                raise UsageError(f"--columns: {exc}") from None
         if not table.rows:
             from netkg.query.checks import gap_notes
 
@@ -275,11 +336,18 @@ def _query(args: argparse.Namespace) -> int:
             from netkg.atomic import write_atomic
 
             guard = not args.no_formula_guard
-            write_atomic(args.output, table.encode(fmt, full=True, formula_guard=guard))
+            content = table.encode(fmt, full=True, formula_guard=guard, full_iris=args.full_iris)
+            write_atomic(args.output, content)
             print(f"wrote {args.output} ({len(table)} rows, {fmt})", file=sys.stderr)
         else:
             sys.stdout.write(
-                table.serialize(fmt, full=args.full, formula_guard=not args.no_formula_guard)
+                table.serialize(
+                    fmt,
+                    full=args.full,
+                    formula_guard=not args.no_formula_guard,
+                    full_iris=args.full_iris,
+                    records=args.records,
+                )
             )
         return 0
     if args.output is not None:

@@ -2,7 +2,9 @@
 
 Exit codes follow pySHACL's contract where they overlap: 0 success, 1 validation found
 violations, 2 the input could not be used (bad syntax, missing file, unknown query or
-parameter). A remote endpoint that fails is 3, so scripts can tell "my data" from "the server".
+parameter) or an output could not be written (disk full, read-only folder; the old output is
+kept). A remote endpoint that fails is 3, so scripts can tell "my data" from "the server".
+A command stopped by SIGINT exits 130, by SIGTERM 143, having removed what it had half written.
 """
 
 from __future__ import annotations
@@ -43,6 +45,28 @@ class UsageError(NetkgError):
 
 class QueryError(NetkgError):
     """A query that does not parse or cannot be evaluated."""
+
+
+class OutputError(NetkgError):
+    """An output that cannot be written: the disk is full, the folder is read-only, …"""
+
+    def __init__(self, path: Path | str, exc: OSError, kept: str = "") -> None:
+        self.path = str(path)
+        self.cause = os_error_text(exc)
+        super().__init__(f"cannot write {self.path}: {self.cause}" + (f"; {kept}" if kept else ""))
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError in one line: its reason, and the file it names if any (a store's error is a
+    message that already names its file)."""
+    if exc.strerror:
+        return f"{exc.strerror} ({exc.filename})" if exc.filename else exc.strerror
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop as Ctrl-C does, cleaning up on the way out."""
 
 
 class EndpointError(NetkgError):

@@ -81,7 +81,7 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 # Namespaces under id/ that hold one kind of thing rather than one municipality's resources.
-_ID_KINDS = {ns[len(str(ID)) :].rstrip("/") for ns in PREFIXES.values() if ns.startswith(str(ID))}
+ID_KINDS = {ns[len(str(ID)) :].rstrip("/") for ns in PREFIXES.values() if ns.startswith(str(ID))}
 
 
 def compact(iri: str) -> str | None:
@@ -100,7 +100,7 @@ def compact(iri: str) -> str | None:
         return f"{best[0]}:{iri[len(best[1]) :]}"
     if iri.startswith(str(ID)):
         name, sep, local = iri[len(str(ID)) :].partition("/")
-        if sep and name not in _ID_KINDS and _plain_local(name) and _plain_local(local):
+        if sep and name not in ID_KINDS and _plain_local(name) and _plain_local(local):
             return f"{name}:{local}"
     if best is not None and _plain_local(iri[len(best[1]) :]):
         return f"{best[0]}:{iri[len(best[1]) :]}"
@@ -116,7 +116,7 @@ def expand(name: str) -> str | None:
         return None
     if prefix in PREFIXES:
         return PREFIXES[prefix] + local
-    if _plain_local(prefix) and prefix not in _ID_KINDS and prefix != "id":
+    if _plain_local(prefix) and prefix not in ID_KINDS and prefix != "id":
         return f"{ID}{prefix}/{local}"
     return None
 

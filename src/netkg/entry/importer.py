@@ -10,12 +10,14 @@ the output replaces an existing file atomically.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import difflib
+import gc
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -27,6 +29,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from netkg.iris import ID, MUN, NKG, PREFIXES, TIME
+from netkg.rdf.store import count_triples
 
 if TYPE_CHECKING:  # pyshacl is heavy: imported only when an import actually validates
     from netkg.pipeline.flow.progress import Progress
@@ -53,7 +56,7 @@ from netkg.entry.workbook import (
 # --- converting rows to RDF ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per triple of a workbook: no __dict__ each
 class Origin:
     sheet: str
     row: int
@@ -71,11 +74,31 @@ class Conversion:
     triples: dict[tuple, Origin] = field(default_factory=dict)
     nodes: dict[Node, tuple[str, int, str]] = field(default_factory=dict)  # node → sheet,row,name
     problems: list[Problem] = field(default_factory=list)
-    cells: dict[tuple[str, int, str], str] = field(default_factory=dict)  # sheet,row,key → text
+    cells: Mapping[tuple[str, int, str], str] = field(default_factory=dict)  # sheet,row,key → text
 
     @property
     def file_name(self) -> str:
         return f"{self.code}-{self.slug}.ttl"
+
+
+class Cells(Mapping[tuple[str, int, str], str]):
+    """The text of each cell by (sheet, row number, column key), looked up in the rows
+    themselves: a copy of every cell would double what a large workbook holds in memory."""
+
+    def __init__(self, rows: dict[str, list[Row]]) -> None:
+        self._rows = {(key, row.number): row for key, found in rows.items() for row in found}
+
+    def __getitem__(self, key: tuple[str, int, str]) -> str:
+        sheet, number, column = key
+        return self._rows[(sheet, number)].cells[column]
+
+    def __iter__(self) -> Iterator[tuple[str, int, str]]:
+        for (sheet, number), row in self._rows.items():
+            for column in row.cells:
+                yield sheet, number, column
+
+    def __len__(self) -> int:
+        return sum(len(row.cells) for row in self._rows.values())
 
 
 def slugify(text: str) -> str:
@@ -95,7 +118,7 @@ class _Converter:
         self.rows = rows
         self.context = context
         self.problems: list[Problem] = []
-        self.graph = Graph()
+        self.graph = Graph(store="SimpleMemory")  # no named graphs: half the cost of an add
         self.triples: dict[tuple, Origin] = {}
         self.nodes: dict[Node, tuple[str, int, str]] = {}
         self.ids: dict[str, dict[str, Row]] = {}
@@ -143,12 +166,7 @@ class _Converter:
             for row in self.rows.get(key, []):
                 self._convert_row(sheet, row)
         self._implied_evidence()
-        cells = {
-            (key, row.number, k): v
-            for key, rows in self.rows.items()
-            for row in rows
-            for k, v in row.cells.items()
-        }
+        cells = Cells(self.rows)
         return Conversion(
             self.graph,
             self.municipality,
@@ -472,6 +490,10 @@ class _Converter:
             elif kind in ("ref", "refs"):
                 values = _split(raw) if kind == "refs" else [raw]
                 for value in values:
+                    made = self._row_nodes(sheet, row, column, value)
+                    if made is not None:  # sheet/row number: what that row made
+                        yield from made
+                        continue
                     target = self._ref(sheet, row, column, value)
                     if target is not None:
                         yield target
@@ -537,7 +559,8 @@ class _Converter:
             prefix, local = value.split(":", 1)
             if prefix in PREFIXES:
                 iri = URIRef(PREFIXES[prefix] + local)
-                if (iri, None, None) in self.context:
+                # shipped, or made by this workbook (a person named in another sheet)
+                if (iri, None, None) in self.context or (iri, None, None) in self.graph:
                     return iri
             if report:
                 self._problem(
@@ -580,6 +603,31 @@ class _Converter:
             )
             self._problem(sheet, row, column, value, f"no row with this id in {where}", hint)
         return None
+
+    def _row_nodes(self, sheet: Sheet, row: Row, column: Column, value: str) -> list[URIRef] | None:
+        """`people_posts/4`: the things row 4 of a sheet without ids made (a person, the post,
+        the tenure), for a column that may name anything (`target = "any"`); None for any
+        other value."""
+        m = re.fullmatch(r"([a-z_]+)/(\d+)", value)
+        target = self.mapping.get(m.group(1)) if m else None
+        if m is None or target is None or column.spec.get("target") != "any":
+            return None
+        if any(c.kind == "id" for c in target.columns):
+            return None  # a sheet with ids is named by id (sheet/id)
+        number = int(m.group(2))
+        found = next((r for r in self.rows.get(target.key, []) if r.number == number), None)
+        if found is None:
+            self._problem(
+                sheet,
+                row,
+                column,
+                value,
+                f"the {target.key} sheet has no row {number} with data",
+                f"write the number of the {target.key} row the quote is about",
+            )
+            return []
+        made = [self._node_iri(target, found, spec) for spec in target.nodes]
+        return [iri for iri in made if iri is not None]
 
     def _iri_of(self, sheet: Sheet, row: Row) -> URIRef | None:
         main = next(n for n in sheet.nodes if not n.get("once"))
@@ -698,26 +746,40 @@ def convert(
 # --- SHACL findings back to cells ---------------------------------------------------------------
 
 
-def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Problem:
-    """A SHACL finding as a Problem at the sheet, row and column it came from."""
+def locate(
+    finding: Finding, conversion: Conversion, lang: str = "en", context: Graph | None = None
+) -> Problem:
+    """A SHACL finding as a Problem at the sheet, row and column it came from, in the
+    workbook's words (netkg.entry.words): columns and sheets, not properties and classes; with
+    the column's own fix for the rule where the mapping gives one (`fixes`)."""
+    from netkg.entry.words import in_workbook_words
+
+    mapping = load_mapping()
     severity = "error" if finding.severity_name == "Violation" else "warning"
     message = finding.message(lang)
     path = finding.path
     predicate = curie(path) if path and re.fullmatch(r"[a-z]+:[A-Za-z0-9_-]+", path) else None
     value = "" if finding.value in (None, finding.focus) else _shown(finding.value)
+
+    def said(sheet_key: str) -> str:
+        return in_workbook_words(message, sheet_key, mapping, context or Graph())
+
     if predicate is not None and finding.value is not None:
         origin = conversion.triples.get((finding.focus, predicate, finding.value))
         if origin is not None:
-            return Problem(origin.sheet, origin.row, origin.column, value, message, "", severity)
+            return Problem(
+                origin.sheet, origin.row, origin.column, value, said(origin.sheet), "", severity
+            )
     node = conversion.nodes.get(finding.focus)
     if node is None:
         return Problem("(shipped data)", None, "", _shown(finding.focus), message, "", severity)
     sheet_key, row, node_name = node
-    sheet = next(s for s in load_mapping() if s.key == sheet_key)
+    sheet = next(s for s in mapping if s.key == sheet_key)
     rule = str(finding.shape).rsplit("#", 1)[-1]
     for column in sheet.columns:
         if rule in column.spec.get("rules", []):
-            return Problem(sheet_key, row, column.header, value, message, column.guide, severity)
+            fix = _rule_fix(column, rule)
+            return Problem(sheet_key, row, column.header, value, said(sheet_key), fix, severity)
     header = ""
     if predicate is not None:
         candidates = [
@@ -730,8 +792,31 @@ def locate(finding: Finding, conversion: Conversion, lang: str = "en") -> Proble
         empty = [c for c in candidates if not conversion.cells.get((sheet_key, row, c.key))]
         chosen = next(iter(empty or candidates), None)
         if chosen is not None:
-            return Problem(sheet_key, row, chosen.header, value, message, chosen.guide, severity)
-    return Problem(sheet_key, row, header, value, message, "", severity)
+            return Problem(
+                sheet_key, row, chosen.header, value, said(sheet_key), chosen.guide, severity
+            )
+    return Problem(sheet_key, row, header, value, said(sheet_key), "", severity)
+
+
+def _rule_fix(column: Column, rule: str) -> str:
+    """The column's fix for a shape's rule (`fixes` in the mapping), else its guide."""
+    fix = column.spec.get("fixes", {}).get(rule)
+    if not fix:
+        return column.guide
+    return f"{fix['da']} / {fix['en']}" if fix.get("da") else fix["en"]
+
+
+def once_each(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: two findings about the same cell that say the same thing (two nodes
+    one row makes, say) are one thing to fix."""
+    seen: set[tuple] = set()
+    kept = []
+    for p in problems:
+        key = (p.severity, p.sheet, p.row, p.column, p.value, p.what)
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    return kept
 
 
 def _shown(term: Node) -> str:
@@ -779,7 +864,7 @@ def import_workbook(
     flagged = {(p.sheet, p.row, p.column) for p in conversion.problems}
     located = [
         p
-        for p in (locate(f, conversion, lang) for f in report.findings)
+        for p in (locate(f, conversion, lang, context) for f in report.findings)
         if (p.sheet, p.row, p.column) not in flagged  # already reported for the cell itself
     ]
     order = {sheet.key: i for i, sheet in enumerate(load_mapping())}
@@ -788,7 +873,11 @@ def import_workbook(
         Problem("(reasoning)", None, "", "", m, "remove one of the clashing types")
         for m in report.inconsistencies
     ]
-    problems = list(dict.fromkeys(conversion.problems + located))  # each problem once
+    from netkg.entry.checks import import_checks
+
+    clean = not any(p.severity == "error" for p in conversion.problems + located)
+    located += import_checks(conversion, context, quotes=clean)  # what the build checks too
+    problems = once_each(conversion.problems + located)
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(problems)
     if target.is_file() and not force and not _imported(target):
@@ -800,6 +889,20 @@ def import_workbook(
     with progress.step("write"):
         write_atomic(target, serialize(conversion, path))
     return target, report, problems
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for the block: a large workbook makes millions of small
+    objects (terms, triples, cells) that form no cycles, and the collector's passes over them
+    would cost a third of the import's time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _imported(path: Path) -> bool:
@@ -852,7 +955,8 @@ def _run_import(args: argparse.Namespace) -> int:
     from netkg.pipeline.flow.progress import Progress
 
     try:
-        with Progress("netkg import", ["context", "convert", "validate", "write"]) as progress:
+        steps = ["context", "convert", "validate", "write"]
+        with Progress("netkg import", steps) as progress, collector_paused():
             target, report, problems = import_workbook(
                 args.workbook,
                 args.out,
@@ -867,7 +971,7 @@ def _run_import(args: argparse.Namespace) -> int:
         raise
     for problem in problems:
         print(f"{problem.severity.upper()}: {problem}")
-    print(f"wrote {target} ({len(Graph().parse(target))} triples); {report.summary()}")
+    print(f"wrote {target} ({count_triples(target):,} triples); {report.summary()}")
     return 0
 
 

@@ -20,11 +20,19 @@ from rdflib.term import Node
 
 from netkg.errors import UsageError, note
 from netkg.options import engine_name
-from netkg.pipeline.inputs.layout import GRAPH_FILE, Source, built, input_graph, ontology_sources
+from netkg.pipeline.inputs.layout import (
+    GRAPH_FILE,
+    STORE_DIR,
+    Source,
+    built,
+    input_graph,
+    ontology_sources,
+)
 from netkg.pipeline.inputs.load import expand_paths, parse_named_graphs
 from netkg.query.catalogue import CatalogueQuery, find_query
 from netkg.query.run import run
 from netkg.rdf.http import RemoteEndpoint
+from netkg.rdf.persist import resolved
 from netkg.rdf.results import ResultTable, short
 from netkg.rdf.store import OxigraphStore, Quad, QueryAnswer, RdflibStore, Store
 
@@ -58,10 +66,17 @@ class KnowledgeGraph:
         return answer.table
 
     def dataframe(
-        self, name_or_path: str, /, *, labels: bool = False, **params: object
+        self,
+        name_or_path: str,
+        /,
+        *,
+        labels: bool = False,
+        full_iris: bool = False,
+        **params: object,
     ) -> pandas.DataFrame:
-        """The query's rows as a pandas DataFrame (SPARQL text works too)."""
-        return self.query(name_or_path, labels=labels, **params).to_dataframe()
+        """The query's rows as a pandas DataFrame (SPARQL text works too): IRIs as the prefixed
+        names netkg prints (mun:gentofte), in full with `full_iris`."""
+        return self.query(name_or_path, labels=labels, **params).to_dataframe(full_iris)
 
     def answer(self, query: str | CatalogueQuery, /, **params: object) -> QueryAnswer:
         """Any query form: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT).
@@ -199,9 +214,10 @@ def open_graph(
     found = built()
     fast = engine_name(engine) == "fast"
     if fast and found.store is not None:
-        return open_read_only(found.store)
+        return open_read_only(found.store, shown=found.folder / STORE_DIR)
     if not fast and found.graph_file is not None:
-        return KnowledgeGraph(load_built(found.graph_file, engine), str(found.graph_file))
+        shown = found.folder / GRAPH_FILE
+        return KnowledgeGraph(load_built(found.graph_file, engine), str(shown))
     if not build:
         raise UsageError(
             f"{found.why}; run `netkg build` first, or name a built graph with --store DIR "
@@ -212,13 +228,17 @@ def open_graph(
     return _built(None, engine, "an in-memory build")
 
 
-def open_read_only(location: Path) -> KnowledgeGraph:
+def open_read_only(location: Path, shown: Path | None = None) -> KnowledgeGraph:
     """A built on-disk Oxigraph store (dist/store, or one named with --store), read-only: it
-    opens in milliseconds whatever its size, and several processes may read it at once."""
-    if not (Path(location) / "CURRENT").is_file():
+    opens in milliseconds whatever its size, and several processes may read it at once. Its
+    links are resolved first (dist/store leads through dist/current), so every file of the
+    store is read from one build even while another is switched in. `shown` is the path
+    messages name (dist/store for the current build's)."""
+    real = resolved(Path(location))
+    if not (real / "CURRENT").is_file():
         raise UsageError(f"{location}: no Oxigraph store there (`netkg build` writes dist/store)")
     try:
-        return KnowledgeGraph(OxigraphStore(location, read_only=True), str(location))
+        return KnowledgeGraph(OxigraphStore(real, read_only=True), str(shown or location))
     except OSError as exc:
         raise UsageError(f"{location}: the store cannot be opened ({exc})") from None
 

@@ -1,21 +1,32 @@
-"""A built store on disk: the on-disk Oxigraph store and the canonical dumps, staged and swapped.
+"""A built graph on disk: the on-disk Oxigraph store, the canonical dumps and the reports of one
+build, staged, then switched in as a whole.
 
 Writing the on-disk store (RocksDB, nine indexes) is the costliest step of a large build, so it
 can start as soon as the sources are loaded: the asserted quads go to disk on another thread
 (Oxigraph works outside Python's lock, so on two cores both run at once) while the build
 reasons and validates; `derived_ready()` hands over the graphs the build adds, and the dumps are
-written last, once the shapes have given their verdict. Everything is staged in a hidden folder
-of the output folder and renamed into place (the store: the old one moved aside first), so a
-reader never sees half of one.
+written last, once the shapes have given their verdict.
+
+Every build gets a folder of its own. It is staged in a hidden folder of the output folder,
+`.build.<pid>.<random>.tmp` (netkg.owned: the name says which process writes it), and when it is
+complete `publish()` renames it to `builds/<generation>` (generations count up) and switches the
+symbolic link `current` to it with one rename, which is atomic. The names users know are fixed
+links through `current` (`netkg.trig -> current/netkg.trig`, `store -> current/store`), so
+whenever a reader looks it sees one whole build: resolving a path (`current_build`, or
+`resolved` as a store is opened) reads `current` once, and a store's files are then read from
+that build's folder. The previous build is kept until the next switch, so a reader that
+resolved the link just before a switch can still read what it resolved; older builds, builds
+that were never switched in and staging left by processes that are gone are removed. Switches
+hold a lock on the `builds` folder, so concurrent builds never remove each other's work.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
+import re
 import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +34,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from netkg.faults import fault
+from netkg.owned import is_debris, make_owned_dir, owned_name, owner, remove
 from netkg.rdf.store import OxigraphStore, canonical_blocks, serialize_blocks
 
 
@@ -33,6 +46,11 @@ class Dump:
     name: str
     fmt: str
     graph: URIRef | None = None
+
+
+BUILDS = "builds"  # the output folder's builds, one folder per generation
+CURRENT = "current"  # the link to the current build: builds/<generation>
+STAGING = ".build."  # a build being staged: .build.<pid>.<random>.tmp
 
 
 class Staging:
@@ -73,12 +91,13 @@ class Staging:
 
     def _run(self, asserted: bytes) -> None:
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".build.", suffix=".tmp", dir=self.out_dir))
+            remove_build_debris(self.out_dir)  # what killed builds left, before this one adds
+            staging = make_owned_dir(self.out_dir, STAGING, ".tmp")
             self._staging = staging
             disk = ox.Store(str(staging / self.store_dir))
             disk.bulk_load(asserted, format=ox.RdfFormat.N_QUADS)
             del asserted
+            fault("store-loaded", staging / self.store_dir)
             self._ready.wait()
             if self._derived is None:  # the build stopped: nothing more to write
                 return
@@ -90,6 +109,7 @@ class Staging:
                 self._verdict.wait()
                 if self._sound:
                     self._write_dumps(staging)
+                    fault("dumps-written", staging)
                 stored.result()
             del disk
             (staging / self.store_dir).chmod(0o777 & ~_umask())
@@ -124,7 +144,7 @@ class Staging:
         if self._thread is not None:
             self._thread.join()
         if self._staging is not None:
-            shutil.rmtree(self._staging, ignore_errors=True)
+            remove(self._staging)
 
     def result(self, sound: bool = True) -> Path:
         """The staging folder, once everything is in it (the dumps only if `sound`)."""
@@ -134,7 +154,7 @@ class Staging:
             self._thread.join()
         if self._error is not None:
             if self._staging is not None:
-                shutil.rmtree(self._staging, ignore_errors=True)
+                remove(self._staging)
             raise self._error
         assert self._staging is not None
         return self._staging
@@ -146,18 +166,140 @@ def _umask() -> int:
     return mask
 
 
-def replace_store(staged: Path, target: Path) -> Path:
-    """Swap the staged store in: the old one is moved aside first, then removed."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
-    staged.rename(target)
-    if old is not None:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(old)
+def publish(staged: Path, out_dir: Path, known: Iterable[str]) -> Path:
+    """Switch the complete build in `staged` in as `out_dir`'s current build (see the module
+    docstring). Each of the `known` names a build may hold gets a fixed link `out_dir/<name>`
+    if this one holds it, and loses it if not. The build's folder, builds/<generation>."""
+    known = list(known)
+    names = [name for name in known if (staged / name).exists()]
+    builds = out_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    with _locked(builds):
+        previous = _generation(current_build(out_dir))
+        generation = 1 + max([*_generations(builds), previous or 0])
+        target = builds / str(generation)
+        staged.rename(target)
+        try:
+            fault("renamed", target)
+            for name in names:  # before the switch: a new name's link waits for it
+                ensure_link(out_dir / name, f"{CURRENT}/{name}")
+            fault("linked", out_dir)
+            _replace_link(out_dir / CURRENT, f"{BUILDS}/{generation}")
+        except BaseException:
+            remove(target)
+            raise
+        fault("switched", out_dir / CURRENT)
+        for name in known:  # a name this build has not: its link would lead nowhere
+            link = out_dir / name
+            if name not in names and link.is_symlink() and not link.exists():
+                remove(link)
+        for old in _generations(builds):
+            if old not in (generation, previous):
+                remove(builds / str(old))
+        fault("pruned", builds)
     return target
+
+
+def current_build(folder: Path) -> Path:
+    """The folder of `folder`'s current build, builds/<generation>, as the `current` link says
+    when it is read (once: what is read from the returned folder is one build); `folder`
+    itself for an output folder written before builds had folders of their own."""
+    try:
+        target = os.readlink(folder / CURRENT)
+    except OSError:
+        return folder
+    return folder / target
+
+
+def resolved(path: Path) -> Path:
+    """A path with every link resolved, once: a store is opened through this, never through
+    dist/store itself, so its files all come from one build."""
+    return Path(os.path.realpath(path))
+
+
+def replace_folder(staged: Path, target: Path) -> Path:
+    """Put a complete folder in place of `target` (the old one moved aside, then removed)."""
+    aside = None
+    if target.exists() or target.is_symlink():
+        aside = target.parent / owned_name(f".{target.name}.", ".tmp")
+        target.rename(aside)
+    staged.rename(target)
+    if aside is not None:
+        remove(aside)
+    return target
+
+
+def ensure_link(path: Path, target: str) -> None:
+    """Make `path` a symbolic link to `target`, replacing what is there (a link atomically; a
+    folder of an older layout moved aside first)."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    if path.is_dir() and not path.is_symlink():
+        aside = path.parent / owned_name(f".{path.name}.", ".tmp")
+        path.rename(aside)
+        _replace_link(path, target)
+        remove(aside)
+        return
+    _replace_link(path, target)
+
+
+def _replace_link(path: Path, target: str) -> None:
+    temporary = path.parent / owned_name(f".{path.name}.", ".tmp")
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        remove(temporary)
+        raise
+
+
+def remove_build_debris(out_dir: Path, known: Iterable[str] = ()) -> list[Path]:
+    """Remove what builds that are gone left in `out_dir`: staging and temporary links named
+    for a process that no longer runs, and what netkg versions before builds had folders of
+    their own left when killed (`.build.<random>.tmp`, `.store.old.<random>` and the temporary
+    files of the `known` names, which carry no process id). The removed paths."""
+    legacy = re.compile(
+        r"\.build\.[a-z0-9_]{8}\.tmp|\.store\.old\.[a-z0-9_]{8}"
+        + "".join(f"|\\.{re.escape(name)}\\.[a-z0-9_]{{8}}\\.tmp" for name in known)
+    )
+    removed: list[Path] = []
+    try:
+        entries = [p for p in out_dir.iterdir() if p.name.startswith(".")]
+    except OSError:
+        return removed
+    for path in entries:
+        pid = owner(path.name)
+        if is_debris(path, pid) if pid is not None else bool(legacy.fullmatch(path.name)):
+            remove(path)
+            removed.append(path)
+    return removed
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold a lock on `folder` (released when the process ends, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): builds into one folder must not overlap
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _generation(folder: Path) -> int | None:
+    return int(folder.name) if folder.name.isdigit() and folder.parent.name == BUILDS else None
+
+
+def _generations(builds: Path) -> list[int]:
+    try:
+        return sorted(int(p.name) for p in builds.iterdir() if p.name.isdigit())
+    except FileNotFoundError:
+        return []
 
 
 def copy_store(source: Path, target: Path) -> None:
@@ -165,6 +307,6 @@ def copy_store(source: Path, target: Path) -> None:
     the file system allows, so copying costs no parse and no load), which the copier may write
     to without touching the original."""
     try:
-        ox.Store.read_only(str(source)).backup(str(target))
+        ox.Store.read_only(str(resolved(source))).backup(str(target))
     except OSError as exc:
         raise OSError(f"{source}: the store cannot be copied ({exc})") from None

@@ -66,24 +66,26 @@ def compare(
     netkg describes if none), optionally in the types of one typology: then codings in other
     typologies are translated into it through the crosswalk, in cells marked "(translated)"."""
 
+    import pandas as pd
+
     wanted = _resolve(municipalities)
     params: dict[str, Any] = {"lang": lang}
     dated: dict[str, Any] = {
         "asOf": as_of or ""
     }  # as of a day: only models and initiatives that may hold then
-    matrix_rows = kg.dataframe("comparison-matrix", typology=typology or "", **params, **dated)
+    matrix_rows = kg.dataframe(
+        "comparison-matrix", full_iris=True, typology=typology or "", **params, **dated
+    )
     translations = None
     if typology:
-        import pandas as pd
-
         from netkg.report.translation import translated
 
         cells, translations = translated(kg, typology, lang, as_of)
         matrix_rows = pd.concat([matrix_rows, cells], ignore_index=True)
-    timeline = kg.dataframe("adoption-timeline", **params, **dated)
-    counts_rows = kg.dataframe("counts", **dated)
+    timeline = kg.dataframe("adoption-timeline", full_iris=True, **params, **dated)
+    counts_rows = kg.dataframe("counts", full_iris=True, **dated)
     labels = _labels(kg, lang)
-    listed = kg.dataframe("municipalities", **params)
+    listed = kg.dataframe("municipalities", full_iris=True, **params)
     described = {
         m
         for m, d in zip(listed.municipality, listed.described, strict=True)
@@ -112,19 +114,29 @@ def compare(
             for v, d in zip(cells.value, cells.dimension, strict=True)
         ]
     )
-    matrix = (
-        cells.pivot_table(
-            index="municipalityLabel", columns="value", values="items", aggfunc="sum", fill_value=0
-        )
-        .reindex(names, fill_value=0)
-        .astype(int)
-    )
+    from netkg.report.translation import MARK
+
+    matrix = cells.pivot_table(
+        index="municipalityLabel", columns="value", values="items", aggfunc="sum", fill_value=0
+    ).reindex(names, fill_value=0)
+    # counts are whole numbers; a translated column counts its items by their confidence
+    matrix = matrix.astype({c: float if str(c).endswith(MARK) else int for c in matrix.columns})
     matrix.index.name = "municipality"
     matrix.columns.name = None
-    models = (
-        matrix_rows[matrix_rows.dimension == "model"][["municipalityLabel", "value"]]
-        .rename(columns={"municipalityLabel": "municipality", "value": "model"})
-        .reset_index(drop=True)
+    evidence = Quotes(kg, lang)
+    modelled = matrix_rows[matrix_rows.dimension == "model"]
+    overview = kg.dataframe("cocreation-overview", full_iris=True, **params, **dated)
+    overview = overview[overview.municipality.isin(set(modelled.municipality))]
+    model_items = overview[overview.kind == "model"].drop_duplicates("item")
+    models = evidence.beside(
+        pd.DataFrame(
+            {
+                "municipality": model_items.municipalityLabel,
+                "model": model_items.itemLabel,
+                "item": model_items.item,
+            }
+        ),
+        ("adoptedBy",),
     )
     counts_rows = counts_rows.assign(
         municipality=counts_rows.municipality.map(labels),
@@ -146,11 +158,17 @@ def compare(
         .astype(int)
     )
     counts.columns.name = None
-    timeline = timeline.drop(columns=["municipality", "item"]).rename(
-        columns={"municipalityLabel": "municipality", "itemLabel": "item"}
+    timeline = evidence.beside(
+        timeline.drop(columns=["municipality"]).rename(
+            columns={"item": "iri", "municipalityLabel": "municipality", "itemLabel": "item"}
+        ),
+        ("adoptionYear", "adoptionDate", "startYear", "startDate"),
+        item="iri",
     )
     timeline = _dated(timeline.astype({"year": "Int64", "endYear": "Int64"}), as_of)
-    instruments = _dated(kg.dataframe("shared-instruments", **params, **dated), as_of)
+    instruments = _dated(
+        kg.dataframe("shared-instruments", full_iris=True, **params, **dated), as_of
+    )
     instruments["municipalityLabels"] = [
         " | ".join(sorted(n for n in str(v).split(" | ") if not wanted or n in names))
         for v in instruments.municipalityLabels
@@ -159,13 +177,7 @@ def compare(
         len([n for n in v.split(" | ") if n]) for v in instruments.municipalityLabels
     ]
     instruments = instruments[instruments.municipalities > 0].drop(columns=["instrument"])
-    coded = matrix_rows[matrix_rows.dimension == "coding"]
-    codings = (
-        coded.assign(basis=[str(v).split() for v in coded.codings])  # type: ignore[misc]
-        .explode("basis")[["municipalityLabel", "value", "basis"]]
-        .rename(columns={"municipalityLabel": "municipality", "value": "coding"})
-        .reset_index(drop=True)
-    )
+    codings = _codings(kg, lang, set(overview.item) if wanted or as_of else None, labels)
     undescribed = (
         listed[~listed.municipality.isin(described)][["municipalityLabel", "code", "regionLabel"]]
         .rename(columns={"municipalityLabel": "municipality", "regionLabel": "region"})
@@ -185,6 +197,65 @@ def compare(
         undescribed,
         national(kg, lang, wanted),
     )
+
+
+class Quotes:
+    """The quote behind each compared fact (queries/internal/fact-quotes.rq), so that the report
+    shows it beside the fact: the words, and the source's name, address and the day read."""
+
+    def __init__(self, kg: KnowledgeGraph, lang: str) -> None:
+        self.found: dict[tuple[str, str], tuple[str, str]] = {}
+        for r in kg.query("fact-quotes", lang=lang).records():
+            key = (str(r["resource"]), str(r["property"]).rsplit("#", 1)[-1])
+            if key in self.found:
+                continue  # the first quote (in the query's order) stands for the fact
+            where = ", ".join(str(v) for v in (r["sourceLabel"], r["address"]) if v is not None)
+            if r["accessed"] is not None:
+                where += f", read {r['accessed']}"
+            self.found[key] = (str(r["quote"]), where)
+
+    def beside(
+        self, frame: pandas.DataFrame, properties: tuple[str, ...], item: str = "item"
+    ) -> pandas.DataFrame:
+        """The frame with a `quote` and a `source` column for each row's fact: the first of
+        `properties` (local names in nkg:) that the row's `item` (an IRI column, dropped) has a
+        quote for."""
+
+        def first(iri: object) -> tuple[str, str]:
+            for prop in properties:
+                if (str(iri), prop) in self.found:
+                    return self.found[(str(iri), prop)]
+            return ("", "")
+
+        found = [first(iri) for iri in frame[item]]
+        return (
+            frame.drop(columns=[item])
+            .assign(quote=[q for q, _ in found], source=[w for _, w in found])
+            .reset_index(drop=True)
+        )
+
+
+def _codings(
+    kg: KnowledgeGraph, lang: str, items: set[str] | None, labels: dict[str, str]
+) -> pandas.DataFrame:
+    """Each coding with its basis written out (netkg's argument from the source's words) and the
+    sources it cites by name: the report shows the basis, not an address to look it up at."""
+    import pandas as pd
+
+    rows = kg.dataframe("cocreation-coding", full_iris=True, lang=lang)
+    if items is not None:
+        rows = rows[rows.item.isin(items)]
+    return pd.DataFrame(
+        {
+            "municipality": [labels.get(m, m) for m in rows.municipality],
+            "item": rows.itemLabel,
+            "coding": [
+                f"{t}: {c}" for t, c in zip(rows.typology, rows.cocreationType, strict=True)
+            ],
+            "basis": rows.basis,
+            "sources": rows.sourceLabels,
+        }
+    ).reset_index(drop=True)
 
 
 def _dated(frame: pandas.DataFrame, as_of: str | None) -> pandas.DataFrame:
@@ -242,17 +313,21 @@ def heatmap_figure(comparison: Comparison):
                     ax.text(
                         c,
                         r,
-                        str(value),
+                        f"{value:g}",
                         ha="center",
                         va="center",
                         color="white" if value > top / 2 else "black",
                     )
-        from netkg.report.translation import MARK
+        from netkg.report.translation import MARK, UNTRANSLATED
 
         for c, column in enumerate(matrix.columns):
-            if str(column).endswith(MARK):  # translated through the crosswalk: hatched
+            # translated through the crosswalk: hatched; without a translation: cross-hatched
+            hatch = {MARK: "//", UNTRANSLATED: "xx"}.get(
+                next((m for m in (MARK, UNTRANSLATED) if str(column).endswith(m)), ""), ""
+            )
+            if hatch:
                 ax.add_patch(
-                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch="//", alpha=0.4)
+                    plt.Rectangle((c - 0.5, -0.5), 1, rows, fill=False, hatch=hatch, alpha=0.4)
                 )
         ax.set_xticks(
             range(cols), [_wrap(c) for c in matrix.columns], rotation=30, ha="right", fontsize=8
@@ -362,10 +437,19 @@ _HEADINGS = {
     "municipalities": "Municipalities",
     "municipalityLabels": "Which",
     "coding": "Coding",
-    "basis": "Basis (the coding's record)",
+    "basis": "Basis (the source's words and netkg's argument)",
+    "sources": "Sources",
+    "quote": "Quote",
+    "source": "Source (read)",
     "code": "Code",
     "region": "Region",
     "status": "On the day",
+    "codedLabel": "Coded as",
+    "targetLabel": "In this typology",
+    "hops": "Mappings",
+    "path": "Path",
+    "confidence": "Confidence",
+    "translation": "Translation",
 }
 UNKNOWN = " [unknown]"  # a count's column for what no interval places on the day
 _MEASURES = {
@@ -397,7 +481,7 @@ def table_html(frame) -> str:
         frame = frame.reset_index()
     shown = frame.astype(object).where(frame.notna(), MISSING)
     shown = shown.rename(columns={c: heading(str(c)) for c in shown.columns})
-    table = shown.to_html(index=False, border=0, classes="data", na_rep=MISSING)
+    table = shown.to_html(index=False, border=0, classes="data", na_rep=MISSING, render_links=True)
     return f'<div class="scroll">{table}</div>'
 
 
@@ -425,16 +509,19 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         '<p class="note">Cells count the models and initiatives behind each type or instrument. '
         "Columns marked “(coding)” are codings: interpretations by netkg or a researcher, not "
         "facts from the sources; each coding's basis (the source's words and the argument from "
-        "the typology's definition) is at the address in the table below "
-        "(netkg query cocreation-overview).</p>",
+        "the typology's definition) is written out under “Codings and their basis” below "
+        "(netkg query cocreation-coding).</p>",
         table(comparison.matrix),
         *(
             [
                 "<h3>Translated cells</h3>",
-                '<p class="note">Columns marked (translated), hatched in the chart, count items '
+                '<p class="note">Columns marked (translated), hatched in the chart, hold items '
                 "coded in another typology and reached through the crosswalk "
                 "(ontology/mappings/): netkg's interpretation, with the path and the weakest "
-                "confidence along it.</p>",
+                "confidence along it. Each item counts by that confidence (a direct coding "
+                "counts 1), so 0.3 means one item translated with confidence 0.3. Columns "
+                "marked (untranslated), cross-hatched, hold items whose coding no chain of at "
+                "most two mappings carries into this typology: they are shown, not dropped.</p>",
                 table(comparison.translations),
             ]
             if comparison.translations is not None
@@ -443,17 +530,22 @@ def report_html(comparison: Comparison, title: str = "netkg – municipalities c
         *(
             [
                 "<h2>Codings and their basis</h2>",
-                comparison.codings.rename(columns=heading).to_html(
-                    index=False, border=0, classes="data", render_links=True
-                ),
+                '<p class="note">A coding is an interpretation, not a fact from the sources: '
+                "its basis quotes what the source says and argues from the typology's definition."
+                "</p>",
+                table(comparison.codings),
             ]
             if comparison.codings is not None
             else []
         ),
         "<h2>Co-creation models</h2>",
+        '<p class="note">Each with the quote that says who adopted it, its source and the day '
+        "the source was read.</p>",
         table(comparison.models),
         "<h2>Timeline</h2>",
         timeline_svg(comparison),
+        '<p class="note">Each year with the quote that gives it, its source and the day the '
+        "source was read.</p>",
         table(comparison.timeline),
         "<h2>Counts side by side</h2>",
         '<p class="note">What the graph records, not the whole reality.</p>',
@@ -700,7 +792,7 @@ def _run(args: argparse.Namespace) -> int:
         comparison, args.out, args.force, formula_guard=not args.no_formula_guard
     )
     print(
-        f"compared {len(comparison.municipalities)} municipalities: "
-        + ", ".join(str(p) for p in written)
+        f"compared {len(comparison.municipalities)} municipalities: wrote {len(written)} files "
+        f"in {args.out}/: " + ", ".join(p.name for p in written)
     )
     return 0

@@ -58,7 +58,7 @@ _FONT = "Helvetica"
 
 
 def dot_source(
-    kg: KnowledgeGraph, municipality: str, lang: str = "da", as_of: str | None = None
+    kg: KnowledgeGraph, municipality: str, lang: str = "en", as_of: str | None = None
 ) -> str:
     """The municipality's organisation as a graphviz dot description; with `as_of`, as it
     stood that day (the as-of query): what did not hold is left out, what is unknown is
@@ -293,14 +293,29 @@ def _legend(lang: str, network_colours: dict[str, str]) -> str:
     )
 
 
+def svg(kg: KnowledgeGraph, municipality: str, lang: str = "en", as_of: str | None = None) -> str:
+    """The drawing as SVG text, e.g. to show in a notebook: `IPython.display.SVG(svg(kg, m))`."""
+    import graphviz
+
+    try:
+        return graphviz.Source(dot_source(kg, municipality, lang, as_of)).pipe(
+            format="svg", encoding="utf-8"
+        )
+    except graphviz.ExecutableNotFound:
+        raise UsageError(
+            "graphviz's `dot` is not installed (Debian: apt install graphviz)"
+        ) from None
+
+
 def render(
     kg: KnowledgeGraph,
     municipality: str,
     out_stem: Path,
-    lang: str = "da",
+    lang: str = "en",
     as_of: str | None = None,
 ) -> list[Path]:
-    """SVG and PNG files of the diagram, written atomically next to each other."""
+    """SVG and PNG files of the diagram, written atomically next to each other, each marked as
+    netkg's (MARK) so that the next run may replace them without --force."""
     import graphviz
 
     from netkg.atomic import write_all
@@ -315,7 +330,56 @@ def render(
         raise UsageError(
             "graphviz's `dot` is not installed (Debian: apt install graphviz)"
         ) from None
-    return write_all({out_stem.with_suffix(".svg"): svg, out_stem.with_suffix(".png"): png})
+    files = {
+        out_stem.with_suffix(".svg"): marked_svg(svg),
+        out_stem.with_suffix(".png"): marked_png(png),
+    }
+    return write_all(files)
+
+
+# --- which files are netkg's own ------------------------------------------------------------------
+
+MARK = "written by netkg diagram; the next run replaces it"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_KEY = b"Software"
+
+
+def default_stem(municipality: str, as_of: str | None = None) -> Path:
+    """`<name>-organisation`, with the day when drawn as of one (`albertslund-organisation-
+    2012-12-31`), so that drawings of different days never take each other's name."""
+    name = f"{municipality.split(':')[-1]}-organisation"
+    return Path(f"{name}-{as_of.strip()}" if as_of else name)
+
+
+def marked_svg(svg: bytes) -> bytes:
+    """The SVG with MARK as a comment after its XML declaration."""
+    comment = f"<!-- {MARK} -->\n".encode()
+    head, sep, rest = svg.partition(b"?>\n")
+    return head + sep + comment + rest if sep else comment + svg
+
+
+def marked_png(png: bytes) -> bytes:
+    """The PNG with a tEXt chunk `Software: MARK` after its header chunk (IHDR)."""
+    import struct
+    import zlib
+
+    if not png.startswith(_PNG_SIGNATURE):
+        return png
+    length = struct.unpack(">I", png[8:12])[0]
+    end_of_header = 8 + 12 + length
+    data = _PNG_KEY + b"\0" + MARK.encode("latin-1")
+    chunk = struct.pack(">I", len(data)) + b"tEXt" + data
+    chunk += struct.pack(">I", zlib.crc32(b"tEXt" + data) & 0xFFFFFFFF)
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+def written_by_netkg(path: Path) -> bool:
+    """Whether the file is a drawing netkg diagram wrote (it carries MARK)."""
+    try:
+        head = Path(path).read_bytes()[:4096]
+    except OSError:
+        return False
+    return MARK.encode() in head
 
 
 def _sorted(records: list[dict]) -> list[dict]:
@@ -344,11 +408,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diagram", help="draw a municipality's organisation as SVG and PNG")
     p.add_argument("municipality", help="short name, e.g. albertslund")
     p.add_argument(
-        "--out", type=Path, help="output file stem (default: <municipality>-organisation)"
+        "--out",
+        type=Path,
+        help="output file stem (default: <municipality>-organisation, with -YYYY-MM-DD when "
+        "drawn --as-of a day)",
     )
-    p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the labels")
+    p.add_argument(
+        "--lang",
+        choices=("en", "da"),
+        default="en",
+        help="language of the labels (default en, as for query and compare)",
+    )
     add_source_options(p)
-    p.add_argument("--force", action="store_true", help="replace existing SVG/PNG files")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace SVG/PNG files netkg did not write (its own drawings are replaced anyway)",
+    )
     p.add_argument(
         "--as-of", metavar="YYYY[-MM[-DD]]", help="the organisation as it stood that day"
     )
@@ -359,8 +435,16 @@ def _run(args: argparse.Namespace) -> int:
     from netkg.atomic import refuse_overwrite
     from netkg.query.graph import open_graph
 
-    stem = args.out or Path(f"{args.municipality.split(':')[-1]}-organisation")
-    refuse_overwrite([stem.with_suffix(".svg"), stem.with_suffix(".png")], args.force)
+    if args.as_of:
+        from netkg.query.catalogue import parse_day
+
+        try:
+            parse_day(args.as_of)
+        except ValueError:
+            raise UsageError(f"--as-of {args.as_of!r} is not a day YYYY[-MM[-DD]]") from None
+    stem = args.out or default_stem(args.municipality, args.as_of)
+    targets = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+    refuse_overwrite([t for t in targets if not written_by_netkg(t)], args.force)
     kg = open_graph(args.graph, engine=args.engine, store=args.store)
     written = render(kg, args.municipality, stem, args.lang, args.as_of)
     print("wrote " + ", ".join(str(p) for p in written))

@@ -15,22 +15,34 @@ if TYPE_CHECKING:
     from netkg.query.graph import KnowledgeGraph
 
 MARK = " (translated)"
+UNTRANSLATED = " (untranslated)"
 
 
 def translated(
     kg: KnowledgeGraph, typology: str, lang: str = "en", as_of: str | None = None
 ):  # -> (cells, table)
-    """The translated matrix cells (rows shaped like comparison-matrix's) and the table of the
-    translations behind them (municipality, item, coded, target, hops, path, confidence)."""
+    """The matrix cells reached through the crosswalk (rows shaped like comparison-matrix's)
+    and the table of the codings behind them (municipality, item, coded, target, hops, path,
+    confidence, translation).
+
+    A translated cell counts each item by the confidence of its translation (the best path's
+    weakest mapping; a direct coding counts 1), so a 0.3 translation reads 0.3, not 1. A coding
+    with no path into the typology is not dropped: it gets a cell of its own, "<type>
+    (untranslated)", and a row in the table saying so."""
     import pandas as pd
 
     rows = kg.dataframe(
-        "typology-translation", typology=typology, municipality="", lang=lang, asOf=as_of or ""
+        "typology-translation",
+        full_iris=True,
+        typology=typology,
+        municipality="",
+        lang=lang,
+        asOf=as_of or "",
     )
-    rows = rows[rows.hops.astype(int) > 0]
-    names = kg.dataframe("typologies", typology=typology, lang=lang).typologyLabel
+    names = kg.dataframe("typologies", full_iris=True, typology=typology, lang=lang).typologyLabel
     scheme = str(names.iloc[0]) if len(names) else typology
-    table = rows[
+    shown = rows[rows.translation != "direct"]
+    table = shown[
         [
             "municipalityLabel",
             "itemLabel",
@@ -39,16 +51,30 @@ def translated(
             "hops",
             "path",
             "confidence",
+            "translation",
         ]
     ].rename(columns={"municipalityLabel": "municipality", "itemLabel": "item"})
-    if rows.empty:
-        return pd.DataFrame(
-            columns=["municipality", "municipalityLabel", "dimension", "value", "items"]
-        ), table.reset_index(drop=True)
-    cells = (
-        rows.assign(value=[f"{scheme}: {t}{MARK}" for t in rows.targetLabel], dimension="type")
-        .groupby(["municipality", "municipalityLabel", "dimension", "value"], as_index=False)
+    table = table.astype({"hops": "Int64"})  # empty for an untranslated coding
+    columns = ["municipality", "municipalityLabel", "dimension", "value", "items"]
+    moved = shown[shown.translation == "translated"]
+    weighted = (
+        moved.assign(
+            value=[f"{scheme}: {t}{MARK}" for t in moved.targetLabel],
+            weight=[float(c) for c in moved.confidence],
+        )
+        # an item reached by several paths counts once, by its surest translation
+        .groupby(["municipality", "municipalityLabel", "value", "item"], as_index=False)
+        .weight.max()
+        .groupby(["municipality", "municipalityLabel", "value"], as_index=False)
+        .weight.sum()
+        .rename(columns={"weight": "items"})
+    )
+    left = shown[shown.translation == "untranslated"]
+    untranslated = (
+        left.assign(value=[f"{c}{UNTRANSLATED}" for c in left.codedLabel])
+        .groupby(["municipality", "municipalityLabel", "value"], as_index=False)
         .item.nunique()
         .rename(columns={"item": "items"})  # type: ignore[call-overload]  # a DataFrame here
     )
-    return cells, table.reset_index(drop=True)
+    cells = pd.concat([weighted, untranslated], ignore_index=True).assign(dimension="type")
+    return cells.reindex(columns=columns), table.reset_index(drop=True)

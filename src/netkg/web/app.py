@@ -78,6 +78,8 @@ class WebApp:
             return text_reply(405, f"{method} is not allowed here.", Allow="GET, HEAD")
         if path == "/":
             return self._html(self.renderer.index_page())
+        if path == "/data-model":
+            return self._html(self.renderer.data_model_page())
         if path.startswith("/static/"):
             return self._static(path[len("/static/") :])
         if path.startswith("/dumps/"):
@@ -153,17 +155,19 @@ class WebApp:
             fields = params
             if "update" in fields:
                 return text_reply(403, _READ_ONLY)
-            if "query" not in fields:
-                wants = negotiate(headers.get("Accept"), [HTML, *RESULT_TYPES])
-                if wants == HTML:
-                    from netkg.query.catalogue import parse_day
+            # a browser (HTML preferred over every result form) gets the editor, which opens
+            # a ?query= in a tab of its own and runs it: a shared link reads as a page
+            offers = [HTML, *RESULT_TYPES] if "query" not in fields else [*RESULT_TYPES, HTML]
+            if "format" not in fields and negotiate(headers.get("Accept"), offers) == HTML:
+                from netkg.query.catalogue import parse_day
 
-                    as_of = (fields.get("asOf") or [self.as_of or ""])[0] or None
-                    try:
-                        day = str(parse_day(as_of)) if as_of else None
-                    except ValueError:
-                        return text_reply(400, f"asOf wants a day YYYY[-MM[-DD]], not {as_of!r}.")
-                    return self._html(self.renderer.sparql_page(day))
+                as_of = (fields.get("asOf") or [self.as_of or ""])[0] or None
+                try:
+                    day = str(parse_day(as_of)) if as_of else None
+                except ValueError:
+                    return text_reply(400, f"asOf wants a day YYYY[-MM[-DD]], not {as_of!r}.")
+                return self._html(self.renderer.sparql_page(day))
+            if "query" not in fields:
                 return text_reply(400, "Missing the 'query' parameter (SPARQL 1.1 Protocol).")
             queries = fields["query"]
         elif method == "POST":

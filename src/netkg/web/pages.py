@@ -33,6 +33,8 @@ from netkg.iris import (
     BASE,
     DCAT,
     GRAPH,
+    ID,
+    ID_KINDS,
     INFERRED_GRAPH,
     NKG,
     ONTOLOGY,
@@ -128,14 +130,32 @@ class Shown:
 
 
 @dataclass
+class Quoted:
+    """A quote behind a fact, shown beside the value: the words, the document they are quoted
+    from, the day its text was read, and the evidence node (its own page). `anchor` is set on
+    the quote's first showing on a page; a later fact it supports refers back to it (`again`)."""
+
+    quote: str
+    lang: str | None
+    source: Shown
+    accessed: str
+    evidence: Shown
+    inference: str = ""  # for a derived fact: how the value follows from the quote
+    anchor: str = ""
+    again: bool = False
+
+
+@dataclass
 class Value:
     """A property's value; `inferred` when only OWL 2 RL reasoning (graph/inferred) states it;
     `support` how the fact is supported, as the build recorded it in graph/support (quoted,
-    derived, only in netkg's brief), empty for what is no fact (labels, notes, sources)."""
+    derived, only in netkg's brief), empty for what is no fact (labels, notes, sources);
+    `quotes` the quotes behind it, shown beside it."""
 
     term: Shown
     inferred: bool = False
     support: Shown | None = None
+    quotes: list[Quoted] = field(default_factory=list)
 
 
 @dataclass
@@ -211,23 +231,36 @@ class National:
 
 @dataclass
 class IndexEntry:
-    """A resource on the home page and in its search index."""
+    """A resource on the home page and in its search index: `municipality` names the
+    municipality it belongs to (its own namespace, or the one a document describes);
+    `described` says of a municipality whether netkg describes it or only lists it."""
 
     label: str
     href: str
     path: str
     other_labels: list[str]
     kind: Kind
+    municipality: str = ""
+    described: bool | None = None
 
 
 class Renderer:
     """Renders the published dataset's pages (HTML) and resources' RDF forms."""
 
-    def __init__(self, published: Published, static_site: bool, endpoint: str | None) -> None:
+    def __init__(
+        self,
+        published: Published,
+        static_site: bool,
+        endpoint: str | None,
+        endpoint_given: bool = False,
+        local_endpoint: str | None = None,
+    ) -> None:
         self.published = published
         self.graph = published.graph
         self.static_site = static_site
         self.endpoint = endpoint
+        self.endpoint_given = endpoint_given  # `netkg site --endpoint`: the page asks no other
+        self.local_endpoint = local_endpoint or LOCAL_ENDPOINT
         self.links = Links(published, static_site)
         self.env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
@@ -260,6 +293,7 @@ class Renderer:
             )
             for h in self.published.fragments.get(iri, [])
         ]
+        _place_quotes([*rows, *(row for part in parts for row in part.rows)])
         incoming, total = self._incoming(iri, links)
         groups = _grouped(incoming)
         supported = self._supported(iri, links)
@@ -333,10 +367,13 @@ class Renderer:
         for entry in entries:
             by_kind.setdefault(entry.kind, []).append(entry)
         groups = [(kind, by_kind[kind]) for kind in ordered(by_kind)]
+        towns = [e for e in entries if e.described is not None]
         return self._render(
             "index.html",
             links,
             title="netkg",
+            described=[e for e in towns if e.described],
+            listed=[e for e in towns if not e.described],
             dataset_titles=self._labels_by_language(str(DATASET), (DCTERMS.title,)),
             groups=groups,
             resources=len(self.published.resources),
@@ -351,19 +388,56 @@ class Renderer:
     def index_entries(self, links: Links) -> list[IndexEntry]:
         """Every published resource with its label, link and kind, in label order."""
         entries = []
+        described = self.described_municipalities
         for iri in self.published.resources:
             label = self.label(iri) or short_iri(iri)
             others = [v for v in dict.fromkeys(self._label_map(iri).values()) if v != label]
+            kind = self.kind(iri)
             entries.append(
                 IndexEntry(
                     label=label,
                     href=links.iri(iri) or "",
                     path=local_path(iri) or "",
                     other_labels=others,
-                    kind=self.kind(iri),
+                    kind=kind,
+                    municipality=self.municipality_of(iri),
+                    described=(iri in described) if kind.key == "municipalities" else None,
                 )
             )
         return sorted(entries, key=lambda e: (e.label.casefold(), e.path))
+
+    @cached_property
+    def described_municipalities(self) -> frozenset[str]:
+        """The municipalities with a graph of their own (the build's description names them,
+        dct:subject); the others are only listed (code, name, region)."""
+        from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
+
+        town = str(GRAPH["municipality/"])
+        return frozenset(
+            str(m)
+            for g, _, m, _ in self.graph.quads(None, DCTERMS.subject, None, DESCRIPTION_GRAPH)
+            if str(g).startswith(town)
+        )
+
+    def municipality_of(self, iri: str) -> str:
+        """The name of the municipality a resource belongs to: the one whose namespace it is in
+        (id/gentofte/…), or the one a document describes; '' for none (or a municipality)."""
+        own = self._town(iri)
+        if own:
+            return self.label(own)
+        towns = {
+            str(o) if str(o).startswith(MUN_NS) else self._town(str(o))
+            for _, _, o, _ in self.graph.quads(URIRef(iri), NKG.describes)
+        }  # a document: the municipalities it describes, or whose things it describes
+        return " · ".join(sorted(self.label(m) for m in towns if m and m != iri))
+
+    def _town(self, iri: str) -> str:
+        """The described municipality whose own namespace (id/<name>/) holds the IRI, or ''."""
+        if not iri.startswith(str(ID)):
+            return ""
+        name = iri[len(str(ID)) :].partition("/")[0]
+        town = f"{MUN_NS}{name}"
+        return town if town in self.described_municipalities else ""  # (alb: is Albertslund's)
 
     def kind(self, iri: str) -> Kind:
         """What the resource is (netkg.web.kinds), from its asserted and inferred types."""
@@ -376,13 +450,27 @@ class Renderer:
     def sparql_page(self, as_of: str | None = None) -> str:
         links = self.links.at("sparql.html")
         endpoint = self.endpoint if self.static_site else "/sparql"
-        entries = catalogue_entries(as_of)
+        entries = catalogue_entries(as_of, self.known_values)
         config = {
             "endpoint": endpoint,
+            # a static site names the endpoint it was written for; without --endpoint the page
+            # tries a local `netkg serve` first when opened from disk or localhost
+            "endpointGiven": self.endpoint_given,
+            "localEndpoint": self.local_endpoint if self.static_site else None,
             "catalogue": entries,
+            "asOf": as_of,
             "localBase": None if self.static_site else BASE,
             # longest namespace first: the results table abbreviates with the first that fits
             "prefixes": dict(sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))),
+            # the results also print each municipality's own names as netkg does (gentofte:x)
+            "resultPrefixes": self.result_prefixes,
+            # how a printed name reads back (netkg.iris.expand): a municipality's own prefix
+            "idBase": str(ID),
+            "idKinds": sorted(ID_KINDS | {"id"}),
+            "municipalities": [slug for slug, _ in self.known_values.get("mun", [])],
+            # completed in the editor locally: netkg's classes and properties, in full and as
+            # prefixed names (a query that declares the prefix gets the short form)
+            "terms": self.editor_terms,
         }
         return self._render(
             "sparql.html",
@@ -394,6 +482,72 @@ class Renderer:
             # JSON inside <script>: '<' escaped so no text can close the element
             config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"),
         )
+
+    @cached_property
+    def result_prefixes(self) -> dict[str, str]:
+        """netkg's prefixes and each municipality's own (`gentofte:` for id/gentofte/), longest
+        namespace first: the results table shortens IRIs as netkg.iris.compact does."""
+        own = {
+            slug: f"{ID}{slug}/"
+            for slug, _ in self.known_values.get("mun", [])
+            if slug not in PREFIXES and f"{ID}{slug}/" not in PREFIXES.values()
+        }
+        both = {**own, **PREFIXES}
+        return dict(sorted(both.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    @cached_property
+    def editor_terms(self) -> dict[str, list[str]]:
+        """The classes and properties the query editor completes (queries/internal/
+        editor-terms.rq), each in full and, where netkg knows its prefix, as a prefixed name."""
+        found: dict[str, list[str]] = {"class": [], "property": []}
+        table = self.graph.answer("editor-terms").table
+        for term, kind in table.rows if table is not None else []:
+            names = [str(term)]
+            short_name = short(term)
+            if short_name != str(term):
+                names.append(short_name)
+            found.setdefault(str(kind), []).extend(names)
+        return {kind: sorted(set(names)) for kind, names in found.items()}
+
+    @cached_property
+    def known_values(self) -> dict[str, list[tuple[str, str]]]:
+        """For each namespace a catalogue parameter names (ns=mun, …), the values offered in
+        the query page's boxes: the instances of PARAM_CLASSES[ns], by local name and name."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for prefix, cls in PARAM_CLASSES.items():
+            namespace = PREFIXES[prefix]
+            table = self.graph.answer("param-values", **{"class": str(cls)}).table
+            found[prefix] = [
+                (str(value)[len(namespace) :], str(label or ""))
+                for value, label in (table.rows if table is not None else [])
+                if str(value).startswith(namespace)
+            ]
+        return found
+
+    def data_model_page(self) -> str:
+        """How the main classes connect (netkg.web.datamodel): the diagram and the links."""
+        from netkg.iris import expand
+        from netkg.web.datamodel import EDGES, GROUPS
+
+        links = self.links.at("data-model.html")
+
+        def shown(name: str) -> Shown:
+            found = self._shown(URIRef(expand(name) or name), links)
+            found.show_pname = True
+            return found
+
+        groups = [
+            (
+                title,
+                [
+                    (shown(e.subject), shown(e.property), shown(e.object), e.note)
+                    for e in EDGES
+                    if e.group == key
+                ],
+            )
+            for key, title in GROUPS.items()
+        ]
+        return self._render("data-model.html", links, title="Data model", groups=groups)
 
     def not_found_page(self, path: str) -> str:
         return self._render("notfound.html", self.links, title="Not found", path=path)
@@ -494,14 +648,12 @@ class Renderer:
         support = self._support(subject, links) if isinstance(subject, URIRef) else {}
         rows = []
         for predicate in sorted(by_property, key=self._property_order):
-            shown = [
-                Value(
-                    self._shown(term, links, depth),
-                    inferred,
-                    support.get((predicate, None if isinstance(term, BNode) else term)),
+            shown = []
+            for term, inferred in by_property[predicate].items():
+                kind, quotes = support.get(
+                    (predicate, None if isinstance(term, BNode) else term), (None, [])
                 )
-                for term, inferred in by_property[predicate].items()
-            ]
+                shown.append(Value(self._shown(term, links, depth), inferred, kind, quotes))
             shown.sort(key=_value_order)
             texts = [v.term.text for v in shown]
             for v in shown:
@@ -509,17 +661,51 @@ class Renderer:
             rows.append(Row(self._property(predicate, links), shown))
         return rows
 
-    def _support(self, subject: URIRef, links: Links) -> dict[tuple[str, Node | None], Shown]:
-        """(property, value) → the kind of support the build recorded for that fact (a blank
-        node value is recorded without its value, so it is keyed by None)."""
-        found: dict[tuple[str, Node | None], Shown] = {}
+    def _support(
+        self, subject: URIRef, links: Links
+    ) -> dict[tuple[str, Node | None], tuple[Shown, list[Quoted]]]:
+        """(property, value) → the kind of support the build recorded for that fact and the
+        quotes it rests on (a blank node value is recorded without its value, so it is keyed
+        by None)."""
+        found: dict[tuple[str, Node | None], tuple[Shown, list[Quoted]]] = {}
         for record, _, _, _ in self.graph.quads(None, NKG.factSubject, subject, SUPPORT_GRAPH):
             prop = next((o for _, _, o, _ in self.graph.quads(record, NKG.factProperty)), None)
             kind = next((o for _, _, o, _ in self.graph.quads(record, NKG.supportKind)), None)
             value = next((o for _, _, o, _ in self.graph.quads(record, NKG.factValue)), None)
             if prop is not None and isinstance(kind, URIRef):
-                found[(str(prop), value)] = self._kind(kind, links)
+                evidence = sorted(
+                    {o for _, _, o, _ in self.graph.quads(record, NKG.supportedBy)}, key=str
+                )
+                quotes = [q for e in evidence for q in self._quotes(e, links)]
+                found[(str(prop), value)] = (self._kind(kind, links), quotes)
         return found
+
+    def _quotes(self, evidence: Node, links: Links) -> list[Quoted]:
+        """The quotes of an evidence node, each with its document and the day it was read."""
+        source = next((o for _, _, o, _ in self.graph.quads(evidence, PROV_QUOTED_FROM)), None)
+        accessed = (
+            next((o for _, _, o, _ in self.graph.quads(source, NKG.accessed)), None)
+            if source is not None
+            else None
+        )
+        inference = " ".join(
+            sorted(str(o) for _, _, o, _ in self.graph.quads(evidence, NKG.inference))
+        )
+        found = []
+        for _, _, words, _ in self.graph.quads(evidence, NKG.quote):
+            if not isinstance(words, Literal):
+                continue
+            found.append(
+                Quoted(
+                    str(words),
+                    words.language,
+                    self._shown(source, links) if source is not None else Shown("literal", ""),
+                    "" if accessed is None else str(accessed),
+                    self._shown(evidence, links),
+                    inference,
+                )
+            )
+        return sorted(found, key=lambda q: (q.quote, q.source.text))
 
     def _supported(self, iri: str, links: Links) -> list[Supported]:
         """The facts an evidence node supports, as the build recorded them (graph/support)."""
@@ -631,10 +817,28 @@ class Renderer:
         )
 
 
+MUN_NS = PREFIXES["mun"]
 # Vocabularies of the dataset description (describe.py) that netkg.iris has no prefix for.
 _DESCRIPTION_PREFIXES = {"void": str(VOID), "dcat": str(DCAT)}
 _PLAIN_TYPES = {XSD_STRING, RDF_LANGSTRING}
 _LANG_RANK = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+
+PROV_QUOTED_FROM = URIRef(PREFIXES["prov"] + "wasQuotedFrom")
+
+
+def _place_quotes(rows: list[Row]) -> None:
+    """Give each quote an anchor where the page first shows it, and mark its later showings
+    (another fact it supports) to refer back there instead of repeating the words."""
+    seen: dict[tuple[str, str], str] = {}
+    for row in rows:
+        for value in row.values:
+            for quoted in value.quotes:
+                key = (quoted.evidence.title or quoted.evidence.text, quoted.quote)
+                if key in seen:
+                    quoted.anchor, quoted.again = seen[key], True
+                else:
+                    quoted.anchor = seen[key] = f"quote-{len(seen) + 1}"
 
 
 def _shown_key(shown: Shown | None) -> str:
@@ -644,7 +848,7 @@ def _shown_key(shown: Shown | None) -> str:
 def _value_order(value: Value) -> tuple:
     term = value.term
     rank = _LANG_RANK.get(term.lang or "", len(_LANG_RANK))
-    return (value.inferred, rank, term.text.casefold(), _content(term))
+    return (value.inferred, rank, term.text.casefold(), term.text, _content(term))
 
 
 def _term_order(term: Node) -> tuple[int, str]:
@@ -687,12 +891,15 @@ def _grouped(incoming: list[Incoming]) -> list[IncomingGroup]:
 
 
 def search_index(entries: list[IndexEntry]) -> list[dict[str, str]]:
-    """The home page's search index: label, other labels, kind, link and path per resource."""
+    """The home page's search index: label, other labels, kind (a municipality's says whether
+    netkg describes it or only lists it), the municipality it belongs to, link and path."""
     return [
         {
             "label": e.label,
             "also": " · ".join(e.other_labels),
-            "kind": e.kind.title,
+            "kind": e.kind.title
+            + ("" if e.described is None else " (described)" if e.described else " (listed only)"),
+            "municipality": e.municipality,
             "href": e.href,
             "path": e.path,
         }
@@ -710,14 +917,19 @@ def short_iri(iri: str) -> str:
     return short(URIRef(iri))
 
 
-def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
+def catalogue_entries(
+    as_of: str | None = None, known: dict[str, list[tuple[str, str]]] | None = None
+) -> list[dict[str, object]]:
     """The catalogue's queries for the SPARQL editor: each file as it stands, which runs on any
-    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue). With `as_of`,
+    endpoint with its defaults (its `# defaults` line; see netkg.query.catalogue), and its
+    parameters for the page's boxes (name, type, default, namespace, the values `known` offers
+    for that namespace), so that the page rewrites that line from what is typed. With `as_of`,
     a query that takes asOf gets its parameters bound as a VALUES block, that day included."""
     from netkg.query.catalogue import load_catalogue
     from netkg.rdf.binding import bind_values
 
-    entries = []
+    known = known or {}
+    entries: list[dict[str, object]] = []
     for query in load_catalogue().values():
         text = query.source
         if as_of and any(p.name == "asOf" for p in query.params):
@@ -729,6 +941,41 @@ def catalogue_entries(as_of: str | None = None) -> list[dict[str, str]]:
                 "question": query.question,
                 "kind": query.kind,
                 "query": text,
+                "source": query.source,
+                "defaultsLine": query.defaults_line,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default or "",
+                        "ns": p.namespace or "",
+                        "required": p.required,
+                        "description": p.description,
+                        "values": [
+                            {"value": v, "label": label}
+                            for v, label in (
+                                known.get(p.namespace or "", [])
+                                if p.type == "iri"
+                                else LANGUAGES_OFFERED
+                                if p.name == "lang"
+                                else []
+                            )
+                        ],
+                    }
+                    for p in query.params
+                ],
             }
         )
     return entries
+
+
+# the class whose instances a parameter of a namespace is asked about (the boxes' values)
+PARAM_CLASSES = {
+    "mun": NKG.Municipality,
+    "vocab": NKG.CoCreationTypology,
+    "codebook": NKG.CodebookVariable,
+    "nkg": NKG.LegalInstrument,
+}
+LANGUAGES_OFFERED = [("en", "English"), ("da", "Dansk")]
+# where `netkg serve` answers by default: a static site's query page tries it first
+LOCAL_ENDPOINT = "http://127.0.0.1:8000/sparql"

@@ -17,7 +17,7 @@ from pathlib import Path
 from netkg.errors import UsageError
 from netkg.iris import BASE, ONTOLOGY
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, DUMPS, ENDPOINT, publication
-from netkg.pipeline.inputs.layout import built
+from netkg.pipeline.inputs.layout import STORE_DIR, built
 from netkg.query.graph import KnowledgeGraph
 from netkg.rdf.store import OxigraphStore
 from netkg.web.paths import is_resource_iri
@@ -93,7 +93,7 @@ def load_published(
 ) -> KnowledgeGraph:
     """The published dataset in a new on-disk Oxigraph store at `location` (see the module
     docstring); UsageError if there is no fresh build and none was named."""
-    from netkg.rdf.persist import copy_store
+    from netkg.rdf.persist import copy_store, resolved
     from netkg.rdf.terms import checked_iri
 
     if graph_file is not None:
@@ -101,6 +101,7 @@ def load_published(
         target.load_file(graph_file)
         origin = str(graph_file)
     else:
+        origin = ""
         if store is None:
             found = built()
             if found.store is None:
@@ -108,15 +109,15 @@ def load_published(
                     f"{found.why}; run `netkg build` first, or name a built graph with "
                     "--store DIR or --graph FILE"
                 )
-            store = found.store
-        if not (store / "CURRENT").is_file():
+            store, origin = found.store, str(found.folder / STORE_DIR)
+        if not (resolved(store) / "CURRENT").is_file():
             raise UsageError(f"{store}: no Oxigraph store there (`netkg build` writes dist/store)")
         try:
-            copy_store(store, location)
+            copy_store(store, location)  # from one build: its links are resolved once
         except OSError as exc:
             raise UsageError(str(exc)) from None
         target = OxigraphStore(location)
-        origin = str(store)
+        origin = origin or str(store)
     where = None if endpoint is None else checked_iri(endpoint)
     target.add_graph(DESCRIPTION_GRAPH, publication(where))
     target.flush()

@@ -23,6 +23,10 @@ run in killable worker processes (netkg.web.endpoint), so the timeout holds, and
 runs long moves to a bounded slow lane (at most --per-client of them per client address) so
 quick queries keep their workers; updates and SERVICE are refused. It binds 127.0.0.1 unless
 told otherwise, and fetches nothing from anywhere.
+
+The private copy lives in `netkg-serve-<pid>.<random>` in the system's temporary folder and is
+removed when serving stops; a server killed outright (SIGKILL) cannot remove it, so each start
+removes the copies of servers that are gone (netkg.owned).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from netkg.owned import make_owned_dir, remove, remove_debris
 
 if TYPE_CHECKING:
     from netkg.web.published import Published
@@ -45,6 +51,7 @@ DEFAULT_THREADS = 16
 DEFAULT_SLOW_AFTER = 1.0
 DEFAULT_PER_CLIENT = 1
 DEFAULT_MAX_MEMORY_MB = 1024  # per query worker; see netkg.web.endpoint
+SERVE_PREFIX = "netkg-serve-"  # the private copy's folder: netkg-serve-<pid>.<random>
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -128,6 +135,25 @@ class _Stop(Exception):
 
 def _serve(args: argparse.Namespace) -> int:
     from netkg.errors import UsageError
+
+    if args.timeout <= 0 or args.limit < 1 or args.workers < 1 or args.threads < 1:
+        raise UsageError("--timeout must be > 0, --limit, --workers and --threads at least 1")
+    if args.slow_after <= 0 or args.per_client < 0:
+        raise UsageError("--slow-after must be > 0 and --per-client at least 0")
+    temporary = Path(tempfile.gettempdir())
+    remove_debris(temporary, SERVE_PREFIX)  # the copies of servers killed outright
+    tmp = make_owned_dir(temporary, SERVE_PREFIX)
+    try:
+        _serve_from(args, tmp)
+    finally:
+        remove(tmp)
+    print("netkg serve: stopped", flush=True)
+    return 0
+
+
+def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
+    """Serve from a private copy of the graph in the folder `tmp`."""
+    from netkg.errors import UsageError
     from netkg.query.graph import open_read_only
     from netkg.web.app import WebApp
     from netkg.web.endpoint import AnswerCache, QueryPool
@@ -135,60 +161,51 @@ def _serve(args: argparse.Namespace) -> int:
     from netkg.web.published import Dumps, index, load_published
     from netkg.web.wsgi import create_server
 
-    if args.timeout <= 0 or args.limit < 1 or args.workers < 1 or args.threads < 1:
-        raise UsageError("--timeout must be > 0, --limit, --workers and --threads at least 1")
-    if args.slow_after <= 0 or args.per_client < 0:
-        raise UsageError("--slow-after must be > 0 and --per-client at least 0")
-    with tempfile.TemporaryDirectory(prefix="netkg-serve-") as tmp:
-        location, dumps = Path(tmp) / "store", Path(tmp) / "dumps"
-        dumps.mkdir()
-        graph = load_published(location, args.graph, args.store)
-        del graph  # close it: from here on every reader opens it read-only
-        pool = QueryPool(
-            location,
-            args.workers,
-            args.timeout,
-            args.limit,
-            slow_after=args.slow_after,
-            per_client=args.per_client,
-            max_memory=args.max_memory << 20,
-            cache=None if args.no_cache else AnswerCache(),
-        )
+    location, dumps = tmp / "store", tmp / "dumps"
+    dumps.mkdir()
+    graph = load_published(location, args.graph, args.store)
+    del graph  # close it: from here on every reader opens it read-only
+    pool = QueryPool(
+        location,
+        args.workers,
+        args.timeout,
+        args.limit,
+        slow_after=args.slow_after,
+        per_client=args.per_client,
+        max_memory=args.max_memory << 20,
+        cache=None if args.no_cache else AnswerCache(),
+    )
+    try:
+        published = index(open_read_only(location), background=True)
+        renderer = Renderer(published, False, "/sparql")
+        app = WebApp(renderer, pool, Dumps(published.graph, dumps), args.cors, args.as_of)
         try:
-            published = index(open_read_only(location), background=True)
-            renderer = Renderer(published, False, "/sparql")
-            app = WebApp(renderer, pool, Dumps(published.graph, dumps), args.cors, args.as_of)
-            try:
-                server = create_server(app, args.host, args.port, args.threads, args.quiet)
-            except (OSError, ValueError) as exc:
-                raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-            host, port = server.effective_host, server.effective_port
-            shown = f"[{host}]" if ":" in str(host) else host
-            url = f"http://{shown}:{port}/"
-            print(
-                f"netkg serve: {url}  (SPARQL endpoint {url}sparql; read-only; "
-                f"timeout {args.timeout:g} s; limit {args.limit:,} rows; Ctrl-C stops)",
-                flush=True,
-            )
-            if not args.quiet:  # the pages' index is made meanwhile (netkg.web.published)
-                _report_when_indexed(published)
-            if host not in ("127.0.0.1", "::1", "localhost"):
-                print(
-                    f"netkg serve: listening on {host}: reachable from other machines", flush=True
-                )
-            signal.signal(signal.SIGTERM, _raise_stop)
-            try:
-                server.run()
-            except (KeyboardInterrupt, _Stop):
-                pass
-            finally:
-                # let the request threads finish before their sockets and wake-up pipe close
-                server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-                server.close()
+            server = create_server(app, args.host, args.port, args.threads, args.quiet)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+        signal.signal(signal.SIGTERM, _raise_stop)  # from now on SIGTERM stops serving: exit 0
+        host, port = server.effective_host, server.effective_port
+        shown = f"[{host}]" if ":" in str(host) else host
+        url = f"http://{shown}:{port}/"
+        print(
+            f"netkg serve: {url}  (SPARQL endpoint {url}sparql; read-only; "
+            f"timeout {args.timeout:g} s; limit {args.limit:,} rows; Ctrl-C stops)",
+            flush=True,
+        )
+        if not args.quiet:  # the pages' index is made meanwhile (netkg.web.published)
+            _report_when_indexed(published)
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            print(f"netkg serve: listening on {host}: reachable from other machines", flush=True)
+        try:
+            server.run()
+        except (KeyboardInterrupt, _Stop):
+            pass
         finally:
-            pool.close()
-    print("netkg serve: stopped", flush=True)
-    return 0
+            # let the request threads finish before their sockets and wake-up pipe close
+            server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            server.close()
+    finally:
+        pool.close()
 
 
 def _report_when_indexed(published: Published) -> None:

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 MARKER = ".netkg-site.json"
 # Names the site itself uses; a resource at one of these paths could not get its page.
-RESERVED = ("index", "sparql", "ontology", "void", "static", "dumps", "search-index")
+RESERVED = (
+    "index", "sparql", "ontology", "void", "static", "dumps", "search-index", "data-model"
+)  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,7 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--endpoint",
         help="the SPARQL endpoint the description and the query page name (default "
-        "https://w3id.org/netkg/sparql: `netkg serve` behind the w3id redirect)",
+        "https://w3id.org/netkg/sparql: `netkg serve` behind the w3id redirect; the query page, "
+        "opened from disk or localhost, then tries a local `netkg serve` at "
+        "http://127.0.0.1:8000/sparql first)",
     )
     p.add_argument(
         "--force", action="store_true", help="replace OUTDIR even if it is not a netkg site"
@@ -81,8 +85,11 @@ def write_site(
     endpoint: str | None = None,
     force: bool = False,
     store: Path | None = None,
+    local_endpoint: str | None = None,
 ) -> SiteSummary:
-    """Write the site into `outdir` atomically (see the module docstring)."""
+    """Write the site into `outdir` atomically (see the module docstring). Without `endpoint`,
+    the query page, opened from disk or localhost, first tries `local_endpoint` (default: a
+    `netkg serve` at http://127.0.0.1:8000/sparql)."""
     from netkg.pipeline.derived.describe import ENDPOINT
 
     outdir = Path(outdir)
@@ -91,7 +98,14 @@ def write_site(
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=parent))
     try:
-        resources = _generate(staging, graph_file, store, endpoint or str(ENDPOINT))
+        resources = _generate(
+            staging,
+            graph_file,
+            store,
+            endpoint or str(ENDPOINT),
+            given=endpoint is not None,
+            local=local_endpoint,
+        )
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         files = [p for p in staging.rglob("*") if p.is_file()]
         summary = SiteSummary(outdir, resources, len(files), sum(p.stat().st_size for p in files))
@@ -118,19 +132,29 @@ def check_target(outdir: Path, force: bool) -> None:
     )
 
 
-def _generate(folder: Path, graph_file: Path | None, store: Path | None, endpoint: str) -> int:
-    """Every file of the site, into `folder`; returns the number of resource pages."""
+def _generate(
+    folder: Path,
+    graph_file: Path | None,
+    store: Path | None,
+    endpoint: str,
+    given: bool = False,
+    local: str | None = None,
+) -> int:
+    """Every file of the site, into `folder`; returns the number of resource pages. `given`:
+    the endpoint was named (--endpoint), so the query page asks no other."""
     from netkg.web.published import index, load_published
 
     copy = Path(tempfile.mkdtemp(prefix="netkg-site-"))  # the published copy of the store
     try:
         published = index(load_published(copy / "store", graph_file, store, endpoint))
-        return _pages(folder, published, endpoint)
+        return _pages(folder, published, endpoint, given, local)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def _pages(folder: Path, published: Published, endpoint: str) -> int:
+def _pages(
+    folder: Path, published: Published, endpoint: str, given: bool = False, local: str | None = None
+) -> int:
     """The site's files from the published graph; the number of resource pages."""
     from netkg.errors import UsageError
     from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH
@@ -141,7 +165,9 @@ def _pages(folder: Path, published: Published, endpoint: str) -> int:
     clashes = sorted(iri for iri in published.resources if _reserved(local_path(iri) or ""))
     if clashes:
         raise UsageError(f"resource IRIs clash with the site's own files: {', '.join(clashes)}")
-    renderer = Renderer(published, static_site=True, endpoint=endpoint)
+    renderer = Renderer(
+        published, static_site=True, endpoint=endpoint, endpoint_given=given, local_endpoint=local
+    )
 
     def write(path: str, content: str | bytes) -> None:
         target = folder / path
@@ -166,6 +192,7 @@ def _pages(folder: Path, published: Published, endpoint: str) -> int:
     index_entries = renderer.index_entries(renderer.links.at("index.html"))
     write("search-index.json", json.dumps(search_index(index_entries), ensure_ascii=False) + "\n")
     write("sparql.html", renderer.sparql_page())
+    write("data-model.html", renderer.data_model_page())
     description = renderer.named_graph(str(DESCRIPTION_GRAPH))
     write("void.ttl", description.serialize(format="turtle", encoding="utf-8"))
     shutil.copytree(STATIC, folder / "static")

@@ -17,6 +17,7 @@ request at once is always let in, however many sockets trickle bytes.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 import traceback
@@ -38,6 +39,20 @@ CHECK_EVERY = 1.0  # seconds between the server's looks at slow connections
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
+# A page on this machine: a static site opened from disk (its origin is "null") or served on
+# localhost. It may ask the SPARQL endpoint without --cors: `netkg site`'s query page, opened
+# so, uses a local `netkg serve` (the data is the published, read-only dataset).
+_LOCAL_ORIGIN = re.compile(r"^(null|https?://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?)$")
+
+
+def local_page(environ: dict) -> str | None:
+    """The Origin of a request to /sparql from a page on this machine, else None."""
+    origin = environ.get("HTTP_ORIGIN", "")
+    if environ.get("PATH_INFO") != "/sparql" or not _LOCAL_ORIGIN.match(origin):
+        return None
+    return origin
+
+
 class WsgiApp:
     """A WSGI callable around a WebApp."""
 
@@ -47,15 +62,16 @@ class WsgiApp:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"].upper()
-        reply = self._reply(method, environ)
+        local = local_page(environ)
+        reply = self._reply(method, environ, local)
         status = f"{reply.status} {_reason(reply.status)}"
-        start_response(status, self._headers(reply, method))
+        start_response(status, self._headers(reply, method, local))
         if not self.quiet:
             self._log(environ, method, reply)
         return [] if method == "HEAD" else [reply.body]
 
-    def _reply(self, method: str, environ: dict) -> Reply:
-        if method == "OPTIONS" and self.app.cors:
+    def _reply(self, method: str, environ: dict, local: str | None = None) -> Reply:
+        if method == "OPTIONS" and (self.app.cors or local):
             return Reply(204, headers={"Access-Control-Allow-Methods": "GET, HEAD, POST"})
         body = b""
         if method == "POST":
@@ -77,7 +93,9 @@ class WsgiApp:
             traceback.print_exc(file=sys.stderr)
             return text_reply(500, "Internal error; see the server's log.")
 
-    def _headers(self, reply: Reply, method: str) -> list[tuple[str, str]]:
+    def _headers(
+        self, reply: Reply, method: str, local: str | None = None
+    ) -> list[tuple[str, str]]:
         headers = [
             ("Content-Type", reply.content_type),
             ("Content-Length", str(len(reply.body))),
@@ -85,8 +103,11 @@ class WsgiApp:
         ]
         if reply.content_type.startswith("text/html"):
             headers.append(("Content-Security-Policy", CSP))
-        if self.app.cors:
-            headers.append(("Access-Control-Allow-Origin", "*"))
+        if self.app.cors or local:
+            headers.append(("Access-Control-Allow-Origin", "*" if self.app.cors else str(local)))
+            if not self.app.cors:  # the answer depends on who asks
+                vary = reply.headers.get("Vary")
+                reply.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
             if method == "OPTIONS":
                 headers.append(("Access-Control-Allow-Headers", "Accept, Content-Type"))
         headers += list(reply.headers.items())

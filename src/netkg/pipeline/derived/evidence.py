@@ -68,10 +68,19 @@ NOT_FACTS = frozenset(
         SCHEMA.url,
         FOAF.givenName,
         FOAF.familyName,
+        # a person's name is how netkg names the node, as rdfs:label does; what is said of the
+        # person (a post held, a document written) is the fact, and needs its quote
+        FOAF.name,
+        # a topic summarises what an arrangement works on in netkg's words (da and en), like
+        # dct:description; its evidence is shown beside it but it is not a value a quote says
+        NKG.topic,
     }
 )
 # a search of the codebook's search log is a record of what was looked for, like a gap
 NOT_FACT_SUBJECTS = frozenset({NKG.Evidence, NKG.KnowledgeGap, NKG.TypeCoding, NKG.Search})
+# records whose class only says what kind of record they are: a documented absence's class is
+# not a claim about the world, its other statements (what is absent, how, when) are
+RECORD_CLASSES = frozenset({NKG.DocumentedAbsence})
 
 
 class EvidenceError(NetkgError):
@@ -132,7 +141,9 @@ def is_fact(graph: Graph, s: Node, p: Node, o: Node) -> bool:
     if any((s, RDF.type, t) in graph for t in NOT_FACT_SUBJECTS):
         return False
     if p == RDF.type:  # a classification with a class of the netkg ontology, unless it is coded
-        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)) or o in NOT_FACT_SUBJECTS:
+        if not isinstance(o, URIRef) or not str(o).startswith(str(NKG)):
+            return False
+        if o in NOT_FACT_SUBJECTS or o in RECORD_CLASSES:
             return False
         return not any((c, NKG.codedClass, o) in graph for c in graph.subjects(NKG.codedItem, s))
     return True
@@ -253,7 +264,7 @@ def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
         source = data.value(evidence, PROV.wasQuotedFrom)
         if source is None or source in texts:
             continue
-        files = _archive_files(data, source, base)
+        files = archive_files(data, source, base)
         if not files:
             raise QuoteNotFound(
                 f"{_short(evidence)}: its source {_short(source)} has no archived text "
@@ -262,7 +273,10 @@ def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
         for path, excerpt in files:
             if path not in cache:
                 if not path.is_file():
-                    raise QuoteNotFound(f"{_short(source)}: archived file {path} does not exist")
+                    raise QuoteNotFound(
+                        f"{_short(source)}: archived file {path} does not exist; archive the "
+                        f"excerpt there, or correct the document's nkg:excerptFile"
+                    )
                 cache[path] = archived_text(path, excerpt)
         texts[source] = [cache[path] for path, _ in files]
     return texts
@@ -376,8 +390,10 @@ def _locate(
     return ""
 
 
-def _archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, bool]]:
-    """(path, is an excerpt file) for each archived text of the source."""
+def archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, bool]]:
+    """(path, is an excerpt file) for each archived text of the source: under `base` (the
+    project folder), else in the shipped data; a file in neither is named under `base`, where
+    the project would keep it."""
     excerpts = sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
     copies = sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))
     return [(_located(base, p), True) for p in excerpts] + [
@@ -391,7 +407,8 @@ def _located(base: Path, relative: Literal) -> Path:
     from netkg.pipeline.inputs.layout import shipped_root
 
     here = base / str(relative)
-    return here if here.exists() else shipped_root() / str(relative)
+    shipped = shipped_root() / str(relative)
+    return shipped if not here.exists() and shipped.exists() else here
 
 
 def _short(node: Node | None) -> str:

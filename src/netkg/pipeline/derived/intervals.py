@@ -24,7 +24,12 @@ The semantics (valid time):
   is the frame of its own graph and is not an end that can expire.
 
 The result is a piecewise status per thing: phases (from, until, status) that cover all time,
-with an open first and last phase (no from, no until).
+with an open first and last phase (no from, no until). Beside them, each thing's own bounds
+(nkg:validFrom, nkg:validUntil) keep the precision of the source: a year stays a year
+(xsd:gYear), a month a month (xsd:gYearMonth), a day a day, a season its words ("spring 2015"
+in English, "foråret 2015" in Danish), so that no one cites a year as an exact day. An end
+derived from a change event is the event's date one step back at the event's precision (a
+change in 2015 ends the thing in 2014; one on 1 July 2018 on 30 June).
 """
 
 from __future__ import annotations
@@ -111,6 +116,12 @@ _XSD_DATE, _XSD_GYEAR_MONTH, _XSD_GYEAR = XSD.date, XSD.gYearMonth, XSD.gYear
 Day = dt.date | None  # None: open (the beginning or the end of time)
 Period = tuple[dt.date, dt.date]
 Dates = tuple[Day, Day, Period | None]  # start, end, the period a source attests a holding
+# a date as a source gives it: its first and last day, and how it is written (a year, month or
+# day literal; a season's words in English and Danish)
+Stated = tuple[dt.date, dt.date, tuple[Literal, ...]]
+# the season's words nkg:validFrom writes, whatever the source's spelling
+_SEASON_WORDS = {3: ("spring", "foråret"), 6: ("summer", "sommeren"), 9: ("autumn", "efteråret"),
+                 12: ("winter", "vinteren")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,13 +253,16 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     things = sorted({s for kind in DATED_KINDS for s in data.subjects(RDF.type, kind)}, key=str)
     dated = set(things)
     memo: dict[Node, list[Phase]] = {}
-    known: dict[Node, Dates] = {}
+    known: dict[Node, tuple[Dates, tuple[Literal, ...], tuple[Literal, ...]]] = {}
 
-    def dates(thing: Node) -> Dates:
+    def stated(thing: Node) -> tuple[Dates, tuple[Literal, ...], tuple[Literal, ...]]:
         found = known.get(thing)
         if found is None:
-            found = known[thing] = _dates(data, thing)
+            found = known[thing] = _stated_dates(data, thing)
         return found
+
+    def dates(thing: Node) -> Dates:
+        return stated(thing)[0]
 
     def effective(thing: Node, seen: frozenset = frozenset()) -> list[Phase]:
         if thing in memo:
@@ -268,11 +282,11 @@ def validity_triples(data: Index) -> Iterator[tuple[URIRef, URIRef, Node]]:
     for thing in things:
         if not isinstance(thing, URIRef):
             continue
-        start, end, _ = dates(thing)
-        if start is not None:
-            yield thing, valid_from, _date(start)
-        if end is not None:
-            yield thing, valid_until, _date(end)
+        _, starts, ends = stated(thing)
+        for value in starts:
+            yield thing, valid_from, value
+        for value in ends:
+            yield thing, valid_until, value
         key = hashlib.sha1(str(thing).encode()).hexdigest()[:16]
         for i, phase in enumerate(effective(thing)):
             node = ID[f"validity/{key}/{i}"]
@@ -327,9 +341,17 @@ _INSIDE = TIME.inside
 
 def _dates(graph: Index, thing: Node) -> Dates:
     """(start, end, attested period) of the thing; start/end as earliest and latest day."""
-    starts: list[tuple[dt.date, dt.date]] = []
-    ends: list[tuple[dt.date, dt.date]] = []
-    attested: list[tuple[dt.date, dt.date]] = []
+    return _stated_dates(graph, thing)[0]
+
+
+def _stated_dates(
+    graph: Index, thing: Node
+) -> tuple[Dates, tuple[Literal, ...], tuple[Literal, ...]]:
+    """The thing's dates (start, end, attested period), and its start and end as the sources
+    give them: the literals of the date that decided each (see the module docstring)."""
+    starts: list[Stated] = []
+    ends: list[Stated] = []
+    attested: list[Stated] = []
     for interval in graph.objects(thing, _MEMBER_DURING):
         starts += _instant_periods(graph, graph.objects(interval, _HAS_BEGINNING))
         ends += _instant_periods(graph, graph.objects(interval, _HAS_END))
@@ -343,9 +365,9 @@ def _dates(graph: Index, thing: Node) -> Dates:
         for e in graph.objects(thing, _CHANGED_BY)
         for p in _literal_periods(graph.objects(e, _DATE))
     ]
-    for first, _last_day in ended:  # changed by an event: held up to the day before it
-        ends.append((_before(first), _before(first)))
-    seasons = [season(str(v)) for v in graph.objects(thing, _START_PERIOD)]
+    for day, _last_day, shown in ended:  # changed by an event: held up to the day before it
+        ends.append((_before(day), _before(day), tuple(_step_back(v) for v in shown)))
+    seasons = [_season_stated(str(v)) for v in graph.objects(thing, _START_PERIOD)]
     starts += [s for s in seasons if s is not None]
     if not any(s is not None for s in seasons):
         starts += _literal_periods(graph.objects(thing, _START_YEAR))
@@ -357,13 +379,44 @@ def _dates(graph: Index, thing: Node) -> Dates:
     if not list(graph.objects(thing, _ADOPTION_DATE)):
         starts += _literal_periods(graph.objects(thing, _ADOPTION_YEAR))
     ends += _literal_periods(graph.objects(thing, _END_YEAR))
-    start = max((s[0] for s in starts), default=None)  # the most precise (latest) earliest day
-    end = min((e[1] for e in ends), default=None)
+    # the most precise (latest) earliest day; of equal ones, the most precise date
+    start = max(starts, key=lambda s: (s[0], s[0] - s[1]), default=None)
+    end = min(ends, key=lambda e: (e[1], e[1] - e[0]), default=None)
     seen = (min(a[0] for a in attested), max(a[1] for a in attested)) if attested else None
-    return start, end, seen
+    dates: Dates = (
+        None if start is None else start[0],
+        None if end is None else end[1],
+        seen,
+    )
+    return dates, () if start is None else start[2], () if end is None else end[2]
 
 
-def _instant_periods(graph: Index, instants: Iterable) -> list[tuple[dt.date, dt.date]]:
+def _season_stated(text: str) -> Stated | None:
+    """A season phrase as a start: its days, and its words in English and Danish."""
+    found = season(text)
+    if found is None:
+        return None
+    english, danish = _SEASON_WORDS[found[0].month]
+    year = found[0].year
+    return found[0], found[1], (Literal(f"{english} {year}", lang="en"),
+                                Literal(f"{danish} {year}", lang="da"))  # fmt: skip
+
+
+def _step_back(value: Literal) -> Literal:
+    """The year, month or day before a date, at its own precision (an end derived from a
+    change: the thing held up to the step before it)."""
+    first = period(value)
+    if first is None:
+        return value
+    day = _before(first[0])
+    if value.datatype == _XSD_GYEAR:
+        return Literal(f"{day.year:04d}", datatype=_XSD_GYEAR)
+    if value.datatype == _XSD_GYEAR_MONTH:
+        return Literal(f"{day.year:04d}-{day.month:02d}", datatype=_XSD_GYEAR_MONTH)
+    return Literal(day, datatype=_XSD_DATE)
+
+
+def _instant_periods(graph: Index, instants: Iterable) -> list[Stated]:
     found = []
     for instant in instants:
         found += _literal_periods(graph.objects(instant, _IN_XSD_DATE))
@@ -371,8 +424,19 @@ def _instant_periods(graph: Index, instants: Iterable) -> list[tuple[dt.date, dt
     return found
 
 
-def _literal_periods(values: Iterable) -> list[tuple[dt.date, dt.date]]:
-    return [p for v in values if isinstance(v, Literal) and (p := _period(v)) is not None]
+def _literal_periods(values: Iterable) -> list[Stated]:
+    return [
+        (p[0], p[1], (_canonical(v),))
+        for v in values
+        if isinstance(v, Literal) and (p := _period(v)) is not None
+    ]
+
+
+def _canonical(value: Literal) -> Literal:
+    """The date literal as written, a date without a time or zone (xsd:date's lexical form)."""
+    if value.datatype == _XSD_DATE and len(str(value)) > 10:
+        return Literal(str(value)[:10], datatype=_XSD_DATE)
+    return value
 
 
 @functools.lru_cache(maxsize=65536)

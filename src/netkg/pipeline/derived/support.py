@@ -210,7 +210,10 @@ class _Matchers:
             patterns["mdy"] = rf"\b{month}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
             patterns["my"] = rf"\b{month}\.?,?\s+(\d{{4}})\b"
         if self.durations:
-            patterns["duration"] = rf"(?<![\w.,]){number}\s+({_alternatives(self.durations)})(?!\w)"
+            # a span may be counted with thousands ("1.000 dage") or by an article ("et år")
+            spans = rf"(\d{{1,3}}(?:\.\d{{3}})+|{number[1:-1]}|{_alternatives(_ONE)})"
+            units = _alternatives(self.durations)
+            patterns["duration"] = rf"(?<![\w.,]){spans}\s+({units})(?!\w)"
         if self.amounts:
             patterns["amount"] = rf"(?<![\w.,]){number}\s*({_alternatives(self.amounts)})(?!\w)"
         return {k: re.compile(v) for k, v in patterns.items()}
@@ -242,14 +245,41 @@ class _Matchers:
             if 1 <= int(month) <= 12:
                 _add_date(said, year, int(month), day or None)
         for amount, unit in _found(p, "duration", text):
-            n = self._as_number(amount)
-            if n is not None and n == n.to_integral_value():
-                said.values.add(f"P{int(n)}{self.durations[unit]}")
+            if amount in _ONE:
+                counts = {Decimal(1)}
+            elif amount in self.numbers:
+                counts = {self.numbers[amount]}
+            elif _THOUSANDS.fullmatch(amount):
+                counts = {Decimal(amount.replace(".", ""))}
+            else:
+                n = self._as_number(amount)
+                counts = {n} if n is not None else set()
+            for n in counts:
+                if n == n.to_integral_value():
+                    said.values.add(canonical_duration(f"P{int(n)}{self.durations[unit]}"))
         for amount, unit in _found(p, "amount", text):
             n = self._as_number(amount)
             if n is not None:
                 said.numbers.add(n * self.amounts[unit])
         return said
+
+
+# an article counts one only before a unit of time: "et år" is a year, "en" alone is no number
+_ONE = ("en", "et", "én", "ét", "one", "a", "an")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+
+def canonical_duration(lexical: str) -> str:
+    """A calendar span in months and days ("P1Y" and "P12M" are both "P12M"; a week is seven
+    days), so a quote's "12 måneder" says a cell's "1 år"; anything else is kept as it is."""
+    m = _DURATION.fullmatch(lexical.upper())
+    if not m or not any(m.groups()):
+        return lexical.upper()
+    years, months, weeks, days = (int(g or 0) for g in m.groups())
+    months += 12 * years
+    days += 7 * weeks
+    return "P" + (f"{months}M" if months else "") + (f"{days}D" if days or not months else "")
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -319,7 +349,8 @@ def first_missing_segment(quote: str, texts: Sequence[str]) -> str | None:
 
 def _contains(haystack: str, needle: str) -> bool:
     """needle in haystack, where a needle that starts or ends with a digit is not cut out of a
-    longer number (2015 is not in 20150)."""
+    longer number (2015 is not in 20150). A word may sit inside a Danish compound, whose last
+    part names its kind ("velfærdsnetværk" is a netværk), so words are not cut at letters."""
     needle = needle.strip(_EDGE)
     if not needle:
         return False
@@ -367,7 +398,7 @@ class Reader:
                 return self._says_text(quote, lexical)
             return number in self.renderings.values(quote, lang).numbers
         if datatype == XSD.duration:
-            return lexical.upper() in self.renderings.values(quote, lang).values
+            return canonical_duration(lexical) in self.renderings.values(quote, lang).values
         if datatype in (XSD.date, XSD.dateTime, XSD.gYearMonth):
             day = lexical[:10] if datatype == XSD.dateTime else lexical
             return day in self.renderings.values(quote, lang).values or _contains(quote, day)

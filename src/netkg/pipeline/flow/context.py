@@ -38,6 +38,7 @@ def validate_files(
     """
     files = [Path(p) for p in paths]
     sources = [Source(p, input_graph(p), "input") for p in files]
+
     return _validate(lambda store: load_sources(sources, store), files, reason, shapes, engine)
 
 
@@ -51,10 +52,15 @@ def validate_graphs(
     """Validate graphs (e.g. freshly imported data) against the shapes, in netkg's context;
     the `replaced` files are left out of the context (the graphs are their new version)."""
 
-    def add(store: Store) -> None:
+    def add(store: Store) -> set[Node]:
+        mentioned: set[Node] = set()
         for i, g in enumerate(graphs):
             name = g.identifier if isinstance(g.identifier, URIRef) else GRAPH[f"input/{i}"]
             store.add_graph(name, g)
+            for s, _, o in g:  # from the graph itself: no terms read back from the store
+                mentioned.add(s)
+                mentioned.add(o)
+        return mentioned
 
     return _validate(add, list(replaced), reason, shapes, engine)
 
@@ -74,21 +80,21 @@ def _context_graph(engine: str) -> Graph:
 
 
 def _validate(
-    add: Callable[[Store], None],
+    add: Callable[[Store], set[Node] | None],
     replaced: list[Path],
     reason: bool,
     shapes: Graph | None,
     engine: str,
 ) -> Report:
-    """The given data (added to the store by `add`) validated in the context without the
-    `replaced` shipped files."""
+    """The given data (added to the store by `add`, which may return the nodes it mentions)
+    validated in the context without the `replaced` shipped files."""
     chosen = parts(engine)
     shipped = {str(s.path.resolve()) for s in ontology_sources() + data_sources()}
     excluded = tuple(sorted(str(p.resolve()) for p in replaced if str(p.resolve()) in shipped))
     store = _context_store(chosen, excluded)
     context = set(store.graph_names())
     try:
-        add(store)
+        mentioned = add(store)
     except (SyntaxError, ValueError):
         if chosen.engine == "reference":
             raise
@@ -96,16 +102,20 @@ def _validate(
         # importer reports in the sheet's words): rdflib holds it, so the reference validates
         return _validate(add, replaced, reason, shapes, "reference")
     given = [n for n in store.graph_names() if n not in context]
-    mentioned: set[Node] = set()
-    for name in given:
-        for s, _, o, _ in store.quads(graph=name):
-            mentioned.update((s, o))
+    if mentioned is None:
+        mentioned = set()
+        for name in given:
+            for s, _, o, _ in store.quads(graph=name):
+                mentioned.update((s, o))
     inconsistencies: list[str] = []
+    shapes = shapes if shapes is not None else chosen.validator.shapes()
     if reason:
         axioms = sorted({s.graph for s in ontology_sources() if s.role in AXIOM_ROLES})
-        inferred = chosen.reasoner.infer(store, axioms + given, INFERRED_GRAPH)
+        # only what the shapes read is inferred: the same findings, and a large import does not
+        # close properties no shape reads (reason.compiled.infer_store's `only`)
+        only = chosen.validator.reads(shapes)
+        inferred = chosen.reasoner.infer(store, axioms + given, INFERRED_GRAPH, only)
         inconsistencies = inferred.inconsistencies
-    shapes = shapes if shapes is not None else chosen.validator.shapes()
     report = chosen.validator.validate(store, store.graph_names(), shapes, focus=mentioned)
     report.add_inconsistencies(inconsistencies)
     return report

@@ -39,15 +39,27 @@ class Inferred:
 
 
 class Reasoner(Protocol):
-    """Adds to `into` what OWL 2 RL infers from the union of `graphs`."""
+    """Adds to `into` what OWL 2 RL infers from the union of `graphs`; given `only`, it may
+    leave out what has another predicate than those and rdf:type (a validation that reads
+    only these predicates finds the same; the reference infers everything regardless)."""
 
-    def infer(self, store: Store, graphs: list[URIRef], into: URIRef) -> Inferred: ...
+    def infer(
+        self,
+        store: Store,
+        graphs: list[URIRef],
+        into: URIRef,
+        only: set[URIRef] | None = None,
+    ) -> Inferred: ...
 
 
 class Validator(Protocol):
     """Checks the union of `graphs` against the shapes (only `focus` nodes' findings, if given)."""
 
     def shapes(self, paths: Iterable = ()) -> Graph: ...
+
+    def reads(self, shapes: Graph) -> set[URIRef] | None:
+        """The predicates validating with `shapes` reads (None: any)."""
+        ...
 
     def validate(
         self,
@@ -69,8 +81,10 @@ def rdflib_graphs(store: Store, names: list[URIRef]) -> list[Graph]:
 class OwlrlReasoner:
     """owlrl (reason.reference): the reference."""
 
-    def infer(self, store: Store, graphs: list[URIRef], into: URIRef) -> Inferred:
-        inference = infer(rdflib_graphs(store, graphs))
+    def infer(
+        self, store: Store, graphs: list[URIRef], into: URIRef, only: set[URIRef] | None = None
+    ) -> Inferred:
+        inference = infer(rdflib_graphs(store, graphs))  # everything: owlrl has no `only`
         store.add_graph(into, inference.graph)
         return Inferred(len(inference.graph), inference.inconsistencies)
 
@@ -78,14 +92,16 @@ class OwlrlReasoner:
 class CompiledReasoner:
     """The compiled rules (reason.compiled) on Oxigraph; owlrl for what they do not implement."""
 
-    def infer(self, store: Store, graphs: list[URIRef], into: URIRef) -> Inferred:
+    def infer(
+        self, store: Store, graphs: list[URIRef], into: URIRef, only: set[URIRef] | None = None
+    ) -> Inferred:
         if isinstance(store, OxigraphStore):
             try:
-                inference = compiled_rules.infer_store(store, graphs, into=into)
+                inference = compiled_rules.infer_store(store, graphs, into=into, only=only)
                 return Inferred(len(inference.triples), inference.inconsistencies)
             except compiled_rules.Unsupported as exc:
                 print(f"netkg: {exc}; reasoning with owlrl instead", file=sys.stderr)
-        return OwlrlReasoner().infer(store, graphs, into)
+        return OwlrlReasoner().infer(store, graphs, into, only)
 
 
 class PyshaclValidator:
@@ -93,6 +109,9 @@ class PyshaclValidator:
 
     def shapes(self, paths: Iterable = ()) -> Graph:
         return load_shapes(paths)
+
+    def reads(self, shapes: Graph) -> set[URIRef] | None:
+        return None  # pyshacl reads what it reads
 
     def validate(
         self, store: Store, graphs: list[URIRef], shapes: Graph, focus: set[Node] | None = None
@@ -110,6 +129,12 @@ class CompiledValidator:
 
     def shapes(self, paths: Iterable = ()) -> Graph:
         return load_shapes_fast(paths)
+
+    def reads(self, shapes: Graph) -> set[URIRef] | None:
+        try:
+            return compiled_shapes.read_predicates(shapes)
+        except compiled_shapes.Unsupported:
+            return None  # pyshacl will validate, and may read any predicate
 
     def validate(
         self, store: Store, graphs: list[URIRef], shapes: Graph, focus: set[Node] | None = None

@@ -2,24 +2,32 @@
 
 Whichever engine built it, dist/ gets the same files: the validation report, build-report.json,
 the canonical dumps (netkg.trig, netkg.nq, inferred.ttl; byte-identical for the same graph) and
-dist/store, the on-disk Oxigraph store every command reads. The dumps and the store are staged
-in a hidden folder and renamed into place (rdf.persist), so a reader never sees half of one; an
-unsound build writes its reports and leaves the previous graph and store as they were.
+dist/store, the on-disk Oxigraph store every command reads. A sound build is staged whole and
+switched in as one (rdf.persist: dist/builds/<generation>, dist/current, and dist/<name> links
+through it), so a reader sees the files of one build, old or new, whenever it looks. An unsound
+build changes nothing a reader reads: its reports go to dist/failed/ (replaced whole), and the
+previous build stays current. A write that fails (a full disk, a read-only folder) is an
+OutputError naming the folder and the cause, with the previous build kept.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 from netkg import __version__
 from netkg.atomic import write_all
+from netkg.errors import OutputError
+from netkg.faults import fault
+from netkg.owned import make_owned_dir, remove
 from netkg.pipeline.flow.build import DIST_DUMPS, BuildResult
 from netkg.pipeline.flow.progress import Progress
-from netkg.pipeline.inputs.layout import STORE_DIR, display_path
-from netkg.rdf.persist import Staging, replace_store
+from netkg.pipeline.inputs.layout import FAILED_DIR, STORE_DIR, display_path
+from netkg.rdf.persist import STAGING, Staging, publish, remove_build_debris, replace_folder
+
+REPORTS = ("validation-report.txt", "validation-report.ttl", "build-report.json")
+# what a build's folder may hold, each linked as dist/<name> while that build is current
+BUILT_NAMES = (*REPORTS, *(d.name for d in DIST_DUMPS), STORE_DIR)
 
 
 def write(result: BuildResult, out_dir: Path, progress: Progress | None = None) -> list[Path]:
@@ -34,28 +42,43 @@ def write(result: BuildResult, out_dir: Path, progress: Progress | None = None) 
 
 def _write(result: BuildResult, out_dir: Path) -> list[Path]:
     staging = result.staging
-    if result.ok and (staging is None or staging.out_dir != out_dir):
-        dumps, store = list(DIST_DUMPS), result.store.to_oxigraph()
-        staging = Staging(store, out_dir, dumps, STORE_DIR, background=False)
-    written: list[Path] = []
+    if staging is not None and (staging.out_dir != out_dir or not result.ok):
+        staging.discard()  # staged for another folder, or for a build that is not sound
+        staging = None
     staged: Path | None = None
     try:
-        if staging is not None:
-            staged = staging.result(sound=result.ok)
-            if result.ok:
-                for dump in DIST_DUMPS:
-                    os.replace(staged / dump.name, out_dir / dump.name)
-                    written.append(out_dir / dump.name)
-                written.append(replace_store(staged / STORE_DIR, out_dir / STORE_DIR))
+        remove_build_debris(out_dir, BUILT_NAMES)
+        if result.ok:
+            if staging is None:
+                store = result.store.to_oxigraph()
+                staging = Staging(store, out_dir, list(DIST_DUMPS), STORE_DIR, background=False)
+            staged = staging.result(sound=True)
+        else:
+            staged = make_owned_dir(out_dir, STAGING, ".tmp")
         files: dict[Path, str | bytes] = {}
         if result.report is not None:
-            files[out_dir / "validation-report.txt"] = result.report.text()
-            files[out_dir / "validation-report.ttl"] = result.report.serialize("turtle")
-        files[out_dir / "build-report.json"] = json.dumps(report_json(result), indent=2) + "\n"
-        return write_all(files) + written
-    finally:
-        if staged is not None and staged.exists():
-            shutil.rmtree(staged, ignore_errors=True)
+            files[staged / REPORTS[0]] = result.report.text()
+            files[staged / REPORTS[1]] = result.report.serialize("turtle")
+        files[staged / REPORTS[2]] = json.dumps(report_json(result), indent=2) + "\n"
+        write_all(files)
+        fault("reports-written", staged)
+        if result.ok:
+            publish(staged, out_dir, BUILT_NAMES)
+            staged = None
+            remove(out_dir / FAILED_DIR)  # the failure it reported is over
+            return [out_dir / name for name in BUILT_NAMES if (out_dir / name).exists()]
+        folder = replace_folder(staged, out_dir / FAILED_DIR)
+        staged = None
+        return [folder / path.name for path in files]
+    except BaseException as exc:
+        if staged is not None:
+            remove(staged)
+        elif staging is not None:  # stopped while the store or the dumps were being staged
+            staging.discard()
+        if isinstance(exc, OSError):
+            kept = "the previous build is kept" if result.ok else "nothing was changed"
+            raise OutputError(out_dir, exc, kept) from None
+        raise
 
 
 def report_json(result: BuildResult) -> dict:

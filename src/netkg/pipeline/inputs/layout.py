@@ -35,9 +35,11 @@ from pathlib import Path
 from rdflib import URIRef
 
 from netkg.iris import GRAPH
+from netkg.rdf.persist import current_build
 
 GRAPH_FILE = "netkg.trig"  # the built graph, in dist/
 STORE_DIR = "store"  # the built graph as an on-disk Oxigraph store, in dist/
+FAILED_DIR = "failed"  # the reports of the last build that failed, in dist/
 RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".jsonld", ".json", ".rdf", ".owl", ".xml"}
 
 
@@ -201,15 +203,18 @@ class Built:
     """What a build left in dist/, and whether it still reflects the inputs."""
 
     folder: Path
-    store: Path | None  # dist/store, if it is fresh
-    graph_file: Path | None  # dist/netkg.trig, if it is fresh
+    store: Path | None  # the current build's store (dist/builds/<generation>/store), if fresh
+    graph_file: Path | None  # the current build's netkg.trig, if it is fresh
     why: str  # why the store is not fresh ("" if it is)
 
 
 def built(folder: Path | None = None) -> Built:
-    """The build in `folder` (default: dist_dir()), fresh if newer than every input file (data,
-    ontology, vocabularies, mappings, shapes): the same test git users know from make."""
+    """The current build in `folder` (default: dist_dir()), fresh if newer than every input file
+    (data, ontology, vocabularies, mappings, shapes): the same test git users know from make.
+    Its paths are those of one build (dist/current is read once), which later builds keep
+    until the one after them is switched in (rdf.persist)."""
     folder = folder if folder is not None else dist_dir()
+    current = current_build(folder)
     inputs = [s.path for s in default_sources()] + shape_files()
     stamps = [(p.stat().st_mtime, p) for p in inputs if p.exists()]
     newest = max(stamps, key=lambda s: s[0], default=None)
@@ -221,10 +226,12 @@ def built(folder: Path | None = None) -> Built:
             return f"{what} is older than {display_path(newest[1])}, changed since the build"
         return ""
 
-    store = folder / STORE_DIR
-    store_why = stale(_newest_file(store) if (store / "CURRENT").is_file() else None, store)
-    graph_file = folder / GRAPH_FILE
-    graph_why = stale(graph_file.stat().st_mtime if graph_file.is_file() else None, graph_file)
+    store, shown = current / STORE_DIR, folder / STORE_DIR
+    store_why = stale(_newest_file(store) if (store / "CURRENT").is_file() else None, shown)
+    graph_file = current / GRAPH_FILE
+    graph_why = stale(
+        graph_file.stat().st_mtime if graph_file.is_file() else None, folder / GRAPH_FILE
+    )
     return Built(
         folder,
         None if store_why else store,
@@ -233,9 +240,13 @@ def built(folder: Path | None = None) -> Built:
     )
 
 
-def _newest_file(folder: Path) -> float:
-    """When the newest file of a folder was written (a store's files, for one)."""
-    return max((f.stat().st_mtime for f in folder.iterdir() if f.is_file()), default=0.0)
+def _newest_file(folder: Path) -> float | None:
+    """When the newest file of a folder was written (a store's files, for one); None if the
+    folder went meanwhile (a build two switches later removes it)."""
+    try:
+        return max((f.stat().st_mtime for f in folder.iterdir() if f.is_file()), default=0.0)
+    except FileNotFoundError:
+        return None
 
 
 def query_dir(base: Path | None = None) -> Path:

@@ -28,10 +28,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from netkg.errors import InputError
+from netkg.errors import InputError, note
 from netkg.iris import PREFIXES
 from netkg.pipeline.inputs import wellformed
-from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source
+from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source, display_path
 from netkg.pipeline.inputs.sssom import is_sssom, parse_sssom
 from netkg.rdf.store import OxigraphStore, RdflibStore, Store
 
@@ -141,7 +141,11 @@ def check_file(path: Path) -> tuple[str, str]:
         wellformed.check_jsonld_iris(path, text)
     elif fmt == "xml":
         wellformed.refuse_external_entities(path, text)
-    _oxigraph_check(path, text)
+    if _oxigraph_check(path, text) == 0:
+        note(
+            f"warning: {display_path(path)}: no triples (the file is empty, or holds only "
+            "prefixes and comments); is it the file you meant?"
+        )
     return fmt, text
 
 
@@ -151,16 +155,19 @@ _CHECKED_LITERALS: set[ox.Literal] = set()
 _MAX_CHECKED = 1 << 16
 
 
-def _oxigraph_check(path: Path, text: str) -> None:
-    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form."""
+def _oxigraph_check(path: Path, text: str) -> int | None:
+    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form.
+    The number of triples read (None for a format Oxigraph does not read)."""
     ox_format = _OX_FORMAT.get(path.suffix.lower())
     if ox_format is None:
-        return
+        return None
     checked = _CHECKED_LITERALS
     if len(checked) > _MAX_CHECKED:
         checked.clear()
+    count = 0
     try:
         for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+            count += 1
             term = quad.object
             # a literal seen before passed already (a term's hash and equality are Oxigraph's)
             if isinstance(term, ox.Literal) and term not in checked:
@@ -176,6 +183,7 @@ def _oxigraph_check(path: Path, text: str) -> None:
         raise InputError(path, f"syntax error: {message}", line, column) from None
     except (OSError, ValueError) as exc:
         raise InputError(path, f"cannot read: {exc}") from None
+    return count
 
 
 class CheckedLoads:
@@ -212,7 +220,8 @@ class CheckedLoads:
                 continue  # a file before failed: load nothing more
             path, fmt, graph = job
             try:
-                self.store.load(path=str(path), format=fmt, to_graph=graph, base_iri=path.as_uri())
+                base = path.resolve().as_uri()
+                self.store.load(path=str(path), format=fmt, to_graph=graph, base_iri=base)
             except SyntaxError as exc:
                 message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
                 error = InputError(path, f"syntax error: {message}", exc.lineno, exc.offset)

@@ -159,11 +159,22 @@ class FastInference:
 
 
 def infer_store(
-    store: OxigraphStore, graphs: Iterable[URIRef], into: URIRef | None = None
+    store: OxigraphStore,
+    graphs: Iterable[URIRef],
+    into: URIRef | None = None,
+    only: Iterable[URIRef] | None = None,
 ) -> FastInference:
-    """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given."""
+    """Reason over the union of `graphs` in `store`; add the inferred triples to `into` if given.
+
+    With `only`, the property rules run only where they can lead to one of those predicates,
+    so what is inferred with another predicate (but rdf:type, always inferred whole) may be
+    missing; every triple with one of them is inferred, exactly as without `only`. A validation
+    that reads only these predicates (validate.compiled.read_predicates) finds the same, and
+    an import need not close, say, org:transitiveSubOrganizationOf, which no shape reads and
+    which grows with the square of a hierarchy's depth."""
     asserted = _Asserted(store.store, [ox.NamedNode(str(g)) for g in graphs])
-    result = _Closure(asserted).run()
+    wanted = None if only is None else {ox.NamedNode(str(p)) for p in only}
+    result = _Closure(asserted, wanted).run()
     if into is not None and len(result.triples):
         store.store.load(
             result.triples.text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(into))
@@ -313,8 +324,9 @@ def _compose(first: set[int], second: set[int]) -> set[int]:
 class _Closure:
     """The fixpoint: schema rules on terms (small), then data rules on sets of term numbers."""
 
-    def __init__(self, asserted: _Asserted) -> None:
+    def __init__(self, asserted: _Asserted, only: set[ox.NamedNode] | None = None) -> None:
         self.asserted = asserted
+        self.only = only
         self._errors: set[str] = set()
         for p in asserted.predicates:
             if p in _UNSUPPORTED_PREDICATES:
@@ -524,6 +536,30 @@ class _Closure:
         derived_types |= {m for _, ms in self.intersections for m in ms}
         if derived_types & schema_types:
             raise Unsupported("the data's axioms entail new schema types")
+        if self.only is not None:
+            self._only({i(p) for p in self.only})
+
+    def _only(self, wanted: set[int]) -> None:
+        """Drop the property rules that cannot lead to a wanted property (infer_store's
+        `only`). A property is needed if it is wanted, if a class rule reads it (hasValue,
+        someValuesFrom: every class is inferred whole), or if a rule that makes a needed
+        property reads it; a rule whose conclusion is not needed is dropped. What the kept
+        rules make from needed pairs and classes is what they made before, so each needed
+        property and each class ends with the same members."""
+        needed = wanted | {p for _, p, _ in self.has_value} | {p for _, p, _ in self.some}
+        size = -1
+        while size != len(needed):
+            size = len(needed)
+            needed |= {p for p, qs in self.sup_prop.items() if any(q in needed for q in qs)}
+            needed |= {a for a, b in self.inverse if b in needed}
+            needed |= {p for q, chain in self.chains if q in needed for p in chain}
+        self.sup_prop = {
+            p: kept for p, qs in self.sup_prop.items() if (kept := [q for q in qs if q in needed])
+        }
+        self.inverse = [(a, b) for a, b in self.inverse if b in needed]
+        self.symmetric = [p for p in self.symmetric if p in needed]
+        self.transitive = [p for p in self.transitive if p in needed]
+        self.chains = [(q, chain) for q, chain in self.chains if q in needed]
 
     def _data(self) -> None:
         """The data rules in rounds until nothing grows; a rule whose inputs did not grow since

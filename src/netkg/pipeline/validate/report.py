@@ -135,11 +135,11 @@ def path_text(graph: Graph, path: Node | None) -> str:
     if isinstance(path, URIRef):
         return short(path)
     if isinstance(path, BNode):
+        if graph.value(path, RDF.first) is not None:  # read first, as both validators do
+            return "/".join(path_text(graph, p) for p in Collection(graph, path))
         inverse = graph.value(path, SH.inversePath)
         if inverse is not None:
             return "^" + path_text(graph, inverse)
-        if graph.value(path, RDF.first) is not None:
-            return "/".join(path_text(graph, p) for p in Collection(graph, path))
         alt = graph.value(path, SH.alternativePath)
         if alt is not None:
             return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alt)) + ")"

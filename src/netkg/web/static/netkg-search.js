@@ -1,8 +1,9 @@
 // The home page's search box. The index is written into the page (netkg serve and netkg site
 // build it from the same data), so searching needs no server and no network: it works on a static
 // host and from a folder opened in the browser. Every word typed must begin a word of a resource's
-// labels (Danish or English), kind or path ("ppr" finds PPR, not "approves"); case and accents do
-// not matter (æ = ae, ø = oe, å = aa).
+// labels (Danish or English), kind, municipality or path ("ppr" finds PPR, not "approves"); case
+// and accents do not matter (æ = ae, ø = oe, å = aa). Each hit says which municipality it belongs
+// to; the page's address keeps the search (?q=words), so a search can be linked to.
 (function () {
   "use strict";
   var data = document.getElementById("netkg-search-index");
@@ -21,7 +22,7 @@
   }
 
   entries.forEach(function (e) {
-    e.haystack = " " + fold([e.label, e.also, e.kind, e.path].join(" "));
+    e.haystack = " " + fold([e.label, e.also, e.kind, e.municipality || "", e.path].join(" "));
   });
 
   function item(entry) {
@@ -35,6 +36,12 @@
     kind.className = "kind";
     kind.textContent = entry.kind;
     li.appendChild(kind);
+    if (entry.municipality) {
+      var town = document.createElement("span");
+      town.className = "municipality";
+      town.textContent = entry.municipality;
+      li.appendChild(town);
+    }
     if (entry.also) {
       var also = document.createElement("span");
       also.className = "also";
@@ -44,9 +51,21 @@
     return li;
   }
 
+  var link = document.getElementById("netkg-search-link");
+
+  function remember() {  // the address holds the search: ?q=words
+    var params = new URLSearchParams(window.location.search);
+    if (input.value.trim()) { params.set("q", input.value); } else { params.delete("q"); }
+    var query = params.toString();
+    var here = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    try { window.history.replaceState(null, "", here); } catch (e) { /* a file: page may refuse */ }
+    if (link) { link.href = here; link.hidden = !input.value.trim(); }
+  }
+
   function search() {
     var words = fold(input.value).split(/\s+/).filter(Boolean);
     list.textContent = "";
+    remember();
     if (!words.length) {
       list.hidden = true;
       count.textContent = "";
@@ -68,5 +87,7 @@
     if (first) { window.location.href = first.href; }
   });
   input.addEventListener("input", search);
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (asked) { input.value = asked; }
   search();
 })();
