@@ -32,9 +32,12 @@ FLAGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 QUESTION = "Assumptions behind a municipality's network strategy"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
-)
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
+    ),
+]
 
 
 @pytest.fixture(scope="module")

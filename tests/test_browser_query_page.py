@@ -18,9 +18,12 @@ playwright = pytest.importorskip("playwright.sync_api")
 from test_browser import ARTIFACTS, CHROMIUM, FLAGS  # noqa: E402 - after the skip
 from test_serve import Running, serving  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
-)
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
+    ),
+]
 expect = playwright.expect
 SINCE = "Since when each municipality uses a legal instrument"
 

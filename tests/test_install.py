@@ -15,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC = Path(__file__).parent / "entry" / "synthetic"
 
-pytestmark = pytest.mark.install
+pytestmark = [pytest.mark.install, pytest.mark.external, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

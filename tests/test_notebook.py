@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.external, pytest.mark.slow]
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "tour.ipynb"
 
 

@@ -78,6 +78,7 @@ def test_reused_vocabularies_come_first(onto):
         assert (NKG[local], RDFS.subClassOf, URIRef(parent)) in onto
 
 
+@pytest.mark.external
 @pytest.mark.skipif(
     not java_available(), reason="java not installed (scripts/install-system-deps.sh)"
 )
@@ -87,6 +88,7 @@ def test_ontology_is_consistent_for_hermit(tbox):
     assert result.unsatisfiable == [], result.output
 
 
+@pytest.mark.external
 @pytest.mark.skipif(
     not java_available(), reason="java not installed (scripts/install-system-deps.sh)"
 )

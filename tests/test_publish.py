@@ -35,6 +35,7 @@ from netkg.publish.graphstore import GraphOutcome, Target, publish
 from netkg.query.catalogue import load_catalogue
 from netkg.rdf.http import RemoteEndpoint
 from support.answers import rows
+from support.lanes import VIRTUOSO, requires_virtuoso
 from support.triplestores import (
     OxigraphServer,
     VirtuosoServer,
@@ -46,12 +47,6 @@ from support.triplestores import (
 )
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
-requires_virtuoso = pytest.mark.skipif(
-    virtuoso_binary() is None,
-    reason="virtuoso-t not installed (Debian package virtuoso-opensource: "
-    "run scripts/install-system-deps.sh)",
-)
-
 CATALOGUE = load_catalogue()
 PARAMS = {  # their only required parameter
     "fact-source": {"resource": "alb:network-haervaerk"},
@@ -227,7 +222,7 @@ def test_catalogue_on_virtuoso_as_locally(name: str, virtuoso: Published, local_
     assert sorted(rows(remote, name, **PARAMS.get(name, {}))) == local_rows(name)
 
 
-@pytest.mark.parametrize("store", ["oxigraph", pytest.param("virtuoso", marks=requires_virtuoso)])
+@pytest.mark.parametrize("store", ["oxigraph", pytest.param("virtuoso", marks=VIRTUOSO)])
 def test_cli_query_on_the_published_store(store: str, request, built: BuildResult) -> None:
     published: Published = request.getfixturevalue(store)
     done = netkg("query", "networks", "--endpoint", published.server.query_url, "-f", "csv")

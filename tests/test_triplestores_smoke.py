@@ -12,22 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from support.lanes import requires_virtuoso
 from support.triplestores import (
     VirtuosoServer,
     gsp_put,
     oxigraph_server,
     sparql_select,
     sparql_update,
-    virtuoso_binary,
     virtuoso_server,
 )
 
 SYN = "https://w3id.org/netkg/synthetic/"
-
-requires_virtuoso = pytest.mark.skipif(
-    virtuoso_binary() is None,
-    reason="virtuoso-t not installed (Debian: run scripts/install-system-deps.sh)",
-)
 
 
 def turtle(n: int, subject: str = "org/albertslund") -> bytes:
