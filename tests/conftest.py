@@ -10,6 +10,8 @@
 - `graph_file`: that build's `dist/netkg.trig`, which servers and sites read.
 - `oracle`: the reference results (owlrl's closure, pyshacl's report) per fixture file, parsed
   once, shared by the differential tests (test_rules, test_shacl_fast).
+- `kg`: the fast build as a KnowledgeGraph (expected answers are checked on it); `kg_reference`
+  the reference build's (rdflib), for the differential tests.
 - `reference_answers`: the catalogue's answers on `built`, each query run once per worker.
 
 Lanes: `external` marks tests that need Java, Virtuoso, Chromium, a pip-installed wheel or a
@@ -20,7 +22,7 @@ carry `xdist_group` marks; the reference oracle's tests share one worker and its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,9 +30,11 @@ import pytest
 from netkg.pipeline.flow.build import BuildResult, build
 from netkg.query.graph import KnowledgeGraph
 from support.answers import rows
+from support.browser import CHROMIUM, FLAGS
 from support.cli import netkg_cli
 from support.oracle import Oracle
 from support.shared import made_once
+from support.web import Running, serving
 
 
 @pytest.fixture(scope="session")
@@ -81,15 +85,34 @@ def graph_file(shipped_dist) -> Path:
 
 
 @pytest.fixture(scope="session")
-def kg(built) -> KnowledgeGraph:
-    """The shipped reference build (rdflib), as a KnowledgeGraph."""
+def kg(built_oxigraph) -> KnowledgeGraph:
+    """The shipped data built by the default engine (Oxigraph), as a KnowledgeGraph: what a
+    user's commands answer from. Expected answers are checked on it."""
+    return KnowledgeGraph(built_oxigraph.store)
+
+
+@pytest.fixture(scope="session")
+def kg_reference(built) -> KnowledgeGraph:
+    """The shipped reference build (rdflib): the oracle the differential tests compare with."""
     return KnowledgeGraph(built.store)
 
 
 @pytest.fixture(scope="session")
-def kg_oxigraph(built_oxigraph) -> KnowledgeGraph:
-    """The same, built by the fast engine (Oxigraph)."""
-    return KnowledgeGraph(built_oxigraph.store)
+def netkg_server(graph_file, tmp_path_factory) -> Iterator[Running]:
+    """`netkg serve` on the shipped build with its default options, started once per worker
+    for every test that only reads from it (the browser tests)."""
+    with serving(graph_file, tmp_path_factory.mktemp("serve-tmp")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Headless Chromium driven by Playwright, launched once per worker (support.browser)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +122,7 @@ def oracle() -> Oracle:
 
 
 @pytest.fixture(scope="session")
-def reference_answers(kg) -> Callable[..., list[tuple[str, ...]]]:
+def reference_answers(kg_reference) -> Callable[..., list[tuple[str, ...]]]:
     """`answer(name, **params)`: catalogue query `name` on the reference build as
     support.answers.rows gives it, sorted; run once per worker and kept."""
     cache: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[str, ...]]] = {}
@@ -107,7 +130,7 @@ def reference_answers(kg) -> Callable[..., list[tuple[str, ...]]]:
     def answer(name: str, **params: str) -> list[tuple[str, ...]]:
         key = (name, tuple(sorted(params.items())))
         if key not in cache:
-            cache[key] = sorted(rows(kg, name, **params))
+            cache[key] = sorted(rows(kg_reference, name, **params))
         return list(cache[key])
 
     return answer

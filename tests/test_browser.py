@@ -9,51 +9,28 @@ Never `playwright install`: Chromium comes from Debian (scripts/install-system-d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from netkg.pipeline.flow.write import write  # noqa: E402
-from support.web import Running, serving  # noqa: E402 - after the skip for a missing Playwright
+from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
+from support.web import Running  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 QUESTION = "Assumptions behind a municipality's network strategy"
 
-pytestmark = [
-    pytest.mark.external,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
-    ),
-]
+pytestmark = CHROMIUM_LANE
 
 
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory) -> Iterator[Running]:
-    out = tmp_path_factory.mktemp("dist")
-    write(built, out)
-    with serving(out / "netkg.trig", tmp_path_factory.mktemp("serve-tmp")) as running:
-        yield running
+@pytest.fixture
+def server(netkg_server) -> Running:
+    return netkg_server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture

@@ -8,38 +8,28 @@ municipality, and each fact's quote on its resource page. Screenshots go to test
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from test_browser import ARTIFACTS, CHROMIUM, FLAGS  # noqa: E402 - after the skip
-from test_serve import Running, serving  # noqa: E402
+from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
+from support.web import Running  # noqa: E402
 
-pytestmark = [
-    pytest.mark.external,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
-    ),
-]
+pytestmark = CHROMIUM_LANE
 expect = playwright.expect
 SINCE = "Since when each municipality uses a legal instrument"
 
 
-@pytest.fixture(scope="module")
-def server(graph_file, tmp_path_factory) -> Iterator[Running]:
-    with serving(graph_file, tmp_path_factory.mktemp("serve-tmp")) as running:
-        yield running
+@pytest.fixture
+def server(netkg_server) -> Running:
+    return netkg_server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture

@@ -103,8 +103,8 @@ def test_service_reaches_no_host_from_the_command_line(
     assert listener.connections == 0
 
 
-def test_service_reaches_no_host_from_python(service_query, listener, kg_oxigraph, kg):
-    for graph in (kg_oxigraph, kg):
+def test_service_reaches_no_host_from_python(service_query, listener, kg, kg_reference):
+    for graph in (kg, kg_reference):
         with pytest.raises(QueryError, match="SERVICE is refused"):
             graph.query(str(service_query))
         with pytest.raises(QueryError, match="SERVICE is refused"):

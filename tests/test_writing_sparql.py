@@ -21,7 +21,7 @@ def test_the_page_has_ten_examples_each_with_its_answer():
 
 
 @pytest.mark.parametrize(("number", "query", "answer"), EXAMPLES, ids=[n for n, _, _ in EXAMPLES])
-def test_an_example_answers_as_printed(number, query, answer, kg: KnowledgeGraph, kg_oxigraph):
-    for graph in (kg, kg_oxigraph):  # rdflib and Oxigraph alike
+def test_an_example_answers_as_printed(number, query, answer, kg: KnowledgeGraph, kg_reference):
+    for graph in (kg, kg_reference):  # rdflib and Oxigraph alike
         table = graph.query(query)
         assert render_table(table, full=True) == answer, f"example {number}"

@@ -1,11 +1,18 @@
 """A catalogue answer as plain rows of short names, comparable across engines and endpoints.
 
 GROUP_CONCAT has no order in SPARQL 1.1 and IRI lists come space-separated, so such columns are
-compared as sets of their parts. Used wherever a test compares answers: the catalogue, the
-remote endpoint, the published stores, imports and comparisons.
+compared as sets of their parts. A decimal is shown in its canonical form: Oxigraph stores
+1000000.0 as the decimal 1000000 (the same value), rdflib keeps the spelling of the file.
+Used wherever a test compares answers: the catalogue, the remote endpoint, the published
+stores, imports and comparisons.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Literal
+from rdflib.namespace import XSD
 
 from netkg.api import KnowledgeGraph
 from netkg.rdf.results import short
@@ -30,7 +37,10 @@ def rows(kg: KnowledgeGraph, name: str, **params: object) -> list[tuple[str, ...
     """The answer to catalogue query `name`: one tuple of short names per row."""
     table = kg.query(name, **params)
     return [
-        tuple(normalise(col, short(term)) for col, term in zip(table.columns, row, strict=True))
+        tuple(
+            normalise(col, short(canonical(term)))
+            for col, term in zip(table.columns, row, strict=True)
+        )
         for row in table.rows
     ]
 
@@ -42,3 +52,11 @@ def normalise(column: str, value: str) -> str:
     if column in SPACE_SEPARATED:
         return " ".join(sorted(value.split()))
     return value
+
+
+def canonical(term: object) -> object:
+    """A decimal literal in its canonical spelling (1000000.0 as 1000000); any other term as is."""
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and not term.ill_typed:
+        value = Decimal(str(term)).normalize()
+        return Literal(format(value, "f"), datatype=XSD.decimal)
+    return term
