@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from netkg.pipeline.flow.write import write
 from netkg.pipeline.inputs.layout import default_sources, root
 from netkg.pipeline.reason.reference import infer
 from netkg.query.graph import load_built
+from support.cli import netkg_cli
 
 ALB = "https://w3id.org/netkg/id/albertslund/"
 DOC = PREFIXES["doc"]
@@ -198,16 +198,8 @@ def data_root(tmp_path) -> Path:
 
 
 def _netkg(*args: str, root_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NETKG_ROOT=str(root_dir))
-    return subprocess.run(
-        [sys.executable, "-m", "netkg", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """`netkg ARGS` in `cwd` on the project at `root_dir` (in this process: support.cli)."""
+    return netkg_cli(*args, cwd=cwd, env={"NETKG_ROOT": str(root_dir)})
 
 
 def test_malformed_turtle_names_file_line_column_and_writes_nothing(data_root, tmp_path):

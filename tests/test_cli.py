@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,29 +13,21 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from netkg.pipeline.inputs.layout import root
+from support.cli import netkg_cli
 
 INVALID = Path(__file__).parent / "shapes" / "invalid"
 ALBERTSLUND = root() / "data" / "municipalities" / "0165-albertslund.ttl"
 
 
 def netkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "netkg", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=cwd,
-    )
+    """`netkg ARGS` as a user runs it (in this process: support.cli)."""
+    return netkg_cli(*args, cwd=cwd)
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    """A built graph to query, as `netkg build` writes it."""
-    cwd = tmp_path_factory.mktemp("work")
-    done = netkg("build", cwd=cwd)
-    assert done.returncode == 0, done.stderr + done.stdout
-    return cwd / "dist"
+@pytest.fixture
+def dist(shipped_dist) -> Path:
+    """A built graph to query, as `netkg build` writes it (the session's, built once)."""
+    return shipped_dist
 
 
 def test_build_prints_a_summary(tmp_path):

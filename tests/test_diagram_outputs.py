@@ -5,23 +5,17 @@ file of the user's, and the labels default to English, as in query and compare."
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from netkg.report.diagram import MARK, default_stem, written_by_netkg
+from support.cli import netkg_cli
 
 
 def diagram(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "netkg", "diagram", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
+    """`netkg diagram ARGS` in `cwd` (in this process: support.cli)."""
+    return netkg_cli("diagram", *args, cwd=cwd)
 
 
 @pytest.fixture
