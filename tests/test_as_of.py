@@ -28,6 +28,12 @@ from support.answers import rows
 XSDNS = "http://www.w3.org/2001/XMLSchema#"
 HERE = Path(__file__).parent / "intervals"
 SYN = "https://w3id.org/netkg/synthetic/as-of/"
+TEN = {  # the municipalities described by hand before the national codebook
+    "Aarhus Municipality", "Albertslund Municipality", "Copenhagen Municipality",
+    "Furesø Municipality", "Gentofte Municipality", "Gladsaxe Municipality",
+    "Helsingør Municipality", "Holbæk Municipality", "Roskilde Municipality",
+    "Skanderborg Municipality",
+}  # fmt: skip
 DAYS = (
     "2009-12-31",
     "2010-05-01",
@@ -381,7 +387,7 @@ def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
     assert counts("2012-12-31") == [
         ("declared networks", "Innovation network", "unknown", 1),
         ("declared networks", "Welfare network", "unknown", 15),
-        ("documents", "", "unknown", 18),
+        ("documents", "", "unknown", 24),
         ("initiatives", "", "unknown", 1),
         ("units", "Department", "unknown", 4),
         ("units", "Forum", "unknown", 2),
@@ -390,7 +396,7 @@ def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
     assert counts("2016-01-01") == [
         ("declared networks", "Innovation network", "unknown", 1),
         ("declared networks", "Welfare network", "unknown", 15),
-        ("documents", "", "unknown", 18),
+        ("documents", "", "unknown", 24),
         ("initiatives", "", "unknown", 1),
         ("networks", "Innovation network", "holds", 1),
         ("networks", "Innovation network", "unknown", 1),
@@ -405,21 +411,36 @@ def test_counts_as_of_a_day_keep_unknowns_apart(shipped):
 
 def test_shared_instruments_as_of_a_day(shipped):
     def shared(day: str) -> list[tuple[str, int, list[str]]]:
+        """Status, count of all municipalities, and which of the ten hand-described ones."""
         table = shipped.query("shared-instruments", asOf=day)
-        return [(str(r[2]), int(r[3]), sorted(str(r[4]).split(" | "))) for r in table.rows]
+        return [
+            (str(r[2]), int(r[3]), [m for m in sorted(str(r[4]).split(" | ")) if m in TEN])
+            for r in table.rows
+        ]
 
     # Skanderborg's six committees ran 2014–2017, Gentofte's task committees from 2015 and
     # Helsingør's committee 2018–2019, Roskilde's Musikbyudvalget from 2016; the undated ones
-    # stay as unknown
-    undated = ["Albertslund Municipality", "Furesø Municipality", "Gentofte Municipality"]
+    # stay as unknown. The codebook added committees (Gladsaxe's, Skanderborg's from 2018, an
+    # undated one of Gentofte's) and 35 more municipalities.
+    undated = [
+        "Albertslund Municipality", "Furesø Municipality", "Gentofte Municipality",
+        "Gladsaxe Municipality",
+    ]  # fmt: skip
     assert shared("2014-06-01") == [
-        ("unknown", 3, undated),
-        ("holds", 1, ["Skanderborg Municipality"]),
+        ("unknown", 14, undated),
+        ("holds", 6, ["Skanderborg Municipality"]),
     ]
     assert shared("2018-06-01") == [
-        ("holds", 3, ["Gentofte Municipality", "Helsingør Municipality", "Roskilde Municipality"]),
-        ("unknown", 3, undated),
-    ]
+        (
+            "holds",
+            21,
+            [
+                "Gentofte Municipality", "Gladsaxe Municipality", "Helsingør Municipality",
+                "Roskilde Municipality", "Skanderborg Municipality",
+            ],
+        ),
+        ("unknown", 14, undated),
+    ]  # fmt: skip
 
 
 def test_strategy_assumptions_and_timeline_as_of_a_day(shipped):
@@ -432,7 +453,15 @@ def test_strategy_assumptions_and_timeline_as_of_a_day(shipped):
     ]
     timeline = shipped.query("adoption-timeline", asOf="2012-12-31")
     assert [(short(r[5]), str(r[-1])) for r in timeline.rows] == [
-        ("skanderborg:model-kommune-3-0", "holds")
+        ("aarhus:model-aarhusmodel", "holds"),
+        ("favrskov:policy-borgerinddragelsespolitik", "holds"),
+        ("soenderborg:initiative-soenderborg-modellen", "holds"),
+        ("viborg:policy-borgerinddragelsespolitik", "holds"),
+        ("odense:policy-borgerinddragelsesstrategi", "holds"),
+        ("bornholm:policy-politik-borgerinddragelse", "holds"),
+        ("odense:model-ny-virkelighed-ny-velfaerd", "holds"),
+        ("ishoej:policy-medborgerpolitik", "holds"),
+        ("skanderborg:model-kommune-3-0", "holds"),
     ]
     later = shipped.query("adoption-timeline", municipality="albertslund", asOf="2014-01-01")
     assert [(short(r[5]), str(r[2])) for r in later.rows] == [
@@ -447,9 +476,14 @@ def test_compare_as_of_marks_counts_of_unknown_date(shipped):
     columns = [heading(c) for c in comparison.counts.columns]
     assert "Units (Department; date unknown)" in columns
     assert "Units (Director area)" not in columns
-    assert list(comparison.timeline.columns)[-1] == "status"
+    # as of a day the timeline says each item's status (before its quote and source, issue 22)
+    assert list(comparison.timeline.columns) == [
+        "municipality", "year", "endYear", "kind", "item", "status", "quote", "source",
+    ]  # fmt: skip
     assert comparison.timeline.empty  # none of Albertslund's dated plans holds before 2013
-    assert list(compare(shipped, ["albertslund"]).timeline.columns)[-1] == "item"
+    assert list(compare(shipped, ["albertslund"]).timeline.columns) == [
+        "municipality", "year", "endYear", "kind", "item", "quote", "source",
+    ]  # fmt: skip
 
 
 def test_an_edited_fragment_is_read_again(tmp_path, monkeypatch):
