@@ -298,7 +298,7 @@ def evidence_nodes(data: Graph) -> list[Evidence]:
                 quotes=tuple(
                     sorted(
                         (q for q in data.objects(node, NKG.quote) if isinstance(q, Literal)),
-                        key=_literal_key,
+                        key=literal_key,
                     )
                 ),
                 source=min(data.objects(node, PROV.wasQuotedFrom), key=str, default=None),
@@ -308,7 +308,8 @@ def evidence_nodes(data: Graph) -> list[Evidence]:
     return found
 
 
-def _literal_key(value: Literal) -> tuple[str, str, str]:
+def literal_key(value: Literal) -> tuple[str, str, str]:
+    """The order quotes are kept in: text, language, datatype."""
     return (str(value), value.language or "", str(value.datatype or ""))
 
 
@@ -344,13 +345,20 @@ def walk_values(
 
 def _texts(found: EvidenceInput, base: Path) -> dict[Node, list[str]]:
     """Each quoted source's archived texts; QuoteNotFound for a source that has none."""
+    from netkg.pipeline.inputs.layout import shipped_root
+
+    shipped = shipped_root()
     cache: dict[Path, str] = {}
+    located: dict[Archive, list[tuple[Path, bool]]] = {}  # copies of data cite the same files
     texts: dict[Node, list[str]] = {}
     for evidence in sorted(found.evidence, key=lambda e: str(e.node)):
         source = evidence.source
         if source is None or source in texts:
             continue
-        files = archive_paths(found.archives.get(source, Archive()), base)
+        archive = found.archives.get(source, Archive())
+        if archive not in located:
+            located[archive] = archive_paths(archive, base, shipped)
+        files = located[archive]
         if not files:
             raise QuoteNotFound(
                 f"{_short(evidence.node)}: its source {_short(source)} has no archived text "
@@ -497,20 +505,24 @@ def archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, boo
     return archive_paths(Archive(tuple(excerpts), tuple(copies)), base)
 
 
-def archive_paths(archive: Archive, base: Path) -> list[tuple[Path, bool]]:
-    """(path, is an excerpt file) for each archived text named by `archive`."""
-    return [(_located(base, p), True) for p in archive.excerpts] + [
-        (_located(base, p), False) for p in archive.copies
+def archive_paths(
+    archive: Archive, base: Path, shipped: Path | None = None
+) -> list[tuple[Path, bool]]:
+    """(path, is an excerpt file) for each archived text named by `archive` (`shipped`: the
+    shipped data's folder, if known)."""
+    from netkg.pipeline.inputs.layout import shipped_root
+
+    shipped = shipped or shipped_root()
+    return [(_located(base, p, shipped), True) for p in archive.excerpts] + [
+        (_located(base, p, shipped), False) for p in archive.copies
     ]
 
 
-def _located(base: Path, relative: Literal) -> Path:
+def _located(base: Path, relative: Literal, shipped_root: Path) -> Path:
     """The archived file under `base`, else under the shipped data (a project's build cites
     both its own archive and the shipped one)."""
-    from netkg.pipeline.inputs.layout import shipped_root
-
     here = base / str(relative)
-    shipped = shipped_root() / str(relative)
+    shipped = shipped_root / str(relative)
     return shipped if not here.exists() and shipped.exists() else here
 
 

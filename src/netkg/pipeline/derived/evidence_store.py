@@ -2,10 +2,11 @@
 rdflib graphs.
 
 derived.evidence reads the same input (an EvidenceInput) from rdflib graphs, the reference; this
-module asks the store five questions (queries/internal/evidence-*.rq): the facts, the evidence
-nodes, the archived texts of the quoted sources, the names of what statements about described
-resources and blank nodes point to, and the values of blank nodes. The store decides which
-triples are facts, so Python sees only the facts and the evidence, not the data around them.
+module asks the store six questions (queries/internal/evidence-*.rq): the facts, the evidence
+nodes with their quotes and sources, what the nodes about described resources cover, the
+archived texts of the quoted sources, the names of what statements about described resources
+and blank nodes point to, and the values of blank nodes. The store decides which triples are
+facts and which evidence nodes can support one, so Python sees little more than those.
 
 The queries name the data graphs by their IRIs (graph/shared, graph/municipality/…,
 graph/input/…) and leave out the graphs the build derives. When the store holds graphs that
@@ -20,8 +21,8 @@ from collections.abc import Iterable
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from netkg.iris import GRAPH, INFERRED_GRAPH, NKG, PROV
-from netkg.pipeline.derived.evidence import Archive, EvidenceInput, walk_values
+from netkg.iris import GRAPH, INFERRED_GRAPH, NKG
+from netkg.pipeline.derived.evidence import Archive, EvidenceInput, literal_key, walk_values
 from netkg.pipeline.derived.support import Evidence
 from netkg.pipeline.inputs.layout import internal_query_text
 from netkg.rdf.store import OxigraphStore, Store
@@ -81,27 +82,34 @@ def _rows(store: Store, name: str) -> list[tuple[Node | None, ...]]:
 
 
 def _evidence(store: Store) -> list[Evidence]:
-    said: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-    for node, p, o in _rows(store, "evidence-nodes.rq"):
+    """Every evidence node with its quotes and source; what it covers only for the nodes about a
+    described resource (evidence-coverage.rq: no other node can support a fact)."""
+    quotes: dict[Node, set[Literal]] = defaultdict(set)
+    sources: dict[Node, set[Node]] = defaultdict(set)
+    for node, quote, source in _rows(store, "evidence-quotes.rq"):
         if node is None:
             continue
-        statements = said[node]
-        if p is not None and o is not None:
-            statements[p].add(o)
+        quotes[node]  # every evidence node, quoted or not
+        if isinstance(quote, Literal):
+            quotes[node].add(quote)
+        if source is not None:
+            sources[node].add(source)
+    said: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    for node, p, o in _rows(store, "evidence-coverage.rq"):
+        if node is not None and p is not None and o is not None:
+            said[node][p].add(o)
     found = []
-    for node, statements in said.items():
-        quotes = [q for q in statements[NKG.quote] if isinstance(q, Literal)]
+    for node in quotes:
+        covers = said.get(node, {})
         found.append(
             Evidence(
                 node=node,
-                about=frozenset(statements[NKG.evidenceFor]),
-                properties=frozenset(statements[NKG.evidenceProperty]),
-                values=frozenset(statements[NKG.evidenceValue]),
-                quotes=tuple(
-                    sorted(quotes, key=lambda q: (str(q), q.language or "", str(q.datatype or "")))
-                ),
-                source=min(statements[PROV.wasQuotedFrom], key=str, default=None),
-                inference=tuple(sorted(str(i) for i in statements[NKG.inference])),
+                about=frozenset(covers.get(NKG.evidenceFor, ())),
+                properties=frozenset(covers.get(NKG.evidenceProperty, ())),
+                values=frozenset(covers.get(NKG.evidenceValue, ())),
+                quotes=tuple(sorted(quotes[node], key=literal_key)),
+                source=min(sources[node], key=str, default=None),
+                inference=tuple(sorted(str(i) for i in covers.get(NKG.inference, ()))),
             )
         )
     return found

@@ -424,10 +424,14 @@ def decide(
     evidence nodes' N-Triples), whatever order the input came in."""
     nodes = sorted(evidence, key=lambda e: e.node.n3())
     decision = Decision()
+    checked: dict[tuple[str, tuple[str, ...]], str | None] = {}  # a quote copied, checked once
     for ev in nodes:
         for quote in sorted(ev.quotes, key=str):
             decision.quotes += 1
-            missing = first_missing_segment(str(quote), texts.get(ev.source, ()))  # type: ignore[arg-type]
+            key = (str(quote), tuple(texts.get(ev.source, ())))  # type: ignore[arg-type]
+            if key not in checked:
+                checked[key] = first_missing_segment(*key)
+            missing = checked[key]
             if missing is not None:
                 decision.misquotes.append(Misquote(ev.node, quote, ev.source, missing))
     by_subject: dict[Node, list[Evidence]] = {}
