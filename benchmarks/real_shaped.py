@@ -459,21 +459,25 @@ def markdown(results: dict) -> str:
             "| – | – | – |",
         ]
         q = g["queries"]
-        over = {n: r for n, r in q.items() if r["process_p50"] and r["process_p50"] > 0.5}
+        start = min(r["process_p50"] or 0 for r in q.values())  # the quickest whole process
+        over = [n for n, r in q.items() if (r["process_p50"] or 0) > 0.5]
+        over_net = [n for n, r in q.items() if (r["process_p50"] or 0) - start > 0.5]
         p50 = statistics.median(r["p50"] for r in q.values())
         lines += [
             "",
-            f"Catalogue ({len(q)} queries) on the ~1M store: p50 over the catalogue of each "
-            f"query's in-process p50 {p50 * 1000:.0f} ms (target ≤ 50 ms); "
-            f"{len(over)} queries over 0.5 s as a whole process (target: none).",
+            f"Catalogue ({len(q)} queries) on this store: the median of the queries' in-process "
+            f"p50 is {p50 * 1000:.0f} ms (target ≤ 50 ms); {len(over)} queries take over 0.5 s "
+            f"as a whole `netkg query` process (target: none), {len(over_net)} net of the "
+            f"process start (taken as the quickest query's whole process, {start:.2f} s).",
             "",
-            "| query | rows | in process p50 | whole process |",
-            "|---|---|---|---|",
+            "| query | rows | in process p50 | whole process | net of start |",
+            "|---|---|---|---|---|",
         ]
         for name, r in sorted(q.items(), key=lambda kv: -(kv[1]["process_p50"] or 0)):
+            whole = r["process_p50"] or 0
             lines.append(
-                f"| {name} | {r['rows']} | {r['p50'] * 1000:.0f} ms | "
-                f"{(r['process_p50'] or 0):.2f} s |"
+                f"| {name} | {r['rows']} | {r['p50'] * 1000:.0f} ms | {whole:.2f} s | "
+                f"{whole - start:.2f} s |"
             )
     return "\n".join(lines) + "\n"
 

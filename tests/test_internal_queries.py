@@ -35,8 +35,6 @@ FAST_ONLY = {
     "evidence-archives",
     "evidence-coverage",
     "evidence-facts",
-    "evidence-names",
-    "evidence-parts",
     "evidence-quotes",
 }
 BOTH = {n: q for n, q in INTERNAL.items() if n not in FAST_ONLY}

@@ -508,7 +508,18 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed (Oxigraph): {_first_line(exc)}") from None
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = [tuple(None if s[c] is None else from_ox(s[c]) for c in columns) for s in result]
+            width = range(len(columns))
+            memo: dict[OxTerm, Node] = {}  # a term that recurs is converted once
+
+            def term(found: OxTerm | None) -> Node | None:
+                if found is None:
+                    return None
+                converted = memo.get(found)
+                if converted is None:
+                    converted = memo[found] = from_ox(found)
+                return converted
+
+            rows = [tuple(term(s[i]) for i in width) for s in result]
             return QueryAnswer(table=ResultTable(columns, rows))
         if isinstance(result, ox.QueryBoolean):
             return QueryAnswer(boolean=bool(result))

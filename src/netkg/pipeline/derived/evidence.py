@@ -42,7 +42,7 @@ SUPPORT_KINDS = {
 # what names a thing: a quote that contains one of these says that thing
 NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
 SHOWN = 20  # problems listed in one error message
-_NOT_PARTS = frozenset({RDF.type, *NAMES})
+NOT_PARTS = frozenset({RDF.type, *NAMES})  # what a blank node value is said by besides
 
 NOT_FACTS = frozenset(
     {
@@ -270,7 +270,7 @@ def read_graphs(facts: Sequence[Graph], context: Iterable[Graph]) -> tuple[Evide
         [o for _, _, o in found],
         lambda node: {n for g in graphs for p in NAMES for n in g.objects(node, p)},
         lambda node: {
-            o for g in graphs for p, o in g.predicate_objects(node) if p not in _NOT_PARTS
+            o for g in graphs for p, o in g.predicate_objects(node) if p not in NOT_PARTS
         },
     )
     archives = {

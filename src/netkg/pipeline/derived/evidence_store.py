@@ -2,11 +2,12 @@
 rdflib graphs.
 
 derived.evidence reads the same input (an EvidenceInput) from rdflib graphs, the reference; this
-module asks the store six questions (queries/internal/evidence-*.rq): the facts, the evidence
-nodes with their quotes and sources, what the nodes about described resources cover, the
-archived texts of the quoted sources, the names of what statements about described resources
-and blank nodes point to, and the values of blank nodes. The store decides which triples are
-facts and which evidence nodes can support one, so Python sees little more than those.
+module asks the store four questions (queries/internal/evidence-*.rq): the facts, the evidence
+nodes with their quotes and sources, what the nodes about described resources cover, and the
+archived texts of the quoted sources; the names of the facts' values and the values of their
+blank nodes are then looked up node by node in the store's indexes. The store decides which
+triples are facts and which evidence nodes can support one, so Python sees little more than
+those.
 
 The queries name the data graphs by their IRIs (graph/shared, graph/municipality/…,
 graph/input/…) and leave out the graphs the build derives. When the store holds graphs that
@@ -22,7 +23,14 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from netkg.iris import GRAPH, INFERRED_GRAPH, NKG
-from netkg.pipeline.derived.evidence import Archive, EvidenceInput, literal_key, walk_values
+from netkg.pipeline.derived.evidence import (
+    NAMES,
+    NOT_PARTS,
+    Archive,
+    EvidenceInput,
+    literal_key,
+    walk_values,
+)
 from netkg.pipeline.derived.support import Evidence
 from netkg.pipeline.inputs.layout import internal_query_text
 from netkg.rdf.store import OxigraphStore, Store
@@ -32,6 +40,10 @@ DATA_GRAPH = (GRAPH["shared"],)
 DATA_GRAPH_PREFIXES = (str(GRAPH["municipality/"]), str(GRAPH["input/"]))
 # … and the graphs the build derives, which the queries leave out
 DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, GRAPH["validity"], GRAPH["support"], GRAPH["dataset"]})
+
+
+_FOR, _PROPERTY = NKG.evidenceFor, NKG.evidenceProperty
+_VALUE, _INFERENCE = NKG.evidenceValue, NKG.inference
 
 
 class Unsupported(Exception):
@@ -61,18 +73,19 @@ def read_store(store: Store, data: Iterable[URIRef], everything: Iterable[URIRef
         for s, p, o in _rows(store, "evidence-facts.rq")
         if s is not None and p is not None and o is not None
     }
-    names: dict[Node, set[Node]] = defaultdict(set)
-    for node, name in _rows(store, "evidence-names.rq"):
-        if node is not None and isinstance(name, Literal):
-            names[node].add(name)
-    parts: dict[Node, set[Node]] = defaultdict(set)
-    for blank, value in _rows(store, "evidence-parts.rq"):
-        if blank is not None and value is not None:
-            parts[blank].add(value)
     found_names, found_parts = walk_values(
         [o for _, _, o in facts],
-        lambda node: names.get(node, set()),
-        lambda node: parts.get(node, set()),
+        lambda node: {
+            o
+            for p in NAMES
+            for _, _, o, g in store.quads(node, p, None)
+            if g not in DERIVED_GRAPHS and isinstance(o, Literal)
+        },
+        lambda node: {
+            o
+            for _, p, o, g in store.quads(node, None, None)
+            if g not in DERIVED_GRAPHS and p not in NOT_PARTS
+        },
     )
     return EvidenceInput(facts, _evidence(store), found_names, found_parts, _archives(store))
 
@@ -104,12 +117,12 @@ def _evidence(store: Store) -> list[Evidence]:
         found.append(
             Evidence(
                 node=node,
-                about=frozenset(covers.get(NKG.evidenceFor, ())),
-                properties=frozenset(covers.get(NKG.evidenceProperty, ())),
-                values=frozenset(covers.get(NKG.evidenceValue, ())),
+                about=frozenset(covers.get(_FOR, ())),
+                properties=frozenset(covers.get(_PROPERTY, ())),
+                values=frozenset(covers.get(_VALUE, ())),
                 quotes=tuple(sorted(quotes[node], key=literal_key)),
                 source=min(sources[node], key=str, default=None),
-                inference=tuple(sorted(str(i) for i in covers.get(NKG.inference, ()))),
+                inference=tuple(sorted(str(i) for i in covers.get(_INFERENCE, ()))),
             )
         )
     return found
