@@ -222,7 +222,8 @@ def check_input(
     decision = decide_input(found, base, renderings)
     problems = [_misquote(m, found, files) for m in decision.misquotes]
     if require_support:
-        problems += [_unsupported(v, found, files) for v in decision.of(support.UNSUPPORTED)]
+        by_node = found.evidence_by_node()
+        problems += [_unsupported(v, by_node, files) for v in decision.of(support.UNSUPPORTED)]
     if problems:
         shown = problems[:SHOWN]
         if len(problems) > SHOWN:
@@ -450,9 +451,8 @@ def _misquote(
 
 
 def _unsupported(
-    v: Verdict, found: EvidenceInput, files: Mapping[URIRef, Sequence[Path]] | None
+    v: Verdict, by_node: Mapping[Node, Evidence], files: Mapping[URIRef, Sequence[Path]] | None
 ) -> str:
-    by_node = found.evidence_by_node()
     quotes = [(e, q) for e in v.evidence for q in by_node[e].quotes]
     if quotes:
         evidence, quote = quotes[0]

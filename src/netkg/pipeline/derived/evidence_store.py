@@ -44,6 +44,7 @@ DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, GRAPH["validity"], GRAPH["support"],
 
 _FOR, _PROPERTY = NKG.evidenceFor, NKG.evidenceProperty
 _VALUE, _INFERENCE = NKG.evidenceValue, NKG.inference
+_EXCERPT, _COPY = NKG.excerptFile, NKG.localCopy
 
 
 class Unsupported(Exception):
@@ -107,22 +108,24 @@ def _evidence(store: Store) -> list[Evidence]:
             quotes[node].add(quote)
         if source is not None:
             sources[node].add(source)
-    said: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+    coverage: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
     for node, p, o in _rows(store, "evidence-coverage.rq"):
         if node is not None and p is not None and o is not None:
-            said[node][p].add(o)
+            coverage[node][p].add(o)
     found = []
-    for node in quotes:
-        covers = said.get(node, {})
+    none: frozenset[Node] = frozenset()
+    for node, said in quotes.items():
+        covers = coverage.get(node)
+        quoted_from = sources.get(node)
         found.append(
             Evidence(
                 node=node,
-                about=frozenset(covers.get(_FOR, ())),
-                properties=frozenset(covers.get(_PROPERTY, ())),
-                values=frozenset(covers.get(_VALUE, ())),
-                quotes=tuple(sorted(quotes[node], key=literal_key)),
-                source=min(sources[node], key=str, default=None),
-                inference=tuple(sorted(str(i) for i in covers.get(_INFERENCE, ()))),
+                about=frozenset(covers[_FOR]) if covers else none,
+                properties=frozenset(covers[_PROPERTY]) if covers else none,
+                values=frozenset(covers[_VALUE]) if covers else none,
+                quotes=tuple(said) if len(said) < 2 else tuple(sorted(said, key=literal_key)),
+                source=None if not quoted_from else min(quoted_from, key=str),
+                inference=tuple(sorted(str(i) for i in covers[_INFERENCE])) if covers else (),
             )
         )
     return found
@@ -133,7 +136,9 @@ def _archives(store: Store) -> dict[Node, Archive]:
     for source, p, path in _rows(store, "evidence-archives.rq"):
         if source is not None and p is not None and isinstance(path, Literal):
             files[source][p].append(path)
-    return {
-        source: Archive(tuple(sorted(by[NKG.excerptFile])), tuple(sorted(by[NKG.localCopy])))
-        for source, by in files.items()
-    }
+    shared: dict[Archive, Archive] = {}  # copies of data cite the same files: one Archive each
+    found = {}
+    for source, by in files.items():
+        archive = Archive(tuple(sorted(by[_EXCERPT])), tuple(sorted(by[_COPY])))
+        found[source] = shared.setdefault(archive, archive)
+    return found
