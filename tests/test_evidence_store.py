@@ -130,7 +130,7 @@ def test_the_store_input_equals_the_reference_input():
     assert plain(fast.facts) == plain(reference.facts)
 
     # every node with its quotes and source; what a node covers where it can support a fact
-    # (it is evidence for a described resource: evidence-coverage.rq)
+    # (it is evidence for a described resource: support-coverage.rq)
     def quoted(found: EvidenceInput) -> list[tuple]:
         return sorted((str(e.node), e.quotes, e.source) for e in found.evidence)
 

@@ -32,10 +32,10 @@ PARAMS = {
 # rdflib takes minutes over their GRAPH joins, and their reference is derived.evidence's reading
 # of rdflib graphs, which tests/test_evidence_store.py holds equal to them
 FAST_ONLY = {
-    "evidence-archives",
-    "evidence-coverage",
-    "evidence-facts",
-    "evidence-quotes",
+    "support-archives",
+    "support-coverage",
+    "support-facts",
+    "support-quotes",
 }
 BOTH = {n: q for n, q in INTERNAL.items() if n not in FAST_ONLY}
 

@@ -2,7 +2,7 @@
 rdflib graphs.
 
 derived.evidence reads the same input (an EvidenceInput) from rdflib graphs, the reference; this
-module asks the store four questions (queries/internal/evidence-*.rq): the facts, the evidence
+module asks the store four questions (queries/internal/support-*.rq): the facts, the evidence
 nodes with their quotes and sources, what the nodes about described resources cover, and the
 archived texts of the quoted sources; the names of the facts' values and the values of their
 blank nodes are then looked up node by node in the store's indexes. The store decides which
@@ -71,7 +71,7 @@ def read_store(store: Store, data: Iterable[URIRef], everything: Iterable[URIRef
         )
     facts = {
         (s, p, o)
-        for s, p, o in _rows(store, "evidence-facts.rq")
+        for s, p, o in _rows(store, "support-facts.rq")
         if s is not None and p is not None and o is not None
     }
     found_names, found_parts = walk_values(
@@ -97,10 +97,10 @@ def _rows(store: Store, name: str) -> list[tuple[Node | None, ...]]:
 
 def _evidence(store: Store) -> list[Evidence]:
     """Every evidence node with its quotes and source; what it covers only for the nodes about a
-    described resource (evidence-coverage.rq: no other node can support a fact)."""
+    described resource (support-coverage.rq: no other node can support a fact)."""
     quotes: dict[Node, set[Literal]] = defaultdict(set)
     sources: dict[Node, set[Node]] = defaultdict(set)
-    for node, quote, source in _rows(store, "evidence-quotes.rq"):
+    for node, quote, source in _rows(store, "support-quotes.rq"):
         if node is None:
             continue
         quotes[node]  # every evidence node, quoted or not
@@ -109,7 +109,7 @@ def _evidence(store: Store) -> list[Evidence]:
         if source is not None:
             sources[node].add(source)
     coverage: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-    for node, p, o in _rows(store, "evidence-coverage.rq"):
+    for node, p, o in _rows(store, "support-coverage.rq"):
         if node is not None and p is not None and o is not None:
             coverage[node][p].add(o)
     found = []
@@ -133,7 +133,7 @@ def _evidence(store: Store) -> list[Evidence]:
 
 def _archives(store: Store) -> dict[Node, Archive]:
     files: dict[Node, dict[Node, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    for source, p, path in _rows(store, "evidence-archives.rq"):
+    for source, p, path in _rows(store, "support-archives.rq"):
         if source is not None and p is not None and isinstance(path, Literal):
             files[source][p].append(path)
     shared: dict[Archive, Archive] = {}  # copies of data cite the same files: one Archive each
