@@ -302,9 +302,22 @@ def jena(folder: Path, work: Path) -> dict | None:
     files = [str(s.path) for s in sources]
     out_parse = _java_to([*java, "riotcmd.riot", "--output=nt", *files], data, folder)
     out_rdfs = _java_to([*java, "riotcmd.infer", f"--rdfs={schema}", str(data)], inferred, folder)
+    # riotcmd.infer also writes generalised triples (a literal as subject), which no RDF parser
+    # reads back: they are dropped, untimed, before SHACL
+    closure = work / "jena-closure.nt"
+    dropped = 0
+    with inferred.open("rb") as lines, closure.open("wb") as kept:
+        for line in lines:
+            if line.startswith(b'"'):
+                dropped += 1
+            else:
+                kept.write(line)
     out_shacl = measured(
-        [*java, "shacl.shacl", "validate", "--shapes", str(shapes), "--data", str(inferred)], folder
+        [*java, "shacl.shacl", "validate", "--shapes", str(shapes), "--data", str(closure)], folder
     )
+    if out_shacl["rc"] != 0:
+        raise RuntimeError(f"Jena SHACL failed: {out_shacl['stderr'][-2000:]}")
+    results = len(re.findall(r"sh:ValidationResult", out_shacl["stdout"]))
     conforms = re.search(r"sh:conforms\s+true", out_shacl["stdout"]) is not None
     steps = {"parse": out_parse, "rdfs": out_rdfs, "shacl": out_shacl}
     result = {
@@ -316,12 +329,15 @@ def jena(folder: Path, work: Path) -> dict | None:
         "peak_mib": max(r["peak_mib"] for r in steps.values()),
     }
     result["shacl_conforms"] = conforms
+    result["shacl_results"] = results
     result["triples_parsed"] = sum(1 for _ in data.open("rb"))
-    result["triples_after_rdfs"] = sum(1 for _ in inferred.open("rb"))
+    result["triples_after_rdfs"] = sum(1 for _ in closure.open("rb"))
+    result["generalised_triples_dropped"] = dropped
     print(
         "  Jena: "
         + ", ".join(f"{n} {result[n]['wall']:.2f} s" for n in ("parse", "rdfs", "shacl"))
-        + f", total {result['total']['wall']:.2f} s; SHACL conforms: {conforms}",
+        + f", total {result['total']['wall']:.2f} s; SHACL conforms: {conforms} "
+        f"({results} results)",
         flush=True,
     )
     return result
