@@ -235,8 +235,12 @@ def test_every_example_prints_what_the_page_shows(
         if code != expected_exit(example):
             wrong.append(f"{example.where}: $ {example.command}\n  exit {code}\n{errors}")
         elif example.output and not matches(example.output, printed):
-            diff = difflib.unified_diff(
-                example.output, printed.splitlines(), "page", "printed", lineterm=""
+            diff = difflib.unified_diff(  # timings aside, as they are compared
+                [TIMING.sub(" <t> s", line) for line in example.output],
+                [TIMING.sub(" <t> s", line.rstrip()) for line in printed.splitlines()],
+                "page",
+                "printed",
+                lineterm="",
             )
             wrong.append(f"{example.where}: $ {example.command}\n" + "\n".join(diff))
             stale.append((example, printed))
