@@ -62,9 +62,10 @@ def read_store(store: Store, data: Iterable[URIRef], everything: Iterable[URIRef
     not what the queries take them to be."""
     if isinstance(store, OxigraphStore) and store.altered:
         raise Unsupported(f"the store changed the datatype of {store.altered[0]}")
-    present = set(store.graph_names()) - DERIVED_GRAPHS
-    data_set = set(data)
-    if present != set(everything) or {n for n in present if is_data_graph(n)} != data_set:
+    present = set(store.graph_names()) - DERIVED_GRAPHS  # an empty input graph is absent
+    data_set, inputs = set(data), set(everything)
+    misread = [n for n in inputs if is_data_graph(n) != (n in data_set)]
+    if not present <= inputs or misread:
         raise Unsupported(
             "the store's graphs are not the build's input graphs, or a data graph is not named "
             "graph/shared, graph/municipality/… or graph/input/…"
