@@ -1,6 +1,6 @@
 """Valid time (`--as-of`): the phases the build derives, the shared query pattern, the CLI.
 
-Expected statuses are written out from the semantics in ARCHITECTURE.md ("As of a date"), not
+Expected statuses are written out from the semantics in docs/as-of.md ("How valid time works"), not
 computed by the code under test.
 """
 

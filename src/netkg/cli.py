@@ -47,7 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -96,7 +96,8 @@ def _on_sigterm(handler: Any) -> Any:
         return None
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every subcommand registered (docs/cli.md is checked against it)."""
     parser = argparse.ArgumentParser(
         prog="netkg",
         description="Knowledge graph of network-based municipal organisation and co-creation.",

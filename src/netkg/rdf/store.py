@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
@@ -32,7 +32,7 @@ from netkg.iris import PREFIXES
 from netkg.rdf.binding import bind_values
 from netkg.rdf.clauses import names_dataset, refuse_unsafe
 from netkg.rdf.results import ResultTable
-from netkg.rdf.terms import OxTerm, from_ox, ntriples, to_ox
+from netkg.rdf.terms import STORED_AS, OxTerm, altered, from_ox, ntriples, to_ox
 
 # file suffix -> what it holds; trig and nq keep the named graphs, the others hold their union
 DUMP_FORMATS = ("trig", "nq", "ttl", "nt", "jsonld")
@@ -390,11 +390,14 @@ class OxigraphStore(Store):
     """An Oxigraph store (pyoxigraph), in memory or on disk; fast for large graphs.
 
     On disk (`location`) it can be opened read-only by other processes (see netkg.web.endpoint).
+    `altered` lists the literals netkg's loads (pipeline.inputs.load, add_graph) put in whose
+    datatype the store changed (terms.STORED_AS): a fast part that reads datatypes refuses it.
     """
 
     def __init__(
         self, location: Path | None = None, read_only: bool = False, store: ox.Store | None = None
     ) -> None:
+        self.altered: list[str] = []
         if store is not None:  # one already open (e.g. the fast build's)
             self.store = store
         elif location is None:
@@ -469,7 +472,13 @@ class OxigraphStore(Store):
                 yield q
 
     def add_graph(self, name: URIRef, graph: Iterable[tuple[Node, Node, Node]]) -> None:
-        data = ntriples(graph)
+        triples = list(graph)
+        self.altered += [
+            altered(o, f"<{name}>: ")
+            for _, _, o in triples
+            if isinstance(o, Literal) and o.datatype in STORED_AS
+        ]
+        data = ntriples(triples)
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
 
     def graph_names(self) -> list[URIRef]:
@@ -499,7 +508,18 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed (Oxigraph): {_first_line(exc)}") from None
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = [tuple(None if s[c] is None else from_ox(s[c]) for c in columns) for s in result]
+            width = range(len(columns))
+            memo: dict[OxTerm, Node] = {}  # a term that recurs is converted once
+
+            def term(found: OxTerm | None) -> Node | None:
+                if found is None:
+                    return None
+                converted = memo.get(found)
+                if converted is None:
+                    converted = memo[found] = from_ox(found)
+                return converted
+
+            rows = [tuple(term(s[i]) for i in width) for s in result]
             return QueryAnswer(table=ResultTable(columns, rows))
         if isinstance(result, ox.QueryBoolean):
             return QueryAnswer(boolean=bool(result))

@@ -21,6 +21,49 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal  # an Oxigraph term as netkg r
 AnyOxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Oxigraph stores a literal of these datatypes as one of another: "3"^^xsd:byte is kept as
+# "3"^^xsd:integer, a dateTimeStamp as a dateTime. What reads the store cannot see the datatype
+# the data gave, so a fast part that would read it refuses such data (see `altered`).
+STORED_AS: dict[URIRef, URIRef] = {
+    **{
+        URIRef(_XSD + name): URIRef(_XSD + "integer")
+        for name in (
+            "byte",
+            "short",
+            "int",
+            "long",
+            "unsignedByte",
+            "unsignedShort",
+            "unsignedInt",
+            "unsignedLong",
+            "positiveInteger",
+            "nonNegativeInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+        )
+    },
+    URIRef(_XSD + "dateTimeStamp"): URIRef(_XSD + "dateTime"),
+}
+_STORED_AS_OX = frozenset(str(d) for d in STORED_AS)
+
+
+def stored_as_another(literal: ox.Literal) -> bool:
+    """Whether Oxigraph would store this literal with another datatype (STORED_AS)."""
+    return literal.datatype.value in _STORED_AS_OX
+
+
+def altered(value: Literal | ox.Literal, where: str = "") -> str:
+    """What a store would change about a literal of a STORED_AS datatype, said for a person."""
+    datatype = URIRef(
+        value.datatype.value if isinstance(value, ox.Literal) else str(value.datatype)
+    )
+    lexical = value.value if isinstance(value, ox.Literal) else str(value)
+    short = datatype.replace(_XSD, "xsd:")
+    into = STORED_AS[datatype].replace(_XSD, "xsd:")
+    return f'{where}"{lexical}"^^{short} (Oxigraph stores it as {into})'
+
+
 def to_ox(term: Node) -> OxTerm:
     """An rdflib term as an Oxigraph term; ValueError if it is not a valid RDF term."""
     if isinstance(term, URIRef):

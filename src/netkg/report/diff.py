@@ -1,7 +1,7 @@
 """`netkg diff`: what started, ended or changed in a municipality between two days.
 
 Both days are answered by the same catalogue query (as-of), so the difference follows the valid
-time semantics of ARCHITECTURE.md: a thing "started" when it does not hold on the first day and
+time semantics of docs/as-of.md: a thing "started" when it does not hold on the first day and
 holds on the second, "ended" the other way round, and "became known"/"became unknown" when the
 sources decide one day and not the other. Things whose status is the same on both days are not
 listed. Each row carries the thing's own bounds (validFrom, validUntil) as precise as the

@@ -18,7 +18,7 @@ nkg:FactSupport record per fact, the same from either engine.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,7 @@ SUPPORT_KINDS = {
 # what names a thing: a quote that contains one of these says that thing
 NAMES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, FOAF.name, DCTERMS.title)
 SHOWN = 20  # problems listed in one error message
-_NOT_PARTS = frozenset({RDF.type, *NAMES})
+NOT_PARTS = frozenset({RDF.type, *NAMES})  # what a blank node value is said by besides
 
 NOT_FACTS = frozenset(
     {
@@ -107,7 +107,16 @@ class Support:
     quotes: int = 0
     derived_facts: list[dict[str, str]] = field(default_factory=list)
     brief_only_facts: list[dict[str, str]] = field(default_factory=list)
-    graph: Graph = field(default_factory=Graph, compare=False, repr=False)
+    # graph/support's triples (support_triples), added to the store by the build
+    triples: list[support.Fact] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """graph/support as an rdflib Graph."""
+        out = Graph(identifier=SUPPORT_GRAPH)
+        for triple in self.triples:
+            out.add(triple)
+        return out
 
     @property
     def supported(self) -> int:
@@ -157,6 +166,31 @@ def archived_text(path: Path, excerpt: bool = True) -> str:
     return support.collapse(kept)
 
 
+@dataclass(frozen=True)
+class Archive:
+    """A quoted source's archived texts as the data names them (sorted): nkg:excerptFile and
+    nkg:localCopy paths, relative to the project folder."""
+
+    excerpts: tuple[Literal, ...] = ()
+    copies: tuple[Literal, ...] = ()
+
+
+@dataclass
+class EvidenceInput:
+    """All the evidence check reads, whatever it was read from: rdflib graphs (read_graphs) or
+    a store's answers to SPARQL (derived.evidence_store). The same data gives the same input,
+    so the same decision, figures and messages."""
+
+    facts: set[support.Fact]
+    evidence: list[Evidence]
+    names: dict[Node, list[Literal]]  # the names of the facts' values (and of their parts)
+    parts: dict[Node, list[Node]]  # a blank node value's own values
+    archives: dict[Node, Archive]  # each source's archived texts
+
+    def evidence_by_node(self) -> dict[Node, Evidence]:
+        return {e.node: e for e in self.evidence}
+
+
 def check(
     facts: Sequence[Graph],
     context: Iterable[Graph],
@@ -173,17 +207,30 @@ def check(
     `require_support=False` counts unsupported facts instead of refusing them (tests that query
     ad hoc data without quotes); a quote that is not verbatim is refused all the same.
     """
-    decision, data = assess(facts, context, base, renderings)
-    problems = [_misquote(m, data, files) for m in decision.misquotes]
+    found, _ = read_graphs(facts, context)
+    return check_input(found, base, files, renderings, require_support)
+
+
+def check_input(
+    found: EvidenceInput,
+    base: Path,
+    files: Mapping[URIRef, Sequence[Path]] | None = None,
+    renderings: Renderings | None = None,
+    require_support: bool = True,
+) -> Support:
+    """check() on an input already read (from graphs or from a store)."""
+    decision = decide_input(found, base, renderings)
+    problems = [_misquote(m, found, files) for m in decision.misquotes]
     if require_support:
-        problems += [_unsupported(v, data, files) for v in decision.of(support.UNSUPPORTED)]
+        by_node = found.evidence_by_node()
+        problems += [_unsupported(v, by_node, files) for v in decision.of(support.UNSUPPORTED)]
     if problems:
         shown = problems[:SHOWN]
         if len(problems) > SHOWN:
             shown.append(f"… and {len(problems) - SHOWN} more")
         error = QuoteNotFound if decision.misquotes else UnsupportedFact
         raise error("the evidence check failed:\n  " + "\n  ".join(shown))
-    return _summary(decision, data)
+    return _summary(decision, found)
 
 
 def assess(
@@ -194,18 +241,49 @@ def assess(
 ) -> tuple[Decision, Graph]:
     """support.decide() on the facts of the data graphs `facts`: (the decision, the data
     graphs merged); nothing is raised for what it finds."""
+    found, data = read_graphs(facts, context)
+    return decide_input(found, base, renderings), data
+
+
+def decide_input(
+    found: EvidenceInput, base: Path, renderings: Renderings | None = None
+) -> Decision:
+    """support.decide() on an input, with the archived texts of its quoted sources."""
+    return support.decide(
+        found.facts,
+        found.evidence,
+        found.names,
+        found.parts,
+        _texts(found, base),
+        renderings or Renderings.load(),
+    )
+
+
+def read_graphs(facts: Sequence[Graph], context: Iterable[Graph]) -> tuple[EvidenceInput, Graph]:
+    """The input read from rdflib graphs (the reference): the data graphs `facts`, and
+    `context` for the names of what they point to; also the data graphs merged."""
     data = Graph()
     for g in facts:
         data += g
     found = _facts(facts)
-    decision = support.decide(
-        found,
-        evidence_nodes(data),
-        *_values([o for _, _, o in found], data, [data, *context]),
-        _texts(data, base),
-        renderings or Renderings.load(),
+    graphs = [data, *context]
+    names, parts = walk_values(
+        [o for _, _, o in found],
+        lambda node: {n for g in graphs for p in NAMES for n in g.objects(node, p)},
+        lambda node: {
+            o for g in graphs for p, o in g.predicate_objects(node) if p not in NOT_PARTS
+        },
     )
-    return decision, data
+    archives = {
+        source: Archive(
+            tuple(
+                sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
+            ),
+            tuple(sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))),
+        )
+        for source in set(data.objects(None, PROV.wasQuotedFrom))
+    }
+    return EvidenceInput(found, evidence_nodes(data), names, parts, archives), data
 
 
 def evidence_nodes(data: Graph) -> list[Evidence]:
@@ -218,23 +296,36 @@ def evidence_nodes(data: Graph) -> list[Evidence]:
                 about=frozenset(data.objects(node, NKG.evidenceFor)),
                 properties=frozenset(data.objects(node, NKG.evidenceProperty)),
                 values=frozenset(data.objects(node, NKG.evidenceValue)),
-                quotes=tuple(q for q in data.objects(node, NKG.quote) if isinstance(q, Literal)),
-                source=data.value(node, PROV.wasQuotedFrom),
+                quotes=tuple(
+                    sorted(
+                        (q for q in data.objects(node, NKG.quote) if isinstance(q, Literal)),
+                        key=literal_key,
+                    )
+                ),
+                source=min(data.objects(node, PROV.wasQuotedFrom), key=str, default=None),
                 inference=tuple(sorted(str(i) for i in data.objects(node, NKG.inference))),
             )
         )
     return found
 
 
+def literal_key(value: Literal) -> tuple[str, str, str]:
+    """The order quotes are kept in: text, language, datatype."""
+    return (str(value), value.language or "", str(value.datatype or ""))
+
+
 def _facts(graphs: Sequence[Graph]) -> set[support.Fact]:
     return {(s, p, o) for g in graphs for s, p, o in g if is_fact(g, s, p, o)}
 
 
-def _values(
-    values: Iterable[Node], data: Graph, graphs: Sequence[Graph]
+def walk_values(
+    values: Iterable[Node],
+    names_of: Callable[[Node], set[Node]],
+    parts_of: Callable[[Node], set[Node]],
 ) -> tuple[dict[Node, list[Literal]], dict[Node, list[Node]]]:
-    """The names of the facts' values (and of their blank nodes' values) from all `graphs`,
-    and each blank node's own values."""
+    """The names of the facts' values (and of their blank nodes' values), and each blank
+    node's own values: `names_of(node)` gives what NAMES a node has, `parts_of(blank node)`
+    its values other than its type and names, both from every graph."""
     names: dict[Node, list[Literal]] = {}
     parts: dict[Node, list[Node]] = {}
     todo = [o for o in values if not isinstance(o, Literal)]
@@ -242,32 +333,36 @@ def _values(
         node = todo.pop()
         if node in names:
             continue
-        found = {n for g in graphs for p in NAMES for n in g.objects(node, p)}
+        found = names_of(node)
         names[node] = sorted(
             (n for n in found if isinstance(n, Literal)), key=lambda n: (str(n), n.language or "")
         )
         if isinstance(node, BNode):
-            own = sorted(
-                {o for g in graphs for p, o in g.predicate_objects(node) if p not in _NOT_PARTS},
-                key=lambda o: o.n3(),
-            )
+            own = sorted(parts_of(node), key=lambda o: o.n3())
             parts[node] = own
             todo += [o for o in own if not isinstance(o, Literal)]
     return names, parts
 
 
-def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
+def _texts(found: EvidenceInput, base: Path) -> dict[Node, list[str]]:
     """Each quoted source's archived texts; QuoteNotFound for a source that has none."""
+    from netkg.pipeline.inputs.layout import shipped_root
+
+    shipped = shipped_root()
     cache: dict[Path, str] = {}
+    located: dict[Archive, list[tuple[Path, bool]]] = {}  # copies of data cite the same files
     texts: dict[Node, list[str]] = {}
-    for evidence in sorted(set(data.subjects(RDF.type, NKG.Evidence)), key=str):
-        source = data.value(evidence, PROV.wasQuotedFrom)
+    for evidence in sorted(found.evidence, key=lambda e: str(e.node)):
+        source = evidence.source
         if source is None or source in texts:
             continue
-        files = archive_files(data, source, base)
+        archive = found.archives.get(source, Archive())
+        if archive not in located:
+            located[archive] = archive_paths(archive, base, shipped)
+        files = located[archive]
         if not files:
             raise QuoteNotFound(
-                f"{_short(evidence)}: its source {_short(source)} has no archived text "
+                f"{_short(evidence.node)}: its source {_short(source)} has no archived text "
                 "(nkg:excerptFile or nkg:localCopy)"
             )
         for path, excerpt in files:
@@ -282,40 +377,46 @@ def _texts(data: Graph, base: Path) -> dict[Node, list[str]]:
     return texts
 
 
-def _summary(decision: Decision, data: Graph) -> Support:
+def _summary(decision: Decision, found: EvidenceInput) -> Support:
     result = Support(facts=len(decision.verdicts), quotes=decision.quotes)
-    inference = {n: data.value(n, NKG.inference) for n in data.subjects(NKG.inference, None)}
+    inference = {e.node: e.inference[0] for e in found.evidence if e.inference}
     for verdict in decision.verdicts:
         if verdict.kind == support.QUOTED:
             result.quoted += 1
         elif verdict.kind == support.DERIVED:
             result.derived += 1
-            said = " / ".join(str(inference[e]) for e in verdict.evidence if e in inference)
+            said = " / ".join(inference[e] for e in verdict.evidence if e in inference)
             result.derived_facts.append({"fact": fact_text(verdict.fact), "inference": said})
         elif verdict.kind == support.BRIEF_ONLY:
             result.brief_only += 1
             result.brief_only_facts.append({"fact": fact_text(verdict.fact)})
         else:
             result.unsupported += 1
-    result.graph = support_graph(decision.verdicts)
+    result.triples = support_triples(decision.verdicts)
     return result
 
 
 def support_graph(verdicts: Iterable[Verdict]) -> Graph:
+    """graph/support as an rdflib Graph (see support_triples)."""
+    out = Graph(identifier=SUPPORT_GRAPH)
+    for triple in support_triples(verdicts):
+        out.add(triple)
+    return out
+
+
+def support_triples(verdicts: Iterable[Verdict]) -> list[support.Fact]:
     """graph/support: one nkg:FactSupport per fact — the fact, its kind of support and the
     evidence behind it. A blank node value is left out (it belongs to its own graph)."""
-    out = Graph(identifier=SUPPORT_GRAPH)
+    out: list[support.Fact] = []
     for verdict in verdicts:
         s, p, o = verdict.fact
         record = BNode()
-        out.add((record, RDF.type, NKG.FactSupport))
-        out.add((record, NKG.factSubject, s))
-        out.add((record, NKG.factProperty, p))
+        out += [(record, RDF.type, NKG.FactSupport), (record, NKG.factSubject, s)]
+        out.append((record, NKG.factProperty, p))
         if not isinstance(o, BNode):
-            out.add((record, NKG.factValue, o))
-        out.add((record, NKG.supportKind, SUPPORT_KINDS[verdict.kind]))
-        for evidence in verdict.evidence:
-            out.add((record, NKG.supportedBy, evidence))
+            out.append((record, NKG.factValue, o))
+        out.append((record, NKG.supportKind, SUPPORT_KINDS[verdict.kind]))
+        out += [(record, NKG.supportedBy, evidence) for evidence in dict.fromkeys(verdict.evidence)]
     return out
 
 
@@ -336,18 +437,23 @@ def _bare(value: Literal) -> bool:
     return value.datatype is not None and value.language is None
 
 
-def _misquote(m: Misquote, data: Graph, files: Mapping[URIRef, Sequence[Path]] | None) -> str:
+def _misquote(
+    m: Misquote, found: EvidenceInput, files: Mapping[URIRef, Sequence[Path]] | None
+) -> str:
     local = str(m.evidence).rsplit("/", 1)[-1]
     where = _locate(files, [str(m.quote)[:40], m.segment[:40]], subject=local)
-    source = ", ".join(str(p) for p in data.objects(m.source, NKG.excerptFile)) or _short(m.source)
+    excerpts = found.archives.get(m.source, Archive()).excerpts if m.source is not None else ()
+    source = ", ".join(str(p) for p in excerpts) or _short(m.source)
     return (
         f'{where}quote of {_short(m.evidence)} not found verbatim in {source}: "{m.quote}" '
         f'(first missing or out of order: "{m.segment}")'
     )
 
 
-def _unsupported(v: Verdict, data: Graph, files: Mapping[URIRef, Sequence[Path]] | None) -> str:
-    quotes = [(e, q) for e in v.evidence for q in data.objects(e, NKG.quote)]
+def _unsupported(
+    v: Verdict, by_node: Mapping[Node, Evidence], files: Mapping[URIRef, Sequence[Path]] | None
+) -> str:
+    quotes = [(e, q) for e in v.evidence for q in by_node[e].quotes]
     if quotes:
         evidence, quote = quotes[0]
         where = _locate(files, [str(quote)[:40]])
@@ -396,18 +502,27 @@ def archive_files(data: Graph, source: Node, base: Path) -> list[tuple[Path, boo
     the project would keep it."""
     excerpts = sorted(p for p in data.objects(source, NKG.excerptFile) if isinstance(p, Literal))
     copies = sorted(p for p in data.objects(source, NKG.localCopy) if isinstance(p, Literal))
-    return [(_located(base, p), True) for p in excerpts] + [
-        (_located(base, p), False) for p in copies
+    return archive_paths(Archive(tuple(excerpts), tuple(copies)), base)
+
+
+def archive_paths(
+    archive: Archive, base: Path, shipped: Path | None = None
+) -> list[tuple[Path, bool]]:
+    """(path, is an excerpt file) for each archived text named by `archive` (`shipped`: the
+    shipped data's folder, if known)."""
+    from netkg.pipeline.inputs.layout import shipped_root
+
+    shipped = shipped or shipped_root()
+    return [(_located(base, p, shipped), True) for p in archive.excerpts] + [
+        (_located(base, p, shipped), False) for p in archive.copies
     ]
 
 
-def _located(base: Path, relative: Literal) -> Path:
+def _located(base: Path, relative: Literal, shipped_root: Path) -> Path:
     """The archived file under `base`, else under the shipped data (a project's build cites
     both its own archive and the shipped one)."""
-    from netkg.pipeline.inputs.layout import shipped_root
-
     here = base / str(relative)
-    shipped = shipped_root() / str(relative)
+    shipped = shipped_root / str(relative)
     return shipped if not here.exists() and shipped.exists() else here
 
 

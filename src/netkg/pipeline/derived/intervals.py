@@ -4,7 +4,7 @@ The sources date things unevenly: a full date (12 February 2013), a month (June 
 (2015), a season ("spring 2015"), an instant at which a source attests a holding, or nothing.
 Queries cannot each re-derive that, so the build does it once, here, and writes the answer as
 plain dates into its own named graph (graph/validity). Every catalogue query then needs only one
-shared pattern (see ARCHITECTURE.md, "As of a date") to answer as of a day.
+shared pattern (see docs/as-of.md, "How valid time works") to answer as of a day.
 
 The semantics (valid time):
 

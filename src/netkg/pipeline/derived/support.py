@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Literal
@@ -124,6 +124,7 @@ class Renderings:
         self.table = table
         self._compiled: dict[tuple[str, ...], _Matchers] = {}
         self._read: dict[tuple[str, str | None], _Said] = {}
+        self._glossed: dict[str, str] = {}
 
     @classmethod
     def load(cls, path: Path = RENDERINGS) -> Renderings:
@@ -164,10 +165,14 @@ class Renderings:
         return [(re.compile(rf"\b{re.escape(da)}\b"), en) for da, en in pairs]
 
     def glossed(self, text: str) -> str:
-        """A normalised text with Danish words replaced by their English glosses."""
-        for pattern, english in self.glosses:
-            text = pattern.sub(english, text)
-        return text
+        """A normalised text with Danish words replaced by their English glosses (each text
+        glossed once: a quote is read for every fact it may say)."""
+        if text not in self._glossed:
+            out = text
+            for pattern, english in self.glosses:
+                out = pattern.sub(english, out)
+            self._glossed[text] = out
+        return self._glossed[text]
 
     def values(self, quote: str, lang: str | None) -> _Said:
         """The numbers, dates, months and lengths of time a (normalised) quote says."""
@@ -309,9 +314,10 @@ def _readings(run: str) -> set[Decimal]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Case, whitespace, Unicode (NFKC), dashes, quotation marks and the space after '§' made
-    uniform."""
+    uniform (remembered: the same quotes and names are read for many facts)."""
     text = text.replace("½", ",5").replace("\u00ad", "")
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
     text = re.sub(r"§\s*", "§", text)  # "§ 17" and "§17" are written alike
@@ -352,7 +358,7 @@ def _contains(haystack: str, needle: str) -> bool:
     longer number (2015 is not in 20150). A word may sit inside a Danish compound, whose last
     part names its kind ("velfærdsnetværk" is a netværk), so words are not cut at letters."""
     needle = needle.strip(_EDGE)
-    if not needle:
+    if not needle or needle not in haystack:  # the pattern below finds only what `in` finds
         return False
     start = r"(?<!\d)" if needle[0].isdigit() else ""
     end = r"(?!\d)" if needle[-1].isdigit() else ""
@@ -418,10 +424,14 @@ def decide(
     evidence nodes' N-Triples), whatever order the input came in."""
     nodes = sorted(evidence, key=lambda e: e.node.n3())
     decision = Decision()
+    checked: dict[tuple[str, tuple[str, ...]], str | None] = {}  # a quote copied, checked once
     for ev in nodes:
         for quote in sorted(ev.quotes, key=str):
             decision.quotes += 1
-            missing = first_missing_segment(str(quote), texts.get(ev.source, ()))  # type: ignore[arg-type]
+            key = (str(quote), tuple(texts.get(ev.source, ())))  # type: ignore[arg-type]
+            if key not in checked:
+                checked[key] = first_missing_segment(*key)
+            missing = checked[key]
             if missing is not None:
                 decision.misquotes.append(Misquote(ev.node, quote, ev.source, missing))
     by_subject: dict[Node, list[Evidence]] = {}

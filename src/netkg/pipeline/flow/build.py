@@ -11,21 +11,23 @@ loaded (rdf.persist), so the write costs little more than waiting for it.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
 
 from netkg import __version__
-from netkg.iris import ID, INFERRED_GRAPH, NKG
+from netkg.iris import INFERRED_GRAPH, NKG
 from netkg.pipeline.derived.describe import DESCRIPTION_GRAPH, describe
-from netkg.pipeline.derived.evidence import NAMES, SUPPORT_GRAPH, Support, check
+from netkg.pipeline.derived.evidence import SUPPORT_GRAPH, Support, check, check_input
+from netkg.pipeline.derived.evidence_store import Unsupported as EvidenceStoreUnsupported
+from netkg.pipeline.derived.evidence_store import read_store
 from netkg.pipeline.derived.intervals import (
     DATED_KINDS,
     READS,
@@ -33,7 +35,7 @@ from netkg.pipeline.derived.intervals import (
     Index,
     validity_triples,
 )
-from netkg.pipeline.flow.parts import Parts, parts
+from netkg.pipeline.flow.parts import Parts, parts, rdflib_graphs, refusal
 from netkg.pipeline.flow.progress import Progress, quiet
 from netkg.pipeline.inputs.layout import (
     GRAPH_FILE,
@@ -46,7 +48,7 @@ from netkg.pipeline.inputs.layout import (
 from netkg.pipeline.inputs.load import load_sources
 from netkg.pipeline.validate.report import Report
 from netkg.rdf.persist import Dump, Staging
-from netkg.rdf.store import OxigraphStore, Pattern, RdflibStore, Store
+from netkg.rdf.store import OxigraphStore, Pattern, Store
 
 DATA_ROLES = ("shared", "municipality", "input")  # the graphs evidence is checked in
 # what `netkg build` writes into dist/ besides the reports and the store, in this order
@@ -129,6 +131,12 @@ def build(
     store = chosen.new_store()
     with progress.step("load"):
         load_sources(sources, store)
+    if isinstance(store, OxigraphStore) and store.altered:
+        # the fast parts would read datatypes the store changed: the reference reads the files
+        print(
+            f"netkg: {refusal(store)}; building with the reference engine instead", file=sys.stderr
+        )
+        return build(sources, "reference", validate, shapes, out_dir, progress, require_support)
     names = sorted({s.graph for s in sources})
     sizes = graph_sizes(store)
     staging = None
@@ -193,7 +201,7 @@ def _derive(
     with progress.step("intervals", show=False):  # as-of support: see derived/intervals.py
         store.add_graph(VALIDITY_GRAPH, validity_triples(Index(store.matching(_VALIDITY_READS))))
     assert result.evidence is not None
-    store.add_graph(SUPPORT_GRAPH, result.evidence.graph)  # each fact's kind of support
+    store.add_graph(SUPPORT_GRAPH, result.evidence.triples)  # each fact's kind of support
     with progress.step("describe", show=False):
         sizes = result.sizes
         for name in (INFERRED_GRAPH, VALIDITY_GRAPH, SUPPORT_GRAPH):
@@ -235,56 +243,35 @@ def check_evidence(
     named with its file and line); else how each fact is supported (derived.evidence).
     `context` holds the names of the things facts point to (ontology, vocabularies) and the
     triples of the blank nodes they reach."""
+    return check(facts, context, root(), _files(sources), require_support=require_support)
+
+
+def _files(sources: list[Source]) -> dict[URIRef, list[Path]]:
+    """Each data graph's files, where the evidence check's messages point."""
     files: dict[URIRef, list[Path]] = {}
     for source in sources:
         if source.role in DATA_ROLES:
             files.setdefault(URIRef(source.graph), []).append(Path(source.path))
-    return check(facts, context, root(), files, require_support=require_support)
+    return files
 
 
 def check_store(store: Store, sources: list[Source], require_support: bool = True) -> Support:
-    """check_evidence on the data graphs: rdflib's graphs themselves, else the triples of them
-    it reads (queries/internal/evidence-input.rq), which give the same answer as the whole
-    graphs without copying them into rdflib; and, from every graph, the names of what those
-    triples point to and the triples of the blank nodes they reach, looked up node by node."""
+    """check_evidence on the data graphs: on Oxigraph, the input read by SPARQL
+    (derived.evidence_store: set-based, nothing copied); on rdflib, or where those queries
+    cannot tell the graphs apart as `sources` do, rdflib's graphs (copies from Oxigraph), read
+    by the reference (derived.evidence.read_graphs). Both give the same findings."""
     names = data_graphs(sources)
-    if isinstance(store, RdflibStore):
-        everything = sorted({s.graph for s in sources})
-        return check_evidence(
-            [store.live_graph(n) for n in names],
-            [store.live_graph(n) for n in everything],
-            sources,
-            require_support,
-        )
-    graphs = {n: Graph(identifier=n) for n in names}
-    query = internal_query_text("evidence-input.rq")
-    for g, s, p, o in store.select(query, {"id": Literal(str(ID))}).rows:
-        graph = graphs.get(g) if isinstance(g, URIRef) else None
-        if graph is not None and s is not None and p is not None and o is not None:
-            graph.add((s, p, o))
+    everything = sorted({s.graph for s in sources})
+    if isinstance(store, OxigraphStore):
+        try:
+            found = read_store(store, names, everything)
+        except EvidenceStoreUnsupported as exc:
+            print(f"netkg: {exc}; checking the evidence on rdflib copies instead", file=sys.stderr)
+        else:
+            return check_input(found, root(), _files(sources), require_support=require_support)
     return check_evidence(
-        list(graphs.values()), [_context(store, graphs.values())], sources, require_support
+        rdflib_graphs(store, names), rdflib_graphs(store, everything), sources, require_support
     )
-
-
-def _context(store: Store, facts: Iterable[Graph]) -> Graph:
-    """The names (derived.evidence.NAMES) of every IRI the facts point to, and the triples of
-    every blank node they reach, from any graph of the store."""
-    context = Graph()
-    todo: list[Node] = [o for g in facts for o in g.objects() if not isinstance(o, Literal)]
-    seen: set[Node] = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        predicates: list[URIRef | None] = list(NAMES) if isinstance(node, URIRef) else [None]
-        for predicate in predicates:
-            for _, p, o, _ in store.quads(node, predicate, None):
-                context.add((node, p, o))
-                if isinstance(node, BNode) and not isinstance(o, Literal):
-                    todo.append(o)
-    return context
 
 
 # the triples intervals.validity_triples() reads: its predicates, and rdf:type of dated kinds

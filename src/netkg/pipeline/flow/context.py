@@ -11,6 +11,7 @@ nodes the given graphs mention, so a report speaks about the user's resources, n
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -20,11 +21,11 @@ from rdflib.term import Node
 
 from netkg.iris import GRAPH, INFERRED_GRAPH
 from netkg.options import engine_name
-from netkg.pipeline.flow.parts import Parts, parts
+from netkg.pipeline.flow.parts import Parts, parts, refusal
 from netkg.pipeline.inputs.layout import Source, data_sources, input_graph, ontology_sources
 from netkg.pipeline.inputs.load import load_sources
 from netkg.pipeline.validate.report import Report
-from netkg.rdf.store import Store
+from netkg.rdf.store import OxigraphStore, Store
 
 AXIOM_ROLES = ("ontology", "imports")  # the graphs whose axioms the given data is reasoned with
 
@@ -100,6 +101,13 @@ def _validate(
             raise
         # a graph Oxigraph refuses (an invalid IRI a workbook's bad cell made, which the
         # importer reports in the sheet's words): rdflib holds it, so the reference validates
+        return _validate(add, replaced, reason, shapes, "reference")
+    if isinstance(store, OxigraphStore) and store.altered:
+        # the compiled shapes would read datatypes the store changed: pyshacl reads the data
+        print(
+            f"netkg: {refusal(store)}; validating with the reference engine instead",
+            file=sys.stderr,
+        )
         return _validate(add, replaced, reason, shapes, "reference")
     given = [n for n in store.graph_names() if n not in context]
     if mentioned is None:

@@ -25,7 +25,7 @@ from queue import SimpleQueue
 from types import TracebackType
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg.errors import InputError, note
@@ -34,6 +34,8 @@ from netkg.pipeline.inputs import wellformed
 from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source, display_path
 from netkg.pipeline.inputs.sssom import is_sssom, parse_sssom
 from netkg.rdf.store import OxigraphStore, RdflibStore, Store
+from netkg.rdf.terms import STORED_AS, stored_as_another
+from netkg.rdf.terms import altered as altered_literal
 
 _RDFLIB_FORMAT = {
     ".ttl": "turtle",
@@ -122,10 +124,11 @@ def _parse(path: Path, target: Dataset) -> Dataset:
     return target
 
 
-def check_file(path: Path) -> tuple[str, str]:
+def check_file(path: Path, altered: list[str] | None = None) -> tuple[str, str]:
     """(rdflib format, text) of an RDF file that passes every check made before rdflib reads
     it: UTF-8, nesting, no remote context or XML entity, and Oxigraph's strict parse with each
-    literal's lexical form checked. The fast build runs these too, then loads with Oxigraph."""
+    literal's lexical form checked. The fast build runs these too, then loads with Oxigraph;
+    each literal Oxigraph would store with another datatype is added to `altered`."""
     fmt = rdf_format(path)
     if not path.is_file():
         raise InputError(path, "no such file" if not path.exists() else "not a file")
@@ -141,7 +144,7 @@ def check_file(path: Path) -> tuple[str, str]:
         wellformed.check_jsonld_iris(path, text)
     elif fmt == "xml":
         wellformed.refuse_external_entities(path, text)
-    if _oxigraph_check(path, text) == 0:
+    if _oxigraph_check(path, text, altered) == 0:
         note(
             f"warning: {display_path(path)}: no triples (the file is empty, or holds only "
             "prefixes and comments); is it the file you meant?"
@@ -155,8 +158,9 @@ _CHECKED_LITERALS: set[ox.Literal] = set()
 _MAX_CHECKED = 1 << 16
 
 
-def _oxigraph_check(path: Path, text: str) -> int | None:
-    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form.
+def _oxigraph_check(path: Path, text: str, altered: list[str] | None = None) -> int | None:
+    """Parse with Oxigraph (strict, never fetches): syntax, IRIs and each literal's lexical form;
+    literals a store would keep with another datatype go to `altered` (file:line: literal).
     The number of triples read (None for a format Oxigraph does not read)."""
     ox_format = _OX_FORMAT.get(path.suffix.lower())
     if ox_format is None:
@@ -170,9 +174,12 @@ def _oxigraph_check(path: Path, text: str) -> int | None:
             count += 1
             term = quad.object
             # a literal seen before passed already (a term's hash and equality are Oxigraph's)
-            if isinstance(term, ox.Literal) and term not in checked:
-                wellformed.check_literal(path, text, term)
-                checked.add(term)
+            if isinstance(term, ox.Literal):
+                if term not in checked:
+                    wellformed.check_literal(path, text, term)
+                    checked.add(term)
+                if altered is not None and stored_as_another(term):
+                    altered.append(_said_where(path, text, term))
     except SyntaxError as exc:
         message = _PARSER_PREFIX.sub("", exc.msg or str(exc))
         message = re.sub(r" \([^()]*, line \d+\)$", "", message)
@@ -199,8 +206,9 @@ class CheckedLoads:
     # switch interval (5 ms by default, ~4 loads' worth): shorter while both run
     _SWITCH = 1e-4
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, altered: list[str] | None = None) -> None:
         self.store = store
+        self.altered = altered
         self._interval: float | None = sys.getswitchinterval()
         sys.setswitchinterval(min(self._interval, self._SWITCH))
         self._jobs: SimpleQueue[tuple[Path, ox.RdfFormat, ox.NamedNode] | None] = SimpleQueue()
@@ -210,7 +218,7 @@ class CheckedLoads:
 
     def add(self, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> None:
         """Check the file now (InputError here on bad input), load it in the background."""
-        check_file(path)
+        check_file(path, self.altered)
         if self._error is None:
             self._jobs.put((path, fmt, graph))
 
@@ -252,6 +260,15 @@ class CheckedLoads:
         self.finish()  # a file loaded before the one that failed may have failed first
 
 
+def _said_where(path: Path, text: str, literal: ox.Literal) -> str:
+    """'file:line: "value"^^datatype (…)' for a literal a store keeps with another datatype."""
+    at = text.find(f'"{literal.value}"^^')
+    where = f"{display_path(path)}: "
+    if at >= 0:
+        where = f"{display_path(path)}:{wellformed.position(text, at)[0]}: "
+    return altered_literal(literal, where)
+
+
 def _rdflib_position(path: Path, text: str) -> tuple[int, int] | None:
     """Where rdflib's XML parser (which reports positions) stops on an RDF/XML file."""
     if rdf_format(path) != "xml":
@@ -273,24 +290,31 @@ def load_sources(sources: Iterable[Source], store: Store) -> None:
     """Each source into its named graph of `store`, with the same checks and the same errors
     (InputError with file, line and column) whichever store it is."""
     if isinstance(store, OxigraphStore):
-        _load_oxigraph(sources, store.store)
+        _load_oxigraph(sources, store.store, store.altered)
     elif isinstance(store, RdflibStore):
         load_dataset(sources, store.dataset)
     else:
         raise TypeError(f"cannot load into {type(store).__name__}")
 
 
-def _load_oxigraph(sources: Iterable[Source], store: ox.Store) -> None:
+def _load_oxigraph(sources: Iterable[Source], store: ox.Store, altered: list[str]) -> None:
     """Oxigraph loads each file straight from disk (after check_file); SSSOM tables and files
     with graphs of their own (TriG, N-Quads: all their triples go into the source's graph)
-    come through the reference's parser as N-Triples."""
-    with CheckedLoads(store) as loads:  # Oxigraph loads one file while the next is checked
+    come through the reference's parser as N-Triples. Literals the store keeps with another
+    datatype than the file's are listed in `altered`."""
+    with CheckedLoads(store, altered) as loads:  # one file loads while the next is checked
         for source in sources:
             path = Path(source.path)
             graph = ox.NamedNode(str(source.graph))
             fmt = _OX_FORMAT.get(path.suffix.lower())
             if is_sssom(path) or fmt in (None, ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-                data = parse_file(path).serialize(format="nt", encoding="utf-8")
+                parsed = parse_file(path)
+                altered += [
+                    altered_literal(o, f"{display_path(path)}: ")
+                    for o in parsed.objects()
+                    if isinstance(o, Literal) and o.datatype in STORED_AS
+                ]
+                data = parsed.serialize(format="nt", encoding="utf-8")
                 store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                 continue
             loads.add(path, fmt, graph)  # check_file, then Oxigraph loads it in the background

@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from netkg.rdf.results import short
-from netkg.rdf.terms import to_ox
+from netkg.rdf.terms import STORED_AS, to_ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TYPE = ox.NamedNode(str(RDF.type))
@@ -140,28 +140,6 @@ _ONCE = {
     SH.qualifiedMaxCount,
     SH.qualifiedValueShapesDisjoint,
     SH.qualifiedValueShape,
-}
-# Oxigraph stores a literal of these datatypes as one of the other (and numbers and booleans in
-# their canonical form): a shape that asks for one of them cannot be decided on the store.
-STORED_AS = {
-    **{
-        XSD[name]: XSD.integer
-        for name in (
-            "byte",
-            "short",
-            "int",
-            "long",
-            "unsignedByte",
-            "unsignedShort",
-            "unsignedInt",
-            "unsignedLong",
-            "positiveInteger",
-            "nonNegativeInteger",
-            "negativeInteger",
-            "nonPositiveInteger",
-        )
-    },
-    XSD.dateTimeStamp: XSD.dateTime,
 }
 _NODE_KINDS = {
     SH.IRI,
