@@ -248,11 +248,12 @@ print(checks, misses)
 
 @pytest.fixture()
 def small_disk(tmp_path) -> Iterator[Path]:
-    """A 64 MB tmpfs (root only; skipped where mounting is not allowed)."""
+    """A 192 MB tmpfs (root only; skipped where mounting is not allowed): room for two builds
+    of the shipped data (about 35 MB each, the current and the previous one) and a third staged."""
     mount = tmp_path / "disk"
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=192m", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )

@@ -77,7 +77,7 @@ def test_the_store_answers_as_the_reference_answers_from_the_dump(project):
     reference = netkg("query", "counts", "-f", "csv", "--engine", "reference", cwd=project)
     assert fast.returncode == reference.returncode == 0, fast.stderr + reference.stderr
     assert fast.stdout == reference.stdout
-    welfare = "https://w3id.org/netkg/id/municipality/albertslund,declared networks,Welfare network"
+    welfare = "mun:albertslund,declared networks,Welfare network"
     assert f"{welfare},,15\n" in fast.stdout
 
 

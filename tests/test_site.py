@@ -77,7 +77,7 @@ def pages(site: Path) -> set[Path]:
 
 def test_a_page_per_resource(site, resources):
     expected = {site / f"{iri[len(BASE) :]}.html" for iri in resources}
-    assert pages(site) == expected
+    assert pages(site) == expected | {site / "data-model.html"}  # the one page of no resource
     # in particular every subject under …/id/
     ids = {iri for iri in resources if iri.startswith(BASE + "id/")}
     assert len([p for p in pages(site) if p.relative_to(site).parts[0] == "id"]) == len(ids)
@@ -334,12 +334,15 @@ def test_search_index_is_prebuilt_and_inline(site, resources):
     entries = json.loads(inline.group(1))
     assert entries == json.loads((site / "search-index.json").read_text(encoding="utf-8"))
     quotes = len(_group(page, "evidence"))
-    assert quotes > 100 and len(entries) == len(resources) - quotes  # quotes are not searched
+    searches = len(_group(page, "searches"))  # the codebook's search log
+    assert quotes > 100 and searches > 500
+    assert len(entries) == len(resources) - quotes - searches  # neither is searched
     haervaerk = next(e for e in entries if e["path"] == "id/albertslund/network-haervaerk")
     assert haervaerk == {
         "label": "Hærværk (Vandalism)",
         "also": "Hærværk",
         "kind": "Networks",
+        "municipality": "Albertslund Municipality",
         "href": "id/albertslund/network-haervaerk.html",
         "path": "id/albertslund/network-haervaerk",
     }

@@ -40,6 +40,7 @@ from netkg.errors import EndpointError, UsageError
 from netkg.iris import XSD_STRING
 from netkg.rdf.binding import bind_values, query_form, strip_comments
 from netkg.rdf.clauses import refuse_unsafe
+from netkg.rdf.concatenation import ordered_concatenations
 from netkg.rdf.results import ResultTable
 from netkg.rdf.store import QueryAnswer
 
@@ -273,7 +274,7 @@ class RemoteEndpoint:
             tuple(_term(b[c]) if c in b else None for c in columns)
             for b in doc.get("results", {}).get("bindings", [])
         ]
-        return QueryAnswer(table=ResultTable(columns, rows))
+        return QueryAnswer(table=ordered_concatenations(sparql, ResultTable(columns, rows)))
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:
         answer = self.query(sparql, bindings)

@@ -31,6 +31,7 @@ from netkg.errors import InputError, QueryError
 from netkg.iris import PREFIXES
 from netkg.rdf.binding import bind_values
 from netkg.rdf.clauses import names_dataset, refuse_unsafe
+from netkg.rdf.concatenation import ordered_concatenations
 from netkg.rdf.results import ResultTable
 from netkg.rdf.terms import STORED_AS, OxTerm, altered, from_ox, ntriples, to_ox
 
@@ -373,7 +374,7 @@ class RdflibStore(Store):
                 variables = list(result.vars or [])
                 columns = [str(v) for v in variables]
                 rows = [tuple(row[v] for v in variables) for row in result]  # type: ignore[index,call-overload]
-                return QueryAnswer(table=ResultTable(columns, rows))
+                return QueryAnswer(table=ordered_concatenations(sparql, ResultTable(columns, rows)))
         except Exception as exc:  # rdflib raises parse and evaluation errors of many types
             raise QueryError(f"query failed (rdflib): {_first_line(exc)}") from None
         if result.type == "ASK":
@@ -520,7 +521,7 @@ class OxigraphStore(Store):
                 return converted
 
             rows = [tuple(term(s[i]) for i in width) for s in result]
-            return QueryAnswer(table=ResultTable(columns, rows))
+            return QueryAnswer(table=ordered_concatenations(sparql, ResultTable(columns, rows)))
         if isinstance(result, ox.QueryBoolean):
             return QueryAnswer(boolean=bool(result))
         graph = Graph()

@@ -7,6 +7,7 @@ N-Triples, so a term written through here cannot change the shape of a query it 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -62,6 +63,15 @@ def altered(value: Literal | ox.Literal, where: str = "") -> str:
     short = datatype.replace(_XSD, "xsd:")
     into = STORED_AS[datatype].replace(_XSD, "xsd:")
     return f'{where}"{lexical}"^^{short} (Oxigraph stores it as {into})'
+
+
+def canonical_decimal(text: str) -> str:
+    """A decimal as Oxigraph stores it (no trailing zeros, no '.0'); rdflib keeps the form a
+    file gives (1000000.0), so netkg writes it this way wherever an engine's form would show."""
+    try:
+        return format(Decimal(text).normalize(), "f")
+    except InvalidOperation:
+        return text
 
 
 def to_ox(term: Node) -> OxTerm:

@@ -612,7 +612,7 @@ class Renderer:
             found: dict[str, str] = {}
             node = URIRef(iri)
             for predicate in LABELS:
-                for _, _, value, _ in self.graph.quads(node, predicate):
+                for value in _in_order(self.graph.quads(node, predicate)):
                     if isinstance(value, Literal):
                         found.setdefault(value.language or "", str(value))
             if not found:  # a quote (nkg:Evidence) is named by its opening words
@@ -629,7 +629,7 @@ class Renderer:
         by_lang: dict[str, list[str]] = {}
         node = URIRef(iri)
         for predicate in predicates:
-            for _, _, value, _ in self.graph.quads(node, predicate):
+            for value in _in_order(self.graph.quads(node, predicate)):
                 if isinstance(value, Literal):
                     values = by_lang.setdefault(value.language or "", [])
                     if str(value) not in values:
@@ -727,7 +727,17 @@ class Renderer:
                     self._kind(kind, links),
                 )
             )
-        return sorted(found, key=lambda f: (f.subject.text, f.property.text, _shown_key(f.value)))
+        # names can repeat: the IRI (title) after the name, so every store gives one order
+        return sorted(
+            found,
+            key=lambda f: (
+                f.subject.text,
+                f.subject.title,
+                f.property.text,
+                _shown_key(f.value),
+                "" if f.value is None else f.value.title,
+            ),
+        )
 
     def _kind(self, kind: URIRef, links: Links) -> Shown:
         """A kind of support as a small mark: its label, a link to its definition."""
@@ -841,6 +851,11 @@ def _place_quotes(rows: list[Row]) -> None:
                     quoted.anchor = seen[key] = f"quote-{len(seen) + 1}"
 
 
+def _in_order(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[Node]:
+    """The objects of some quads by their text: each store yields them in its own order."""
+    return sorted((o for _, _, o, _ in quads), key=lambda o: (str(o), o.n3()))
+
+
 def _shown_key(shown: Shown | None) -> str:
     return "" if shown is None else shown.text
 
@@ -848,7 +863,16 @@ def _shown_key(shown: Shown | None) -> str:
 def _value_order(value: Value) -> tuple:
     term = value.term
     rank = _LANG_RANK.get(term.lang or "", len(_LANG_RANK))
-    return (value.inferred, rank, term.text.casefold(), term.text, _content(term))
+    # the IRI after the name: two resources can share a name, and the store's order is its own
+    return (
+        value.inferred,
+        rank,
+        term.text.casefold(),
+        term.text,
+        term.title,
+        term.datatype,
+        _content(term),
+    )
 
 
 def _term_order(term: Node) -> tuple[int, str]:

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from netkg.errors import NetkgError
 from netkg.iris import GRAPH, ID, NKG, PROV, SCHEMA, compact
 from netkg.pipeline.derived import support
 from netkg.pipeline.derived.support import Decision, Evidence, Misquote, Renderings, Verdict
+from netkg.rdf.terms import canonical_decimal
 
 SUPPORT_GRAPH = GRAPH["support"]
 # the ontology's individual for each kind of support (nkg:SupportKind)
@@ -385,13 +386,16 @@ def _summary(decision: Decision, found: EvidenceInput) -> Support:
             result.quoted += 1
         elif verdict.kind == support.DERIVED:
             result.derived += 1
-            said = " / ".join(inference[e] for e in verdict.evidence if e in inference)
+            # sorted: each engine lists a fact's evidence in its own order
+            said = " / ".join(sorted({inference[e] for e in verdict.evidence if e in inference}))
             result.derived_facts.append({"fact": fact_text(verdict.fact), "inference": said})
         elif verdict.kind == support.BRIEF_ONLY:
             result.brief_only += 1
             result.brief_only_facts.append({"fact": fact_text(verdict.fact)})
         else:
             result.unsupported += 1
+    result.derived_facts.sort(key=lambda f: (f["fact"], f["inference"]))
+    result.brief_only_facts.sort(key=lambda f: f["fact"])
     result.triples = support_triples(decision.verdicts)
     return result
 
@@ -430,6 +434,8 @@ def _term(term: Node) -> str:
         return compact(str(term)) or f"<{term}>"
     if isinstance(term, BNode):
         return "[…]"
+    if isinstance(term, Literal) and term.datatype == XSD.decimal:
+        return canonical_decimal(str(term))
     return f'"{term}"' if isinstance(term, Literal) and not _bare(term) else str(term)
 
 

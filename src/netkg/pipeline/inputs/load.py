@@ -25,7 +25,7 @@ from queue import SimpleQueue
 from types import TracebackType
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from netkg.errors import InputError, note
@@ -34,7 +34,7 @@ from netkg.pipeline.inputs import wellformed
 from netkg.pipeline.inputs.layout import RDF_SUFFIXES, Source, display_path
 from netkg.pipeline.inputs.sssom import is_sssom, parse_sssom
 from netkg.rdf.store import OxigraphStore, RdflibStore, Store
-from netkg.rdf.terms import STORED_AS, stored_as_another
+from netkg.rdf.terms import STORED_AS, canonical_decimal, stored_as_another
 from netkg.rdf.terms import altered as altered_literal
 
 _RDFLIB_FORMAT = {
@@ -324,8 +324,25 @@ def load_dataset(sources: Iterable[Source], dataset: Dataset | None = None) -> D
     """Load each source into its named graph of one Dataset whose default graph is the union."""
     ds = dataset if dataset is not None else new_dataset()
     for source in sources:
-        parse_file(source.path, into=ds.graph(source.graph))
+        graph = ds.graph(source.graph)
+        parse_file(source.path, into=graph)
+        canonical_decimals(graph)
     return ds
+
+
+def canonical_decimals(graph: Graph) -> None:
+    """Decimals in the form Oxigraph stores them (1000000.0 becomes 1000000), so the reference
+    store holds the same literals as the fast one and both give one answer."""
+    changed = [
+        (s, p, o, Literal(canonical_decimal(str(o)), datatype=XSD.decimal))
+        for s, p, o in graph
+        if isinstance(o, Literal)
+        and o.datatype == XSD.decimal
+        and canonical_decimal(str(o)) != str(o)
+    ]
+    for s, p, old, new in changed:
+        graph.remove((s, p, old))
+        graph.add((s, p, new))
 
 
 def new_dataset() -> Dataset:
