@@ -15,15 +15,8 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
+from support.browser import ARTIFACTS, CHROMIUM_LANE, STALE_FOR_98  # noqa: E402 - after the skip
 from support.web import Running  # noqa: E402
-
-# Expected answers written for the ten described municipalities; the 98 of the national
-# codebook change first rows, counts and states. Known failures until rewritten (stop 24).
-STALE_FOR_98 = pytest.mark.xfail(
-    strict=False, reason="expected answers written for ten municipalities, not the 98"
-)
-
 
 QUESTION = "Assumptions behind a municipality's network strategy"
 

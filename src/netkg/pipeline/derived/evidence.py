@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from netkg.errors import NetkgError
 from netkg.iris import GRAPH, ID, NKG, PROV, SCHEMA, compact
 from netkg.pipeline.derived import support
 from netkg.pipeline.derived.support import Decision, Evidence, Misquote, Renderings, Verdict
-from netkg.rdf.terms import canonical_decimal
 
 SUPPORT_GRAPH = GRAPH["support"]
 # the ontology's individual for each kind of support (nkg:SupportKind)
@@ -434,8 +433,6 @@ def _term(term: Node) -> str:
         return compact(str(term)) or f"<{term}>"
     if isinstance(term, BNode):
         return "[…]"
-    if isinstance(term, Literal) and term.datatype == XSD.decimal:
-        return canonical_decimal(str(term))
     return f'"{term}"' if isinstance(term, Literal) and not _bare(term) else str(term)
 
 

@@ -333,13 +333,12 @@ def load_dataset(sources: Iterable[Source], dataset: Dataset | None = None) -> D
 def canonical_decimals(graph: Graph) -> None:
     """Decimals in the form Oxigraph stores them (1000000.0 becomes 1000000), so the reference
     store holds the same literals as the fast one and both give one answer."""
-    changed = [
-        (s, p, o, Literal(canonical_decimal(str(o)), datatype=XSD.decimal))
-        for s, p, o in graph
-        if isinstance(o, Literal)
-        and o.datatype == XSD.decimal
-        and canonical_decimal(str(o)) != str(o)
-    ]
+    changed = []
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            text = canonical_decimal(str(o))
+            if text != str(o):
+                changed.append((s, p, o, Literal(text, datatype=XSD.decimal)))
     for s, p, old, new in changed:
         graph.remove((s, p, old))
         graph.add((s, p, new))
