@@ -129,10 +129,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_serve)
 
 
-class _Stop(Exception):
-    """SIGTERM: stop serving and clean up."""
-
-
 def _serve(args: argparse.Namespace) -> int:
     from netkg.errors import UsageError
 
@@ -159,7 +155,7 @@ def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
     from netkg.web.endpoint import AnswerCache, QueryPool
     from netkg.web.pages import Renderer
     from netkg.web.published import Dumps, index, load_published
-    from netkg.web.wsgi import create_server
+    from netkg.web.wsgi import create_server, run_until
 
     location, dumps = tmp / "store", tmp / "dumps"
     dumps.mkdir()
@@ -183,7 +179,17 @@ def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
             server = create_server(app, args.host, args.port, args.threads, args.quiet)
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
-        signal.signal(signal.SIGTERM, _raise_stop)  # from now on SIGTERM stops serving: exit 0
+        # From now on SIGTERM and Ctrl-C ask the loop to stop (exit 0). The handler only sets a
+        # flag and wakes the loop: an exception raised wherever the main thread happens to be
+        # (inside waitress closing a socket, or before the loop starts) would escape as a traceback.
+        stop = threading.Event()
+
+        def ask_to_stop(signum: int, frame: object) -> None:
+            stop.set()
+            server.pull_trigger()
+
+        signal.signal(signal.SIGTERM, ask_to_stop)
+        signal.signal(signal.SIGINT, ask_to_stop)
         host, port = server.effective_host, server.effective_port
         shown = f"[{host}]" if ":" in str(host) else host
         url = f"http://{shown}:{port}/"
@@ -197,9 +203,7 @@ def _serve_from(args: argparse.Namespace, tmp: Path) -> None:
         if host not in ("127.0.0.1", "::1", "localhost"):
             print(f"netkg serve: listening on {host}: reachable from other machines", flush=True)
         try:
-            server.run()
-        except (KeyboardInterrupt, _Stop):
-            pass
+            run_until(server, stop)
         finally:
             # let the request threads finish before their sockets and wake-up pipe close
             server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
@@ -219,7 +223,3 @@ def _report_when_indexed(published: Published) -> None:
         print(f"netkg serve: {count} resources have pages", flush=True)
 
     threading.Thread(target=report, daemon=True).start()
-
-
-def _raise_stop(signum: int, frame: object) -> None:
-    raise _Stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -146,6 +147,19 @@ def create_server(app: WebApp, host: str, port: int, threads: int, quiet: bool):
     )
     ConnectionGuard(server).install()
     return server
+
+
+def run_until(server, stop: threading.Event) -> None:
+    """Serve until `stop` is set; whoever sets it also pulls the server's trigger to wake it.
+
+    waitress's own run() stops only on an exception, which a signal handler would have to raise
+    in whatever the loop was doing at that moment (closing a buffer, say)."""
+    from waitress import wasyncore
+
+    socket_map = server._map
+    poll = wasyncore.poll2 if server.adj.asyncore_use_poll else wasyncore.poll
+    while socket_map and not stop.is_set():
+        poll(server.adj.asyncore_loop_timeout, socket_map)
 
 
 class ConnectionGuard:
