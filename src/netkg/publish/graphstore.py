@@ -4,7 +4,9 @@ Each named graph is replaced whole by one SPARQL 1.1 Graph Store HTTP Protocol P
 so blank nodes travel as they are), never streamed in parts: a store that applies a request in
 one transaction is left with every graph either old or new, even if it dies mid-way. A graph the
 store already holds unchanged (compared after canonicalising blank nodes) is not sent again, so
-re-running is cheap and safe. Every graph is then counted on the store with a SPARQL COUNT.
+re-running is cheap and safe. Every graph is then counted on the store with a SPARQL COUNT, and
+a graph sent is read back: a store that keeps some terms otherwise than sent (Virtuoso 7 turns
+`"P6M"^^xsd:duration` into `"6"^^xsd:duration`) gets a warning naming one, not silence.
 
 Connection failures, timeouts and HTTP 5xx answers are retried with exponential backoff; any
 other failure stops the run, which then says which graphs were updated and which were not.
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 
 N_TRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
+_BLANK = re.compile(r"_:[A-Za-z0-9_]+")  # a blank node in canonical N-Triples (c14n labels)
 UPDATED, UNCHANGED, FAILED, NOT_SENT = "updated", "unchanged", "failed", "not sent"
 
 # Where each kind of graph goes in the upload: what others refer to first, the dataset
@@ -66,6 +71,28 @@ class Target:
     password: str | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class Alteration:
+    """Triples a store holds otherwise than sent: it accepted the graph but changed some terms
+    (Virtuoso 7 keeps `"P6M"^^xsd:duration` as `"6"^^xsd:duration`, a count of months)."""
+
+    triples: int  # triples sent that the store does not hold as sent, or held but not sent
+    sent: str  # the first triple sent and not held ("" if none), as N-Triples
+    held: str  # the first triple held and not sent ("" if none)
+
+    def describe(self) -> str:
+        """One line for the table: how many, and the first example of each side."""
+        example = "; ".join(
+            f"{side} {triple}"
+            for side, triple in (("sent", self.sent), ("held", self.held))
+            if triple
+        )
+        return (
+            f"the store holds {self.triples} triple(s) otherwise than sent ({example}): "
+            "queries on it may answer differently"
+        )
+
+
 @dataclass
 class GraphOutcome:
     """What happened to one named graph."""
@@ -75,6 +102,7 @@ class GraphOutcome:
     status: str = NOT_SENT
     verified: int | None = None
     error: str | None = None
+    altered: Alteration | None = None  # what the store made of a graph it was sent
 
     @property
     def name(self) -> str:
@@ -91,6 +119,11 @@ class PublishResult:
 
     def having(self, status: str) -> list[GraphOutcome]:
         return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def altered(self) -> list[GraphOutcome]:
+        """The graphs the store holds otherwise than sent."""
+        return [o for o in self.outcomes if o.altered is not None]
 
     @property
     def ok(self) -> bool:
@@ -165,13 +198,16 @@ def publish(
         putting = sent = False
         try:
             remote = client.get_graph(outcome.graph)
-            if remote is not None and _same_graph(data, *remote):
+            if remote is not None and alteration(data, *remote) is None:
                 outcome.status = UNCHANGED
             else:
                 putting = True
                 client.put_graph(outcome.graph, data)
                 sent = changed = True
                 outcome.status = UPDATED
+                # read back: a store may accept a graph and keep some of its terms otherwise
+                held = client.get_graph(outcome.graph)
+                outcome.altered = None if held is None else alteration(data, *held)
             outcome.verified = _count(client, outcome.graph)
         except EndpointError as exc:
             # A PUT the store refused was not applied; one that timed out or lost its
@@ -256,19 +292,40 @@ def _count(client: SparqlClient, graph: str) -> int:
         ) from None
 
 
-def _same_graph(local: bytes, remote: bytes, media_type: str) -> bool:
-    """True when both are the same RDF graph: literals normalised (rdflib), blank nodes
-    canonicalised (Oxigraph) — a store may rename blank nodes and rewrite `"1"^^xsd:boolean`."""
+def alteration(local: bytes, remote: bytes, media_type: str) -> Alteration | None:
+    """How the store's copy differs from the N-Triples sent, or None when it is the same RDF
+    graph: literals normalised (rdflib), blank nodes canonicalised (Oxigraph), since a store
+    may rename blank nodes and rewrite `"1"^^xsd:boolean`. Unparsable copies differ whole."""
     from rdflib import Graph
 
-    from netkg.rdf.terms import canonical_ntriples
+    from netkg.rdf.terms import canonical_ntriples, ill_typed_quietly
 
+    def normalised(data: bytes, syntax: str) -> set[str]:
+        with ill_typed_quietly():
+            parsed = Graph().parse(data=data, format=syntax)
+        return canonical_ntriples(parsed.serialize(format="nt", encoding="utf-8"))
+
+    sent = normalised(local, "nt")
     try:
-        parsed = Graph().parse(data=remote, format="turtle" if "turtle" in media_type else "nt")
-    except Exception:  # rdflib raises many types for bad syntax; then simply send the graph
-        return False
-    remote_nt = parsed.serialize(format="nt", encoding="utf-8")
-    return canonical_ntriples(local) == canonical_ntriples(remote_nt)
+        held = normalised(remote, "turtle" if "turtle" in media_type else "nt")
+    except Exception:  # rdflib raises many types for bad syntax; then the copy differs whole
+        held = set()
+    if sent == held:
+        return None
+    # Counted with blank nodes unnamed: one changed literal under a blank node renames, in
+    # canonical form, every blank node near it, which is not a change of the store's.
+    lost = Counter(map(_unnamed, sent)) - Counter(map(_unnamed, held))
+    instead = Counter(map(_unnamed, held)) - Counter(map(_unnamed, sent))
+    return Alteration(
+        max(1, lost.total(), instead.total()),
+        min(lost, default=""),
+        min(instead, default=""),
+    )
+
+
+def _unnamed(triple: str) -> str:
+    """The triple with every blank node written `_:b`."""
+    return _BLANK.sub("_:b", triple)
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -357,6 +414,8 @@ def command(
             f"{verified:>8}",
             flush=True,
         )
+        if outcome.altered is not None:
+            print(f"  warning: {outcome.altered.describe()}", flush=True)
 
     def handled(outcome: GraphOutcome) -> None:
         show(outcome)
@@ -382,6 +441,11 @@ def command(
         f"{len(result.outcomes)} graphs, {total:,} triples: {updated} updated, "
         f"{unchanged} unchanged{tail} ({result.seconds:.1f} s)"
     )
+    if result.altered:
+        print(
+            f"warning: the store holds {len(result.altered)} graph(s) otherwise than sent "
+            "(see above); a later publish sends them again"
+        )
     failure = result.failure
     if failure is not None:
         left = len(result.outcomes) - updated - unchanged

@@ -43,6 +43,7 @@ from netkg.rdf.clauses import refuse_unsafe
 from netkg.rdf.concatenation import ordered_concatenations
 from netkg.rdf.results import ResultTable
 from netkg.rdf.store import QueryAnswer
+from netkg.rdf.terms import ill_typed_quietly
 
 N_TRIPLES = "application/n-triples"
 T = TypeVar("T")
@@ -259,7 +260,8 @@ class RemoteEndpoint:
         if kind in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
             try:
-                graph.parse(data=raw, format="turtle")
+                with ill_typed_quietly():
+                    graph.parse(data=raw, format="turtle")
             except Exception:  # rdflib raises many types for bad syntax
                 raise EndpointError(f"{self.url} did not answer with Turtle") from None
             return QueryAnswer(graph=graph)
@@ -270,10 +272,11 @@ class RemoteEndpoint:
         if "boolean" in doc:
             return QueryAnswer(boolean=bool(doc["boolean"]))
         columns = list(doc.get("head", {}).get("vars", []))
-        rows = [
-            tuple(_term(b[c]) if c in b else None for c in columns)
-            for b in doc.get("results", {}).get("bindings", [])
-        ]
+        with ill_typed_quietly():
+            rows = [
+                tuple(_term(b[c]) if c in b else None for c in columns)
+                for b in doc.get("results", {}).get("bindings", [])
+            ]
         return QueryAnswer(table=ordered_concatenations(sparql, ResultTable(columns, rows)))
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> ResultTable:

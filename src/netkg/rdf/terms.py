@@ -6,7 +6,9 @@ N-Triples, so a term written through here cannot change the shape of a query it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -160,6 +162,20 @@ def is_iri(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@contextmanager
+def ill_typed_quietly() -> Iterator[None]:
+    """Make literals without rdflib's log line and traceback for each ill-typed one (a remote
+    store's answers may hold them: Virtuoso gives `"6"^^xsd:duration`). Such a literal is still
+    made, marked `ill_typed`, and netkg reports it where it matters."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def canonical_ntriples(data: bytes) -> set[str]:
