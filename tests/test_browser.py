@@ -15,7 +15,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from support.browser import ARTIFACTS, CHROMIUM_LANE, STALE_FOR_98  # noqa: E402 - after the skip
+from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
 from support.web import Running  # noqa: E402
 
 QUESTION = "Assumptions behind a municipality's network strategy"
@@ -111,7 +111,6 @@ def test_the_editor_knows_netkgs_prefixes(page, server):
     assert page.errors == []
 
 
-@STALE_FOR_98
 def test_results_read_as_values_and_draw_as_a_chart(page, server):
     ARTIFACTS.mkdir(exist_ok=True)
     expect = playwright.expect
@@ -122,7 +121,7 @@ def test_results_read_as_values_and_draw_as_a_chart(page, server):
     expect(page.locator(".tabName.active, .tab.active")).to_contain_text(COUNTS)
     active.locator(".yasqe_queryButton").click()
     table = active.locator(".yasr table.dataTable")
-    expect(table.locator("tbody tr").first).to_contain_text("mun:aarhus")
+    expect(table.locator("tbody tr").first).to_contain_text("mun:aabenraa")
     # typed values read as values: 2, not "2"^^xsd:integer
     expect(table.locator("tbody tr").first).to_contain_text("documents")
     expect(table).not_to_contain_text("^^")
@@ -141,10 +140,16 @@ def test_results_read_as_values_and_draw_as_a_chart(page, server):
            }"""
     )
     assert data["type"] == "bar"
-    assert data["labels"][:3] == ["mun:aarhus", "mun:albertslund", "mun:furesoe"]
-    assert data["series"]["documents"][:2] == [5, 18]
-    assert data["series"]["units"][1] == 10  # Albertslund: 4 departments, 2 areas, 2 + 2
-    assert data["series"]["units"][0] is None  # Aarhus: no units recorded
+    assert data["labels"][:5] == [
+        "mun:aabenraa",
+        "mun:aalborg",
+        "mun:aarhus",
+        "mun:aeroe",
+        "mun:albertslund",
+    ]
+    assert data["series"]["documents"][:5] == [2, 6, 12, 3, 24]
+    assert data["series"]["units"][4] == 10  # Albertslund: 4 departments, 2 areas, 2 + 2
+    assert data["series"]["units"][0] is None  # Aabenraa: no units recorded
     page.screenshot(path=str(ARTIFACTS / "sparql-chart.png"))
     assert page.requests and all(url.startswith(server.url + "/") for url in page.requests)
     assert page.errors == []
@@ -164,7 +169,6 @@ def _search(page, words: str) -> list[str]:
     return page.locator("#netkg-search-results li > a").all_inner_texts()
 
 
-@STALE_FOR_98
 def test_the_search_box_works_on_the_static_site_from_a_folder(page, static_site):
     """No server at all: the page opened from disk finds resources in its own index."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -175,11 +179,24 @@ def test_the_search_box_works_on_the_static_site_from_a_folder(page, static_site
     assert _search(page, "haervaerk") == ["Hærværk (Vandalism)"]  # æ typed as ae
     assert _search(page, "HÆRVÆRK") == ["Hærværk (Vandalism)"]
     expect(page.locator("#netkg-search-count")).to_have_text("1 resource")
-    found = _search(page, "municipalities")  # the kind of all 98, and three titles
-    assert found[:3] == ["Aabenraa Municipality", "Aalborg Municipality", "Aarhus Municipality"]
+    found = _search(page, "municipalities")  # the kind of all 98, and ten titles
+    assert found[:4] == [
+        "11 examples of local democracy in Danish municipalities (Ministry of Social Affairs "
+        "and the Interior and KL; copy on yumpu.com)",
+        "Aabenraa Municipality",
+        "Aalborg Municipality",
+        "Aarhus Municipality",
+    ]
     assert len(found) == 100
-    expect(page.locator("#netkg-search-count")).to_have_text("101 resources (first 100 shown)")
-    assert _search(page, "aabenraa") == ["Aabenraa Municipality"]  # listed, not described
+    expect(page.locator("#netkg-search-count")).to_have_text("108 resources (first 100 shown)")
+    assert _search(page, "aabenraa")[:5] == [  # the municipality first, then its things
+        "Aabenraa Municipality",
+        "About the joint development council (aabenraa.dk)",
+        "Local councils and citizens' associations in Aabenraa Municipality",
+        "municipality/0580-aabenraa",
+        "The joint development council for local communities",
+    ]
+    expect(page.locator("#netkg-search-count")).to_have_text("6 resources")
     assert _search(page, "hybrid") == [
         "Hybride organiseringer i danske kommuner (copy on vdocuments.mx)",  # the quoted copy
         "Thorup (2017): Hybride organiseringer i danske kommuner (hybrid organising in Danish "
@@ -227,7 +244,6 @@ def _visible_rows(page) -> list[str]:
     ).all_inner_texts()
 
 
-@STALE_FOR_98
 def test_compare_shows_every_municipality_coloured_by_state_with_a_filter(page, compare_report):
     ARTIFACTS.mkdir(exist_ok=True)
     expect = playwright.expect
@@ -242,11 +258,11 @@ def test_compare_shows_every_municipality_coloured_by_state_with_a_filter(page, 
     )
     expect(network).to_have_text("yes")
     assert network.evaluate("c => getComputedStyle(c).backgroundColor") == "rgb(165, 214, 167)"
-    unsearched = albertslund.locator(
-        'td[data-variable="https://w3id.org/netkg/vocab/codebook/citizen-proposals"]'
+    not_found = albertslund.locator(
+        'td[data-variable="https://w3id.org/netkg/vocab/codebook/local-councils"]'
     )
-    expect(unsearched).to_have_text("–")
-    assert unsearched.evaluate("c => getComputedStyle(c).backgroundColor") == "rgb(238, 238, 238)"
+    expect(not_found).to_have_text("searched")
+    assert not_found.evaluate("c => getComputedStyle(c).backgroundColor") == "rgb(255, 245, 157)"
     page.screenshot(path=str(ARTIFACTS / "compare-national.png"))
     # the filter: by name or code, and by a variable's state
     page.fill("#national-filter", "0165")
@@ -260,8 +276,8 @@ def test_compare_shows_every_municipality_coloured_by_state_with_a_filter(page, 
     assert _visible_rows(page) == ["Albertslund Municipality"]
     expect(page.locator("#national-table tr.region:visible")).to_have_count(1)  # its region only
     page.select_option("#national-variable", "")
-    page.select_option("#national-state", "not-yet-searched")
-    expect(page.locator("#national-shown")).to_have_text("98 municipalities shown")
+    page.select_option("#national-state", "documented-absent")  # any variable
+    expect(page.locator("#national-shown")).to_have_text("9 municipalities shown")
     assert page.requests and all(url.startswith("file://") for url in page.requests)
     assert page.errors == []
 

@@ -14,7 +14,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from support.browser import ARTIFACTS, CHROMIUM_LANE, STALE_FOR_98  # noqa: E402 - after the skip
+from support.browser import ARTIFACTS, CHROMIUM_LANE  # noqa: E402 - after the skip
 from support.web import Running  # noqa: E402
 
 pytestmark = CHROMIUM_LANE
@@ -224,7 +224,6 @@ def test_the_static_query_page_uses_the_local_server_when_there_is_one(
 # --- item 12: search hits with their municipality, and a link ------------------------------------
 
 
-@STALE_FOR_98
 def test_search_hits_say_their_municipality_and_the_address_keeps_the_search(page, server):
     page.goto(server.url + "/?q=opgaveudvalg")
     expect(page.locator("#netkg-search")).to_have_value("opgaveudvalg")
@@ -237,14 +236,14 @@ def test_search_hits_say_their_municipality_and_the_address_keeps_the_search(pag
     page.fill("#netkg-search", "haervaerk")
     expect(page).to_have_url(server.url + "/?q=haervaerk")
     expect(hits.first.locator(".municipality")).to_have_text("Albertslund Municipality")
-    # municipalities: described apart from listed only
-    expect(page.locator("#described + p + ul.resources li")).to_have_count(10)
-    expect(page.locator("#listed + p + ul.resources li")).to_have_count(88)
+    # municipalities: all 98 described (each has its own sources), so no "listed only" part
+    expect(page.locator("#municipalities ul.resources li")).to_have_count(98)
+    expect(page.locator("#listed")).to_have_count(0)
     page.fill("#netkg-search", "gentofte municipality")  # its things too: the hits name it
     town = hits.filter(has=page.get_by_role("link", name="Gentofte Municipality", exact=True))
     expect(town.locator(".kind")).to_have_text("Municipalities (described)")
-    page.fill("#netkg-search", "aabenraa")
-    expect(hits.first.locator(".kind")).to_have_text("Municipalities (listed only)")
+    page.fill("#netkg-search", "aabenraa")  # once listed only, now described
+    expect(hits.first.locator(".kind")).to_have_text("Municipalities (described)")
     page.fill("#netkg-search", "opgaveudvalg")
     page.evaluate("document.getElementById('resources').scrollIntoView()")
     page.screenshot(path=str(ARTIFACTS / "home-search-municipality.png"))

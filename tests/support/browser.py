@@ -29,10 +29,3 @@ CHROMIUM_LANE = [
         not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/install-system-deps.sh)"
     ),
 ]
-
-
-# Expected answers written for the ten described municipalities; the 98 of the national
-# codebook change first rows, counts and states. Known failures until rewritten (stop 24).
-STALE_FOR_98 = pytest.mark.xfail(
-    strict=False, reason="expected answers written for ten municipalities, not the 98"
-)
