@@ -85,6 +85,17 @@ def graph_file(shipped_dist) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped_site(graph_file, tmp_path_factory) -> Path:
+    """The static site of the shipped build with its defaults (`write_site`), written once per
+    worker for every test that only reads it (a site of the 98 takes ~30 s to write)."""
+    from netkg.web.site import write_site
+
+    out = tmp_path_factory.mktemp("shipped-site") / "site"
+    write_site(out, graph_file)
+    return out
+
+
+@pytest.fixture(scope="session")
 def kg(built_oxigraph) -> KnowledgeGraph:
     """The shipped data built by the default engine (Oxigraph), as a KnowledgeGraph: what a
     user's commands answer from. Expected answers are checked on it."""

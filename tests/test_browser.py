@@ -156,12 +156,8 @@ def test_results_read_as_values_and_draw_as_a_chart(page, server):
 
 
 @pytest.fixture(scope="module")
-def static_site(graph_file, tmp_path_factory) -> Path:
-    from netkg.web.site import write_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    write_site(out, graph_file, endpoint=None)
-    return out
+def static_site(shipped_site) -> Path:
+    return shipped_site
 
 
 def _search(page, words: str) -> list[str]:

@@ -68,12 +68,8 @@ def test_diff_says_since_when_as_the_source_does(shipped):
     assert str(rows[NETWORK][6]) == "spring 2015"
 
 
-def test_the_site_page_shows_the_year_with_its_type(graph_file, tmp_path):
-    from netkg.web.site import write_site
-
-    out = tmp_path / "site"
-    write_site(out, graph_file)
-    page = (out / "id" / "albertslund" / "strategy-netvaerk-2013.html").read_text()
+def test_the_site_page_shows_the_year_with_its_type(shipped_site):
+    page = (shipped_site / "id" / "albertslund" / "strategy-netvaerk-2013.html").read_text()
     valid_from = page.split("valid from", 1)[1].split("</tr>", 1)[0]
     assert '<span class="literal">2013</span> <small class="tag">xsd:gYear</small>' in valid_from
     assert "2013-01-01" not in valid_from

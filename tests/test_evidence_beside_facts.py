@@ -16,12 +16,8 @@ GENTOFTE_2015 = "I 2015 lagde Kommunalbestyrelsen markant sin arbejdsform om"
 
 
 @pytest.fixture(scope="module")
-def site(graph_file, tmp_path_factory) -> Path:
-    from netkg.web.site import write_site
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    write_site(out, graph_file)
-    return out
+def site(shipped_site) -> Path:
+    return shipped_site
 
 
 def _row(page: str, prop: str) -> str:
