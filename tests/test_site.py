@@ -205,7 +205,26 @@ print("attempts:", len(tried))
     assert "attempts: 0" in done.stdout
 
 
-def test_refuses_a_folder_that_is_not_a_site(graph_file, tmp_path):
+@pytest.fixture(scope="module")
+def small_graph_file(graph_file, tmp_path_factory) -> Path:
+    """The build cut to the ontology, vocabularies, Albertslund and the dataset description:
+    a whole site of it in seconds, for the tests of how a site is written and replaced."""
+    import pyoxigraph as ox
+
+    keep = ("ontology", "imports", "vocabularies", "municipality/0165-albertslund", "dataset")
+    names = {f"https://w3id.org/netkg/graph/{name}" for name in keep}
+    quads = [
+        q
+        for q in ox.parse(path=str(graph_file), format=ox.RdfFormat.TRIG)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in names
+    ]
+    out = tmp_path_factory.mktemp("small") / "netkg.trig"
+    out.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG))
+    return out
+
+
+def test_refuses_a_folder_that_is_not_a_site(small_graph_file, tmp_path):
+    graph_file = small_graph_file
     out = tmp_path / "precious"
     out.mkdir()
     (out / "thesis.tex").write_text("do not delete")
@@ -226,9 +245,10 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_failure_mid_write_leaves_the_old_site(graph_file, tmp_path, monkeypatch):
+def test_failure_mid_write_leaves_the_old_site(small_graph_file, tmp_path, monkeypatch):
     from netkg.web.pages import Renderer
 
+    graph_file = small_graph_file
     out = tmp_path / "site"
     write_site(out, graph_file)
     before = _snapshot(out)
@@ -249,9 +269,12 @@ def test_failure_mid_write_leaves_the_old_site(graph_file, tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-built leftovers
 
 
-def test_failure_while_moving_into_place_restores_the_old_site(graph_file, tmp_path, monkeypatch):
+def test_failure_while_moving_into_place_restores_the_old_site(
+    small_graph_file, tmp_path, monkeypatch
+):
     import netkg.web.site
 
+    graph_file = small_graph_file
     out = tmp_path / "site"
     write_site(out, graph_file)
     before = _snapshot(out)
