@@ -30,7 +30,7 @@ import pytest
 from netkg.pipeline.flow.build import BuildResult, build
 from netkg.query.graph import KnowledgeGraph
 from support.answers import rows
-from support.browser import CHROMIUM, FLAGS
+from support.browser import ARTIFACTS, CHROMIUM, FLAGS
 from support.cli import netkg_cli
 from support.oracle import Oracle
 from support.shared import made_once
@@ -124,6 +124,22 @@ def chromium() -> Iterator[object]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser page that records every request it makes (`page.requests`) and every
+    script error (`page.errors`), for the browser tests; screenshots go to ARTIFACTS."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium.new_context(viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -28,25 +28,6 @@ def server(netkg_server) -> Running:
     return netkg_server
 
 
-@pytest.fixture
-def browser(chromium):
-    return chromium
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records every request it makes and every script error."""
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    page.requests = []  # type: ignore[attr-defined]
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-
-
 def test_a_catalogue_question_runs_in_the_editor(page, server):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(server.url + "/sparql")

@@ -2,7 +2,8 @@
 
 `CHROMIUM_LANE` is the marks of a module that drives it: the `external` lane, and a skip where
 Chromium is missing. The Playwright browser and the `netkg serve` it talks to are session
-fixtures in conftest (`chromium`, `netkg_server`), started once for both browser modules.
+fixtures in conftest (`chromium`, `netkg_server`), started once for both browser modules; each
+test gets a fresh recording `page` from conftest too.
 """
 
 from __future__ import annotations
