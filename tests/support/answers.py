@@ -9,13 +9,12 @@ stores, imports and comparisons.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rdflib import Literal
 from rdflib.namespace import XSD
 
 from netkg.api import KnowledgeGraph
 from netkg.rdf.results import short
+from netkg.rdf.terms import canonical_decimal
 
 # GROUP_CONCAT has no order in SPARQL 1.1: these columns are compared as sets of parts.
 CONCATENATED = {
@@ -57,6 +56,5 @@ def normalise(column: str, value: str) -> str:
 def canonical(term: object) -> object:
     """A decimal literal in its canonical spelling (1000000.0 as 1000000); any other term as is."""
     if isinstance(term, Literal) and term.datatype == XSD.decimal and not term.ill_typed:
-        value = Decimal(str(term)).normalize()
-        return Literal(format(value, "f"), datatype=XSD.decimal)
+        return Literal(canonical_decimal(str(term)), datatype=XSD.decimal)
     return term

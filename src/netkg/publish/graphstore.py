@@ -195,10 +195,11 @@ def publish(
     changed = False
     for outcome in outcomes:
         data = graphs[outcome.graph].serialize(format="nt", encoding="utf-8")
+        local = comparable(data)  # compared with the store's copy before sending and after
         putting = sent = False
         try:
             remote = client.get_graph(outcome.graph)
-            if remote is not None and alteration(data, *remote) is None:
+            if remote is not None and alteration(local, *remote) is None:
                 outcome.status = UNCHANGED
             else:
                 putting = True
@@ -207,7 +208,7 @@ def publish(
                 outcome.status = UPDATED
                 # read back: a store may accept a graph and keep some of its terms otherwise
                 held = client.get_graph(outcome.graph)
-                outcome.altered = None if held is None else alteration(data, *held)
+                outcome.altered = None if held is None else alteration(local, *held)
             outcome.verified = _count(client, outcome.graph)
         except EndpointError as exc:
             # A PUT the store refused was not applied; one that timed out or lost its
@@ -292,30 +293,32 @@ def _count(client: SparqlClient, graph: str) -> int:
         ) from None
 
 
-def alteration(local: bytes, remote: bytes, media_type: str) -> Alteration | None:
-    """How the store's copy differs from the N-Triples sent, or None when it is the same RDF
-    graph: literals normalised (rdflib), blank nodes canonicalised (Oxigraph), since a store
-    may rename blank nodes and rewrite `"1"^^xsd:boolean`. Unparsable copies differ whole."""
+def comparable(data: bytes, media_type: str = N_TRIPLES) -> set[str]:
+    """A graph's triples as comparable text: literals normalised (rdflib), blank nodes
+    canonicalised (Oxigraph), since a store may rename blank nodes and rewrite
+    `"1"^^xsd:boolean`. Turtle if the media type says so, else N-Triples."""
     from rdflib import Graph
 
     from netkg.rdf.terms import canonical_ntriples, ill_typed_quietly
 
-    def normalised(data: bytes, syntax: str) -> set[str]:
-        with ill_typed_quietly():
-            parsed = Graph().parse(data=data, format=syntax)
-        return canonical_ntriples(parsed.serialize(format="nt", encoding="utf-8"))
+    with ill_typed_quietly():
+        parsed = Graph().parse(data=data, format="turtle" if "turtle" in media_type else "nt")
+    return canonical_ntriples(parsed.serialize(format="nt", encoding="utf-8"))
 
-    sent = normalised(local, "nt")
+
+def alteration(sent: set[str], remote: bytes, media_type: str) -> Alteration | None:
+    """How the store's copy differs from the graph sent (`comparable` of it), or None when it
+    is the same RDF graph. A copy that does not parse differs whole."""
     try:
-        held = normalised(remote, "turtle" if "turtle" in media_type else "nt")
+        held = comparable(remote, media_type)
     except Exception:  # rdflib raises many types for bad syntax; then the copy differs whole
         held = set()
     if sent == held:
         return None
     # Counted with blank nodes unnamed: one changed literal under a blank node renames, in
     # canonical form, every blank node near it, which is not a change of the store's.
-    lost = Counter(map(_unnamed, sent)) - Counter(map(_unnamed, held))
-    instead = Counter(map(_unnamed, held)) - Counter(map(_unnamed, sent))
+    sent_unnamed, held_unnamed = Counter(map(_unnamed, sent)), Counter(map(_unnamed, held))
+    lost, instead = sent_unnamed - held_unnamed, held_unnamed - sent_unnamed
     return Alteration(
         max(1, lost.total(), instead.total()),
         min(lost, default=""),

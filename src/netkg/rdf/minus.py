@@ -34,11 +34,14 @@ def hashed_minus(left: Iterable[Row], right: Iterable[Row]) -> Iterator[Row]:
     for row in rows:
         groups.setdefault(frozenset(row), []).append(row)
     keys: dict[tuple[frozenset[Any], tuple[Any, ...]], set[tuple[Any, ...]]] = {}
+    shared_by: dict[tuple[frozenset[Any], frozenset[Any]], tuple[Any, ...]] = {}
     for row in left:
         bound = frozenset(row)
         removed = False
         for domain, members in groups.items():
-            shared = tuple(sorted(bound & domain, key=str))
+            shared = shared_by.get((bound, domain))
+            if shared is None:
+                shared = shared_by[(bound, domain)] = tuple(sorted(bound & domain, key=str))
             if not shared:
                 continue
             index = keys.get((domain, shared))
